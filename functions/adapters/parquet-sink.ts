@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
+import type { AggregateBatch } from '../core/flow-log-aggregator.js';
+import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
+import type { BlobStore } from './blob-store.js';
+import { encodeParquet } from './parquet-encoder.js';
+
+interface StagedFile {
+  readonly table: string;
+  readonly key: string;
+  readonly rows: number;
+  readonly body: Uint8Array;
+}
+
+type Row = Record<string, unknown> & { window_start: number | null };
+
+/**
+ * Writes the `summary` and `unencrypted` tables as Parquet under Hive-style `dt=` partitions.
+ * File names derive from the source object's identity, so re-ingesting an object overwrites
+ * its files instead of adding duplicates. Batches are encoded as they arrive (memory stays
+ * bounded by the compressed output) and written only on commit.
+ */
+export class ParquetTableSink implements OutputSink {
+  constructor(private readonly store: BlobStore, private readonly prefix = '') {}
+
+  begin(identity: string, key: string): ObjectOutput {
+    const stem = outputStem(identity, key);
+    const staged: StagedFile[] = [];
+    const parts = new Map<string, number>();
+    let open = true;
+    const stage = (spec: TableSpec, rows: Row[]) => {
+      for (const [dt, partitionRows] of byDay(rows)) {
+        const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
+        const part = parts.get(dir) ?? 0;
+        parts.set(dir, part + 1);
+        partitionRows.sort((a, b) => a.window_start! - b.window_start!);
+        staged.push({ table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: partitionRows.length,
+          body: encodeParquet(spec, partitionRows) });
+      }
+    };
+    return {
+      add: (batch: AggregateBatch) => {
+        if (!open) throw new Error('output already committed or aborted');
+        stage(SUMMARY_TABLE, batch.summary as Row[]);
+        const unencrypted: UnencryptedRow[] = [];
+        for (const group of batch.cleartext) {
+          if (group.encryption_status !== 0) continue;
+          const { encryption_status: _status, ...row } = group;
+          unencrypted.push(row);
+        }
+        stage(UNENCRYPTED_TABLE, unencrypted as Row[]);
+      },
+      commit: async (): Promise<OutputFile[]> => {
+        open = false;
+        const files: OutputFile[] = [];
+        for (const file of staged) {
+          await this.store.put(file.key, file.body, 'application/vnd.apache.parquet');
+          files.push({ table: file.table, key: file.key, rows: file.rows, bytes: file.body.length });
+        }
+        staged.length = 0;
+        return files;
+      },
+      abort: () => {
+        open = false;
+        staged.length = 0;
+      },
+    };
+  }
+}
+
+/** `<flow-log file name without extension>-<12 hex of sha256(identity)>`. */
+export function outputStem(identity: string, key: string): string {
+  const base = (key.split(/[\\/]/).pop() ?? 'object').replace(/(\.log)?(\.gz|\.parquet)?$/, '');
+  const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'object';
+  return `${safe}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+}
+
+function byDay(rows: Row[]): Map<string, Row[]> {
+  const days = new Map<string, Row[]>();
+  for (const row of rows) {
+    const dt = new Date(row.window_start ?? 0).toISOString().slice(0, 10);
+    let list = days.get(dt);
+    if (!list) days.set(dt, (list = []));
+    list.push(row);
+  }
+  return days;
+}

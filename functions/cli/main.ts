@@ -1,0 +1,63 @@
+import { INGEST_HELP, parseIngestArgs, renderIngestReport, runIngest } from './ingest-command.js';
+import { buildCoverageReport, parseReportArgs, renderCoverageReport, REPORT_HELP } from './report-command.js';
+import { UsageError } from './usage.js';
+
+const HELP = `Usage: ciphertrail <command> [options]
+
+Commands:
+  ingest <file-or-dir>... --out <dir>   parse flow logs and write Parquet tables
+  report <dir>                          encryption-coverage report over a run's tables
+
+Run 'ciphertrail <command> --help' for the options of a command.`;
+
+interface Command {
+  readonly help: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  ingest: {
+    help: INGEST_HELP,
+    async run(args) {
+      const settings = parseIngestArgs(args);
+      if (settings === 'help') return help(INGEST_HELP);
+      const { report, exitCode } = await runIngest(settings);
+      console.log(settings.json ? JSON.stringify(report, null, 2) : renderIngestReport(report, settings.out));
+      return exitCode;
+    },
+  },
+  report: {
+    help: REPORT_HELP,
+    async run(args) {
+      const settings = parseReportArgs(args);
+      if (settings === 'help') return help(REPORT_HELP);
+      const report = await buildCoverageReport(settings.dir);
+      console.log(settings.json ? JSON.stringify(report, null, 2) : renderCoverageReport(report));
+      return 0;
+    },
+  },
+};
+
+function help(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') return help(HELP);
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`ciphertrail: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (err) {
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      console.error(`ciphertrail ${name}: ${(err as Error).message}\n\n${command.help}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+import type { AggregateBatch } from './flow-log-aggregator.js';
+
+/** One flow-log object to ingest, wherever it lives (local disk, S3, a test buffer). */
+export interface SourceObject {
+  /** Human-readable name used in errors and reports (path or s3:// URL). */
+  readonly name: string;
+  /** Key used to read layout facts (account, region, time) from the AWS key layout. */
+  readonly key: string;
+  /** Stable identity of the object (bucket/key/version or real path): output names derive from it. */
+  readonly identity: string;
+  readonly size?: number;
+  open(): Promise<AsyncIterable<Uint8Array>>;
+}
+
+export interface OutputFile {
+  readonly table: string;
+  readonly key: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Output of one source object: batches are staged and only become visible on commit. */
+export interface ObjectOutput {
+  add(batch: AggregateBatch): void;
+  commit(): Promise<OutputFile[]>;
+  abort(): void;
+}
+
+export interface OutputSink {
+  begin(identity: string, key: string): ObjectOutput;
+}

@@ -1,0 +1,125 @@
+/**
+ * Output tables: the contract Athena analysts, the alert engine and the local report rely on.
+ * The Parquet writer's schema, the TypeScript row types and the Glue/Athena DDL all derive
+ * from these definitions.
+ */
+
+export type ColumnType = 'string' | 'int32' | 'int64' | 'timestamp';
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly description: string;
+}
+
+export interface PartitionKeySpec {
+  readonly name: string;
+  /** Athena partition projection type and format for this key (keys are always STRING in Glue). */
+  readonly projection: { readonly type: 'date'; readonly format: string; readonly intervalUnit: 'DAYS' };
+  readonly description: string;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly ColumnSpec[];
+  /** Columns whose values form the grain (the aggregation key); the rest are measures. */
+  readonly keyColumns: readonly string[];
+  readonly partitionKeys: readonly PartitionKeySpec[];
+}
+
+const c = <N extends string, T extends ColumnType>(name: N, type: T, description: string) => ({ name, type, description }) as const;
+
+/**
+ * One partition key, `dt` (UTC day of `window_start`). Security queries span hours to weeks;
+ * AWS's Athena guidance is to partition by day when queries span days and keep rows sorted by
+ * time inside files (rows are written sorted by `window_start`), which prunes almost as well as
+ * an hour partition while projection enumerates 24× fewer prefixes. Account and region stay
+ * data columns: enum projection would need every account listed up front.
+ */
+const DT: PartitionKeySpec = {
+  name: 'dt',
+  projection: { type: 'date', format: 'yyyy-MM-dd', intervalUnit: 'DAYS' },
+  description: 'UTC date of window_start, yyyy-MM-dd',
+};
+
+const measures = [
+  c('flows', 'int64', 'Number of flow-log records aggregated into the row'),
+  c('packets', 'int64', 'Sum of packets'),
+  c('bytes', 'int64', 'Sum of bytes'),
+  c('first_seen', 'timestamp', 'Earliest record start (UTC)'),
+  c('last_seen', 'timestamp', 'Latest record end (UTC)'),
+] as const;
+
+export const SUMMARY_TABLE = {
+  name: 'summary',
+  description: 'Traffic volume per window, VPC, ENI and path, by encryption status',
+  columns: [
+    c('window_start', 'timestamp', 'Record start floored to the aggregation window (UTC)'),
+    c('account_id', 'string', 'Account of the interface (from the record, else the S3 key)'),
+    c('region', 'string', 'Region of the interface (from the record, else the S3 key)'),
+    c('vpc_id', 'string', 'VPC of the interface; null when the format lacks vpc-id'),
+    c('subnet_id', 'string', 'Subnet of the interface'),
+    c('interface_id', 'string', 'Network interface (ENI)'),
+    c('flow_direction', 'string', 'ingress or egress'),
+    c('traffic_path', 'int32', 'Egress path code 1–8; null for ingress or unknown'),
+    c('encryption_status', 'int32', '0 cleartext, 1 Nitro, 2 application, 3 both; null unknown'),
+    c('action', 'string', 'ACCEPT or REJECT'),
+    ...measures,
+  ],
+  keyColumns: [
+    'window_start', 'account_id', 'region', 'vpc_id', 'subnet_id', 'interface_id',
+    'flow_direction', 'traffic_path', 'encryption_status', 'action',
+  ],
+  partitionKeys: [DT],
+} as const satisfies TableSpec;
+
+export const UNENCRYPTED_TABLE = {
+  name: 'unencrypted',
+  description: 'Cleartext (encryption-status 0) traffic at the grain needed to fix it',
+  columns: [
+    c('window_start', 'timestamp', 'Record start floored to the aggregation window (UTC)'),
+    c('account_id', 'string', 'Account of the interface'),
+    c('region', 'string', 'Region of the interface'),
+    c('vpc_id', 'string', 'VPC of the interface'),
+    c('interface_id', 'string', 'Network interface (ENI)'),
+    c('srcaddr', 'string', 'Source address: pkt-srcaddr when present, else srcaddr'),
+    c('dstaddr', 'string', 'Destination address: pkt-dstaddr when present, else dstaddr'),
+    c('protocol', 'int32', 'IANA protocol number'),
+    c('port', 'int32', 'Service port: the lower of srcport and dstport (see README)'),
+    c('pkt_src_aws_service', 'string', 'AWS service of the packet source address'),
+    c('pkt_dst_aws_service', 'string', 'AWS service of the packet destination address'),
+    c('traffic_path', 'int32', 'Egress path code 1–8; null for ingress or unknown'),
+    c('flow_direction', 'string', 'ingress or egress'),
+    c('action', 'string', 'ACCEPT or REJECT'),
+    c('reject_reason', 'string', 'BPA or EC when the format carries reject-reason'),
+    c('interface_type', 'string', 'Type of the local interface (v11), when present'),
+    ...measures,
+  ],
+  keyColumns: [
+    'window_start', 'account_id', 'region', 'vpc_id', 'interface_id', 'srcaddr', 'dstaddr', 'protocol', 'port',
+    'pkt_src_aws_service', 'pkt_dst_aws_service', 'traffic_path', 'flow_direction', 'action', 'reject_reason',
+    'interface_type',
+  ],
+  partitionKeys: [DT],
+} as const satisfies TableSpec;
+
+export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE] as const;
+export type OutputTable = (typeof OUTPUT_TABLES)[number];
+export type OutputTableName = OutputTable['name'];
+
+/** TypeScript value type of a column type (int64 values are bigint; timestamps are epoch milliseconds). */
+export interface ColumnValueTypes {
+  string: string;
+  int32: number;
+  int64: bigint;
+  timestamp: number;
+}
+
+/** The row type of a table, derived from its spec: every column is nullable. */
+export type RowOf<T extends TableSpec> = {
+  [C in T['columns'][number] as C['name']]: ColumnValueTypes[C['type']] | null;
+};
+
+export type SummaryRow = RowOf<typeof SUMMARY_TABLE>;
+export type UnencryptedRow = RowOf<typeof UNENCRYPTED_TABLE>;
