@@ -104,7 +104,23 @@ export const UNENCRYPTED_TABLE = {
   partitionKeys: [DT],
 } as const satisfies TableSpec;
 
-export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE] as const;
+/** Cleartext and EC-rejected groups as the boundary policy classified them (written when a policy is given). */
+export const FINDINGS_TABLE = {
+  name: 'findings',
+  description: 'Cleartext and EC-rejected traffic classified against the boundary policy (violation, blocked, readiness, excluded)',
+  columns: [
+    ...UNENCRYPTED_TABLE.columns.slice(0, -measures.length),
+    c('encryption_status', 'int32', '0 cleartext; other values appear on EC-rejected rows'),
+    c('classification', 'string', 'violation, blocked, readiness or excluded (see README, Boundary policy and alerts)'),
+    c('rule', 'string', 'The classification rule that decided, e.g. cleartext-in-enforced-vpc'),
+    c('severity', 'string', 'critical, high, medium, low or info'),
+    ...measures,
+  ],
+  keyColumns: [...UNENCRYPTED_TABLE.keyColumns, 'encryption_status', 'classification', 'rule', 'severity'],
+  partitionKeys: [DT],
+} as const satisfies TableSpec;
+
+export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE, FINDINGS_TABLE] as const;
 export type OutputTable = (typeof OUTPUT_TABLES)[number];
 export type OutputTableName = OutputTable['name'];
 
@@ -123,3 +139,4 @@ export type RowOf<T extends TableSpec> = {
 
 export type SummaryRow = RowOf<typeof SUMMARY_TABLE>;
 export type UnencryptedRow = RowOf<typeof UNENCRYPTED_TABLE>;
+export type FindingRow = RowOf<typeof FINDINGS_TABLE>;

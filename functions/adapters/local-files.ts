@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ObjectRejectedError } from '../core/flow-log-aggregator.js';
 import type { SourceObject } from '../core/ports.js';
@@ -45,6 +45,7 @@ export async function localObject(path: string, root: string | undefined): Promi
     identity,
     size: info.size,
     open: async () => readLocal(path),
+    readRange: async (start, end) => readLocalRange(path, start, end),
   };
 }
 
@@ -53,5 +54,16 @@ async function* readLocal(path: string): AsyncGenerator<Uint8Array> {
     for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) yield chunk as Buffer;
   } catch (err) {
     throw new ObjectRejectedError(`unreadable: ${(err as Error).message}`);
+  }
+}
+
+async function readLocalRange(path: string, start: number, end: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(end - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
   }
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
+import type { GroupColumns } from '../core/group-columns.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import type { BlobStore } from './blob-store.js';
-import { encodeParquet } from './parquet-encoder.js';
+import { encodeColumns, encodeParquet, partitionByDay } from './parquet-encoder.js';
 
 interface StagedFile {
   readonly table: string;
@@ -28,19 +29,19 @@ export class ParquetTableSink implements OutputSink {
     const staged: StagedFile[] = [];
     const parts = new Map<string, number>();
     let open = true;
-    const stage = (spec: TableSpec, rows: Row[]) => {
-      for (const [dt, partitionRows] of byDay(rows)) {
-        const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
-        const part = parts.get(dir) ?? 0;
-        parts.set(dir, part + 1);
-        partitionRows.sort((a, b) => a.window_start! - b.window_start!);
-        staged.push({ table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: partitionRows.length,
-          body: encodeParquet(spec, partitionRows) });
-      }
-    };
+    const stage = (spec: TableSpec, rows: Row[]) => staged.push(...this.encodePartitions(spec, stem, parts, rows));
     return {
       add: (batch: AggregateBatch) => {
         if (!open) throw new Error('output already committed or aborted');
+        if (batch.columns) {
+          // Fast path: the aggregator's columns, no row objects (docs/performance.md).
+          const { summary, cleartext } = batch.columns;
+          const status = cleartext.columns.encryption_status;
+          const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
+          staged.push(...this.encodeColumnPartitions(SUMMARY_TABLE, stem, parts, summary));
+          staged.push(...this.encodeColumnPartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
+          return;
+        }
         stage(SUMMARY_TABLE, batch.summary as Row[]);
         const unencrypted: UnencryptedRow[] = [];
         for (const group of batch.cleartext) {
@@ -52,11 +53,7 @@ export class ParquetTableSink implements OutputSink {
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
-        const files: OutputFile[] = [];
-        for (const file of staged) {
-          await this.store.put(file.key, file.body, 'application/vnd.apache.parquet');
-          files.push({ table: file.table, key: file.key, rows: file.rows, bytes: file.body.length });
-        }
+        const files = await this.put(staged);
         staged.length = 0;
         return files;
       },
@@ -65,6 +62,46 @@ export class ParquetTableSink implements OutputSink {
         staged.length = 0;
       },
     };
+  }
+
+  /**
+   * Writes the rows of a table derived from one source object after its ingest (`findings`),
+   * under the same file names as `begin` would give them, so a re-run replaces them.
+   */
+  async writeTable(spec: TableSpec, identity: string, key: string, rows: readonly object[]): Promise<OutputFile[]> {
+    return this.put(this.encodePartitions(spec, outputStem(identity, key), new Map(), rows as Row[]));
+  }
+
+  private encodePartitions(spec: TableSpec, stem: string, parts: Map<string, number>, rows: Row[]): StagedFile[] {
+    const files: StagedFile[] = [];
+    for (const [dt, partitionRows] of byDay(rows)) {
+      const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
+      const part = parts.get(dir) ?? 0;
+      parts.set(dir, part + 1);
+      partitionRows.sort((a, b) => a.window_start! - b.window_start!);
+      files.push({ table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: partitionRows.length,
+        body: encodeParquet(spec, partitionRows) });
+    }
+    return files;
+  }
+
+  private encodeColumnPartitions(spec: TableSpec, stem: string, parts: Map<string, number>, groups: GroupColumns,
+    where?: (row: number) => boolean): StagedFile[] {
+    return partitionByDay(groups, where).map(({ dt, rows }) => {
+      const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
+      const part = parts.get(dir) ?? 0;
+      parts.set(dir, part + 1);
+      return { table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: rows.length, body: encodeColumns(spec, groups, rows) };
+    });
+  }
+
+  private async put(staged: readonly StagedFile[]): Promise<OutputFile[]> {
+    const files: OutputFile[] = [];
+    for (const file of staged) {
+      await this.store.put(file.key, file.body, 'application/vnd.apache.parquet');
+      files.push({ table: file.table, key: file.key, rows: file.rows, bytes: file.body.length });
+    }
+    return files;
   }
 }
 

@@ -1,16 +1,17 @@
-import { writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseLogFormat, UnknownFieldError, type FlowLogLayout } from '../core/flow-log-format.js';
+import { formatString, parseLogFormat, UnknownFieldError, type FlowLogLayout } from '../core/flow-log-format.js';
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
 import { type RunReport, summarizeRun } from '../core/run-report.js';
-import { listLocalObjects } from '../adapters/local-files.js';
-import { LocalDirStore } from '../adapters/local-dir-store.js';
+import { readParquetFlowLog } from '../adapters/parquet-flow-log-reader.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
+import { isS3Url } from '../adapters/s3-client.js';
+import { IoTargets } from './io-targets.js';
+import { defaultJobs, ingestInWorkers } from './worker-pool.js';
+import { type AlertingOutcome, loadBoundaries, runAlerting } from './alerting.js';
 import { formatBytes, formatCount, positiveInt, UsageError } from './usage.js';
 
-export const INGEST_HELP = `Usage: ciphertrail ingest <file-or-dir>... --out <dir> [options]
+export const INGEST_HELP = `Usage: ciphertrail ingest <file-or-dir|s3://bucket/prefix>... --out <dir|s3://bucket/prefix> [options]
 
 Parses VPC flow-log objects (gzip or plain text, any custom format with a header line),
 aggregates them and writes Parquet tables <dir>/summary/ and <dir>/unencrypted/.
@@ -18,12 +19,21 @@ aggregates them and writes Parquet tables <dir>/summary/ and <dir>/unencrypted/.
 Options:
   --out <dir>          output directory (required)
   --window <seconds>   aggregation window for window_start (default 300)
+  --endpoint <url>     S3-compatible endpoint for s3:// inputs and outputs (default: AWS S3)
   --format <fields>    layout of headerless objects: '\${version} \${vpc-id} ...' or plain names
+  --boundaries <file>  boundary policy (file or s3://): classify cleartext, write <dir>/findings/,
+                       <dir>/alerts.jsonl (new pages) and <dir>/readiness.jsonl
+  --sns-topic-arn <arn>  also publish new pages to this SNS topic (needs --boundaries)
+  --suppress-minutes <n> page the same VPC/ENI/peer/port/rule at most once per n minutes (default 60)
+  --jobs <n>           objects ingested in parallel by worker threads (default: available cores
+                       when the inputs hold 16 MB or more; local inputs only, s3:// inputs run
+                       one at a time)
   --quiet              no progress on stderr
   --json               print the run report as JSON instead of text
   -h, --help           show this help
 
-Exit status: 0 every object accepted, 1 some object rejected (the rest were written), 2 usage error.`;
+Exit status: 0 every object accepted, 1 some object rejected (the rest were written) or an SNS
+message could not be published, 2 usage error.`;
 
 export interface IngestSettings {
   readonly paths: string[];
@@ -32,6 +42,12 @@ export interface IngestSettings {
   readonly format: FlowLogLayout | undefined;
   readonly quiet: boolean;
   readonly json: boolean;
+  readonly boundaries?: string;
+  readonly snsTopicArn?: string;
+  readonly suppressMinutes: number;
+  readonly endpoint?: string;
+  /** Worker threads for multi-object local runs (1: in this thread; default: see `autoJobs`). */
+  readonly jobs?: number;
 }
 
 export function parseIngestArgs(args: string[]): IngestSettings | 'help' {
@@ -44,11 +60,17 @@ export function parseIngestArgs(args: string[]): IngestSettings | 'help' {
       format: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      boundaries: { type: 'string' },
+      'sns-topic-arn': { type: 'string' },
+      'suppress-minutes': { type: 'string' },
+      endpoint: { type: 'string' },
+      jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('give at least one file or directory to ingest');
+  if (values['sns-topic-arn'] && !values.boundaries) throw new UsageError('--sns-topic-arn needs --boundaries <file>');
   if (!values.out) throw new UsageError('--out <dir> is required');
   let format: FlowLogLayout | undefined;
   if (values.format !== undefined) {
@@ -61,29 +83,60 @@ export function parseIngestArgs(args: string[]): IngestSettings | 'help' {
   return {
     paths: positionals, out: values.out, windowSeconds: positiveInt('--window', values.window, 300), format,
     quiet: values.quiet, json: values.json,
+    ...(values.boundaries ? { boundaries: values.boundaries } : {}),
+    ...(values['sns-topic-arn'] ? { snsTopicArn: values['sns-topic-arn'] } : {}),
+    suppressMinutes: positiveInt('--suppress-minutes', values['suppress-minutes'], 60),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    ...(values.jobs !== undefined ? { jobs: positiveInt('--jobs', values.jobs, 1) } : {}),
   };
 }
 
-export async function runIngest(settings: IngestSettings): Promise<{ report: RunReport; exitCode: number }> {
+export async function runIngest(settings: IngestSettings):
+  Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
+  const policy = settings.boundaries ? await loadBoundaries(settings.boundaries) : undefined;
+  const targets = new IoTargets(settings.endpoint);
   let objects: SourceObject[];
   try {
-    objects = await listLocalObjects(settings.paths);
+    objects = await targets.listInputs(settings.paths);
   } catch (err) {
     throw new UsageError(`cannot read input: ${(err as Error).message}`);
   }
-  const sink = new ParquetTableSink(new LocalDirStore(settings.out));
+  const store = targets.output(settings.out);
+  const sink = new ParquetTableSink(store);
   const started = Date.now();
-  const reports: ObjectReport[] = [];
+  let reports: ObjectReport[] = [];
   const progress = new Progress(settings.quiet, objects.length);
-  for (const object of objects) {
-    reports.push(await ingestObject(object, { sink, windowSeconds: settings.windowSeconds, format: settings.format }));
-    progress.update(reports);
+  const jobs = settings.jobs ?? autoJobs(objects);
+  if (jobs > 1 && objects.length > 1 && !settings.paths.some(isS3Url)) {
+    reports = await ingestInWorkers(objects, {
+      paths: settings.paths, out: settings.out, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      windowSeconds: settings.windowSeconds, ...(settings.format ? { format: formatString(settings.format) } : {}),
+      collectCleartext: policy !== undefined,
+    }, jobs, (done) => progress.update(done));
+  } else {
+    for (const object of objects) {
+      reports.push(await ingestObject(object, {
+        sink, windowSeconds: settings.windowSeconds, format: settings.format, collectCleartext: policy !== undefined,
+        parquetReader: readParquetFlowLog,
+      }));
+      progress.update(reports);
+    }
   }
   progress.done();
   const report = summarizeRun(reports, Date.now() - started);
-  await mkdir(settings.out, { recursive: true });
-  await writeFile(join(settings.out, 'ingest-report.json'), JSON.stringify(report, null, 2) + '\n');
-  return { report, exitCode: report.totals.rejected > 0 ? 1 : 0 };
+  await store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json');
+  const alerting = policy && await runAlerting(objects.map((object, i) => ({ object, report: reports[i]! })), policy, sink,
+    { boundaries: settings.boundaries!, out: settings.out, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
+  const failed = report.totals.rejected > 0 || alerting?.publishError !== undefined;
+  return { report, exitCode: failed ? 1 : 0, ...(alerting ? { alerting } : {}) };
+}
+
+/** Starting a worker costs about half a second: runs under 16 MB stay in this thread. */
+const AUTO_PARALLEL_BYTES = 16 * 1024 * 1024;
+
+function autoJobs(objects: readonly SourceObject[]): number {
+  const bytes = objects.reduce((sum, object) => sum + (object.size ?? 0), 0);
+  return bytes >= AUTO_PARALLEL_BYTES ? defaultJobs() : 1;
 }
 
 /** Progress on stderr, at most every two seconds, only for runs long enough to need it. */

@@ -1,5 +1,7 @@
+import { renderAlertingSummary } from './alerting.js';
 import { INGEST_HELP, parseIngestArgs, renderIngestReport, runIngest } from './ingest-command.js';
 import { buildCoverageReport, parseReportArgs, renderCoverageReport, REPORT_HELP } from './report-command.js';
+import { parseSyncBoundariesArgs, runSyncBoundaries, SYNC_BOUNDARIES_HELP } from './sync-boundaries-command.js';
 import { UsageError } from './usage.js';
 
 const HELP = `Usage: ciphertrail <command> [options]
@@ -7,6 +9,7 @@ const HELP = `Usage: ciphertrail <command> [options]
 Commands:
   ingest <file-or-dir>... --out <dir>   parse flow logs and write Parquet tables
   report <dir>                          encryption-coverage report over a run's tables
+  sync-boundaries --out <file|s3://..>  build the boundary policy from the EC2 API
 
 Run 'ciphertrail <command> --help' for the options of a command.`;
 
@@ -21,9 +24,20 @@ const COMMANDS: Record<string, Command> = {
     async run(args) {
       const settings = parseIngestArgs(args);
       if (settings === 'help') return help(INGEST_HELP);
-      const { report, exitCode } = await runIngest(settings);
-      console.log(settings.json ? JSON.stringify(report, null, 2) : renderIngestReport(report, settings.out));
+      const { report, exitCode, alerting } = await runIngest(settings);
+      console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
+        : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting, settings.out) : ''));
       return exitCode;
+    },
+  },
+  'sync-boundaries': {
+    help: SYNC_BOUNDARIES_HELP,
+    async run(args) {
+      const settings = parseSyncBoundariesArgs(args);
+      if (settings === 'help') return help(SYNC_BOUNDARIES_HELP);
+      const { policy, text } = await runSyncBoundaries(settings);
+      console.log(settings.json ? JSON.stringify(policy, null, 2) : text);
+      return 0;
     },
   },
   report: {

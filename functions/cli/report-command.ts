@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { namedQuery } from '../../schemas/queries.js';
 import { LocalTables, type QueryRow } from '../adapters/duckdb-tables.js';
 import { encryptionStatusLabel, trafficPathLabel } from '../core/encryption-status.js';
+import { type BoundaryReport, buildBoundaryReport, renderBoundaryReport } from './boundary-report.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
 export const REPORT_HELP = `Usage: ciphertrail report <dir> [--json]
@@ -10,6 +11,8 @@ export const REPORT_HELP = `Usage: ciphertrail report <dir> [--json]
 Reads the Parquet tables written by 'ciphertrail ingest --out <dir>' with an embedded DuckDB
 and prints the encryption-coverage picture: per VPC and per path, bytes and flows by status
 (cleartext / nitro / application / both / unknown), and the top cleartext talkers.
+When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations,
+the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.
 
 Options:
   --json       print the query results as JSON
@@ -31,6 +34,7 @@ export interface CoverageReport {
   byVpc: QueryRow[];
   byPath: QueryRow[];
   topCleartextTalkers: QueryRow[];
+  boundaries?: BoundaryReport;
 }
 
 export async function buildCoverageReport(dir: string): Promise<CoverageReport> {
@@ -41,6 +45,7 @@ export async function buildCoverageReport(dir: string): Promise<CoverageReport> 
       byVpc: await run('coverage_by_vpc'),
       byPath: await run('coverage_by_path'),
       topCleartextTalkers: await run('top_cleartext_talkers'),
+      boundaries: await buildBoundaryReport(dir, run),
     };
   } finally {
     tables.close();
@@ -82,6 +87,7 @@ export function renderCoverageReport(report: CoverageReport): string {
         formatBytes(Number(r.bytes)),
       ]),
     ));
+  if (report.boundaries) out.push('', renderBoundaryReport(report.boundaries, table));
   return out.join('\n');
 }
 

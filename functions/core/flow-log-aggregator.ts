@@ -1,7 +1,9 @@
+import { findFlowLogField } from '../../schemas/flow-log-fields.js';
 import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
-import { GroupTable } from './group-table.js';
-import { LineDecoder } from './line-decoder.js';
+import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
+import { GroupTable, R_BYTES, R_FIRST, R_LAST, R_PACKETS, TokenDictionary } from './group-table.js';
+import { LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
 
 /** A cleartext (status 0) or encryption-controls-rejected (`EC`) group: what alert rules classify. */
@@ -23,6 +25,11 @@ export interface AggregateOptions {
 export interface AggregateBatch {
   readonly summary: SummaryRow[];
   readonly cleartext: CleartextGroup[];
+  /**
+   * The same groups as columns (the aggregator's batches carry them; hand-made batches may not):
+   * the Parquet sink encodes these without making a row object per group.
+   */
+  readonly columns?: { readonly summary: GroupColumns; readonly cleartext: GroupColumns };
 }
 
 export interface MalformedSample {
@@ -53,23 +60,79 @@ export class ObjectRejectedError extends Error {
   }
 }
 
-const SEP = ' ';
 const NONE = -1;
+/** 9999-12-31T23:59:59Z: later values are not Unix seconds (often milliseconds) and no engine can store them. */
+const MAX_UNIX_SECONDS = 253402300799;
+/** Enum indexes (1 + position in the catalog's `enumValues`). */
+const LOG_STATUS_OK = 1;
+const LOG_STATUS_NODATA = 2;
+const REJECT_REASON_EC = 2;
+
+/** Positions in the layout of the fields the aggregation reads (NONE when absent). */
+interface Positions {
+  interface_id: number; log_status: number; start: number; end: number; account_id: number; region: number;
+  vpc_id: number; subnet_id: number; flow_direction: number; traffic_path: number; encryption_status: number;
+  action: number; packets: number; bytes: number; reject_reason: number; srcaddr: number; dstaddr: number;
+  pkt_srcaddr: number; pkt_dstaddr: number; protocol: number; srcport: number; dstport: number;
+  pkt_src_aws_service: number; pkt_dst_aws_service: number; interface_type: number;
+}
+
+const positionsOf = (layout: FlowLogLayout | undefined): Positions => {
+  const at = (column: string) => layout?.positionOf.get(column) ?? NONE;
+  return {
+    interface_id: at('interface_id'), log_status: at('log_status'), start: at('start'), end: at('end'),
+    account_id: at('account_id'), region: at('region'), vpc_id: at('vpc_id'), subnet_id: at('subnet_id'),
+    flow_direction: at('flow_direction'), traffic_path: at('traffic_path'), encryption_status: at('encryption_status'),
+    action: at('action'), packets: at('packets'), bytes: at('bytes'), reject_reason: at('reject_reason'),
+    srcaddr: at('srcaddr'), dstaddr: at('dstaddr'), pkt_srcaddr: at('pkt_srcaddr'), pkt_dstaddr: at('pkt_dstaddr'),
+    protocol: at('protocol'), srcport: at('srcport'), dstport: at('dstport'),
+    pkt_src_aws_service: at('pkt_src_aws_service'), pkt_dst_aws_service: at('pkt_dst_aws_service'),
+    interface_type: at('interface_type'),
+  };
+};
+
+// Key columns of the two group tables.
+const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
+  S_STATUS = 8, S_ACTION = 9, S_WIDTH = 10;
+const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
+  C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
+  C_STATUS = 16, C_WIDTH = 17;
 
 /**
  * Consumes the lines of one flow-log object and aggregates them into `summary` groups and
- * cleartext groups. Pure: no I/O, no clock. Lines are passed as ranges of a chunk string.
+ * cleartext groups. Pure: no I/O, no clock. Lines are byte ranges of a chunk (`pushBytes`, the
+ * bulk path) or ranges of a string (`pushLine`).
+ *
+ * No string is made per line: key tokens are interned into per-column dictionaries (bytes →
+ * small ids) and group keys are tuples of ids, so memory holds each distinct value once.
  */
 export class FlowLogAggregator {
   readonly stats: ParseStats;
   private readonly windowSeconds: number;
   private readonly maxGroups: number;
   private readonly maxSamples: number;
-  private readonly summary = new GroupTable();
-  private readonly cleartext = new GroupTable();
+  private readonly summary = new GroupTable(S_WIDTH);
+  private readonly cleartext = new GroupTable(C_WIDTH);
+  private readonly accounts = new TokenDictionary();
+  private readonly regions = new TokenDictionary();
+  private readonly vpcs = new TokenDictionary();
+  private readonly subnets = new TokenDictionary();
+  private readonly enis = new TokenDictionary();
+  private readonly addresses = new TokenDictionary();
+  private readonly services = new TokenDictionary();
+  private readonly interfaceTypes = new TokenDictionary();
+  /** Window start (epoch seconds) per window id. */
+  private windows: number[] = [];
+  private readonly windowIds = new Map<number, number>();
+  private lastWindow = NaN;
+  private lastWindowId = 0;
+  private fallbackAccountId = -1;
+  private fallbackRegionId = -1;
   private decoder: LineDecoder | undefined;
-  private pos: Record<string, number> = {};
+  private pos: Positions = positionsOf(undefined);
   private firstLineSeen = false;
+  private headerLine = '';
+  private scratch: Buffer = Buffer.alloc(1024);
   private readonly fallbackAccount: string;
   private readonly fallbackRegion: string;
   private readonly fileTimeSec: number;
@@ -89,70 +152,119 @@ export class FlowLogAggregator {
 
   /** Feeds the line `text[start, end)`; a trailing CR is tolerated by the decoder. */
   pushLine(text: string, start: number, end: number): void {
+    const line = start === 0 && end === text.length ? text : text.slice(start, end);
+    if (line.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(line.length * 3 + 64);
+    this.pushBytes(this.scratch, 0, this.scratch.write(line, 0, 'utf8'));
+  }
+
+  /** Feeds the line `bytes[start, end)` (UTF-8, without its newline; a trailing CR is tolerated). */
+  pushBytes(bytes: Uint8Array, start: number, end: number): void {
     const stats = this.stats;
     stats.lines++;
     if (!this.firstLineSeen) {
-      if (isBlank(text, start, end)) return;
+      if (isBlank(bytes, start, end)) return;
       this.firstLineSeen = true;
-      this.bindLayout(text.slice(start, end));
+      this.bindLayout(utf8Text(bytes, start, end));
       if (this.stats.layoutOrigin === 'header') return;
     }
     const d = this.decoder!;
-    const reason = d.decode(text, start, end);
+    const reason = d.decodeBytes(bytes, start, end);
     if (reason !== null) {
-      if (isBlank(text, start, end)) return;
-      this.malformed(stats.lines, reason, text, start, end);
+      if (isBlank(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
+      this.malformed(stats.lines, reason, bytes, start, end);
       return;
     }
     stats.records++;
     const p = this.pos;
+    const isNull = d.isNull;
+    const num = d.num;
 
-    const eni = p.interface_id === NONE ? '-' : d.token(p.interface_id!);
-    if (p.log_status !== NONE && !d.tokenEquals(p.log_status!, 'OK')) {
-      const counts = d.tokenEquals(p.log_status!, 'NODATA') ? stats.noData : stats.skipData;
-      counts[eni] = (counts[eni] ?? 0) + 1;
-      return;
+    if (p.log_status !== NONE) {
+      const status = d.enumIndex[p.log_status]!;
+      if (status !== LOG_STATUS_OK && status !== 0) {
+        const counts = status === LOG_STATUS_NODATA ? stats.noData : stats.skipData;
+        const eni = p.interface_id === NONE ? '-' : d.token(p.interface_id);
+        counts[eni] = (counts[eni] ?? 0) + 1;
+        return;
+      }
     }
 
-    const startSec = p.start !== NONE && !d.isNull[p.start!] ? num(d, p.start!) : NaN;
-    const endSec = p.end !== NONE && !d.isNull[p.end!] ? num(d, p.end!) : NaN;
+    const startSec = p.start !== NONE && !isNull[p.start] ? num64(d, p.start) : NaN;
+    const endSec = p.end !== NONE && !isNull[p.end] ? num64(d, p.end) : NaN;
+    if (startSec > MAX_UNIX_SECONDS || endSec > MAX_UNIX_SECONDS) {
+      const field = startSec > MAX_UNIX_SECONDS ? 'start' : 'end';
+      this.malformed(stats.lines, `${field}: not a Unix time in seconds (after year 9999)`, bytes, start, end);
+      stats.records--;
+      return;
+    }
     const timeSec = startSec === startSec ? startSec : endSec === endSec ? endSec : this.fileTimeSec;
     if (timeSec !== timeSec) {
-      this.malformed(stats.lines, 'no start or end time, and no file time in the object key', text, start, end);
+      this.malformed(stats.lines, 'no start or end time, and no file time in the object key', bytes, start, end);
       stats.records--;
       return;
     }
     const windowStart = Math.floor(timeSec / this.windowSeconds) * this.windowSeconds;
+    const window = windowStart === this.lastWindow ? this.lastWindowId : this.windowId(windowStart);
     const first = startSec === startSec ? startSec : timeSec;
     const last = endSec === endSec ? endSec : first;
 
-    const account = this.tokenOr(p.account_id!, this.fallbackAccount);
-    const region = this.tokenOr(p.region!, this.fallbackRegion);
-    const vpc = this.tokenOr(p.vpc_id!, '-');
-    const direction = this.tokenOr(p.flow_direction!, '-');
-    const path = this.tokenOr(p.traffic_path!, '-');
-    const status = this.tokenOr(p.encryption_status!, '-');
-    const action = this.tokenOr(p.action!, '-');
+    const account = p.account_id !== NONE && !isNull[p.account_id]
+      ? this.accounts.intern(bytes, d.starts[p.account_id]!, d.ends[p.account_id]!) : this.fallbackAccountKey();
+    const region = p.region !== NONE && !isNull[p.region]
+      ? this.regions.intern(bytes, d.starts[p.region]!, d.ends[p.region]!) : this.fallbackRegionKey();
+    const vpc = this.idOf(p.vpc_id, this.vpcs);
+    const eni = this.idOf(p.interface_id, this.enis);
+    const direction = p.flow_direction === NONE ? 0 : d.enumIndex[p.flow_direction]!;
+    const path = p.traffic_path === NONE || isNull[p.traffic_path] ? -1 : num[p.traffic_path]!;
+    const status = p.encryption_status === NONE || isNull[p.encryption_status] ? -1 : num[p.encryption_status]!;
+    const action = p.action === NONE ? 0 : d.enumIndex[p.action]!;
 
-    const packets = p.packets === NONE ? NaN : d.num[p.packets!]!;
-    const bigPackets = p.packets === NONE ? undefined : d.big[p.packets!];
-    const bytes = p.bytes === NONE ? NaN : d.num[p.bytes!]!;
-    const bigBytes = p.bytes === NONE ? undefined : d.big[p.bytes!];
+    const packets = p.packets === NONE ? NaN : num[p.packets]!;
+    const bigPackets = p.packets === NONE ? undefined : d.big[p.packets];
+    const bytesSent = p.bytes === NONE ? NaN : num[p.bytes]!;
+    const bigBytes = p.bytes === NONE ? undefined : d.big[p.bytes];
 
-    const summaryKey = windowStart + SEP + account + SEP + region + SEP + vpc + SEP + this.tokenOr(p.subnet_id!, '-') +
-      SEP + eni + SEP + direction + SEP + path + SEP + status + SEP + action;
-    this.summary.add(summaryKey, packets, bigPackets, bytes, bigBytes, first, last);
+    const s = this.summary.key;
+    s[S_WINDOW] = window;
+    s[S_ACCOUNT] = account;
+    s[S_REGION] = region;
+    s[S_VPC] = vpc;
+    s[S_SUBNET] = this.idOf(p.subnet_id, this.subnets);
+    s[S_ENI] = eni;
+    s[S_DIRECTION] = direction;
+    s[S_PATH] = path;
+    s[S_STATUS] = status;
+    s[S_ACTION] = action;
+    const r = this.summary.record;
+    r[R_PACKETS] = packets;
+    r[R_BYTES] = bytesSent;
+    r[R_FIRST] = first;
+    r[R_LAST] = last;
+    this.summary.add(bigPackets, bigBytes);
 
-    const rejectReason = this.tokenOr(p.reject_reason!, '-');
-    if (status === '0' || rejectReason === 'EC') {
-      if (status === '0') stats.cleartextRecords++;
-      const src = this.preferred(p.pkt_srcaddr!, p.srcaddr!);
-      const dst = this.preferred(p.pkt_dstaddr!, p.dstaddr!);
-      const key = windowStart + SEP + account + SEP + region + SEP + vpc + SEP + eni + SEP + src + SEP + dst + SEP +
-        this.tokenOr(p.protocol!, '-') + SEP + this.servicePort() + SEP + this.tokenOr(p.pkt_src_aws_service!, '-') +
-        SEP + this.tokenOr(p.pkt_dst_aws_service!, '-') + SEP + path + SEP + direction + SEP + action + SEP +
-        rejectReason + SEP + this.tokenOr(p.interface_type!, '-') + SEP + status;
-      this.cleartext.add(key, packets, bigPackets, bytes, bigBytes, first, last);
+    const rejectReason = p.reject_reason === NONE ? 0 : d.enumIndex[p.reject_reason]!;
+    if (status === 0 || rejectReason === REJECT_REASON_EC) {
+      if (status === 0) stats.cleartextRecords++;
+      const c = this.cleartext.key;
+      c[C_WINDOW] = window;
+      c[C_ACCOUNT] = account;
+      c[C_REGION] = region;
+      c[C_VPC] = vpc;
+      c[C_ENI] = eni;
+      c[C_SRC] = this.preferred(p.pkt_srcaddr, p.srcaddr);
+      c[C_DST] = this.preferred(p.pkt_dstaddr, p.dstaddr);
+      c[C_PROTOCOL] = p.protocol === NONE || isNull[p.protocol] ? -1 : num[p.protocol]!;
+      c[C_PORT] = this.servicePort();
+      c[C_SRC_SERVICE] = this.idOf(p.pkt_src_aws_service, this.services);
+      c[C_DST_SERVICE] = this.idOf(p.pkt_dst_aws_service, this.services);
+      c[C_PATH] = path;
+      c[C_DIRECTION] = direction;
+      c[C_ACTION] = action;
+      c[C_REJECT] = rejectReason;
+      c[C_IFTYPE] = this.idOf(p.interface_type, this.interfaceTypes);
+      c[C_STATUS] = status;
+      this.cleartext.record.set(r);
+      this.cleartext.add(bigPackets, bigBytes);
     }
 
     if (this.options.onFlush && (this.summary.size >= this.maxGroups || this.cleartext.size >= this.maxGroups)) {
@@ -178,10 +290,19 @@ export class FlowLogAggregator {
   }
 
   private drain(): AggregateBatch {
-    const batch = { summary: summaryRows(this.summary), cleartext: cleartextRows(this.cleartext) };
+    const columns = { summary: this.summaryColumns(), cleartext: this.cleartextColumns() };
     this.summary.clear();
     this.cleartext.clear();
-    return batch;
+    for (const dictionary of [this.accounts, this.regions, this.vpcs, this.subnets, this.enis, this.addresses,
+      this.services, this.interfaceTypes]) {
+      dictionary.clear();
+    }
+    this.windows = [];
+    this.windowIds.clear();
+    this.lastWindow = NaN;
+    this.fallbackAccountId = -1;
+    this.fallbackRegionId = -1;
+    return columnBatch(columns);
   }
 
   private bindLayout(firstLine: string): void {
@@ -190,9 +311,10 @@ export class FlowLogAggregator {
       try {
         layout = layoutFromHeaderLine(firstLine);
       } catch (err) {
-        if (err instanceof UnknownFieldError) throw new ObjectRejectedError(`${err.message} (line 1)`);
+        if (err instanceof UnknownFieldError) throw new ObjectRejectedError(`${err.message} (line ${this.stats.lines})`);
         throw new ObjectRejectedError(`bad header line: ${(err as Error).message}`);
       }
+      this.headerLine = firstLine.trim();
       if (this.options.format && !sameFields(layout, this.options.format)) {
         this.stats.warnings.push('header line differs from --format; the header line was used');
       }
@@ -204,54 +326,173 @@ export class FlowLogAggregator {
     this.stats.layoutOrigin = layout.origin;
     this.stats.format = layout.fields.map((f) => f.name).join(' ');
     this.decoder = new LineDecoder(layout);
-    const position = (column: string) => layout.positionOf.get(column) ?? NONE;
-    this.pos = Object.fromEntries(
-      ['interface_id', 'log_status', 'start', 'end', 'account_id', 'region', 'vpc_id', 'subnet_id', 'flow_direction',
-        'traffic_path', 'encryption_status', 'action', 'packets', 'bytes', 'reject_reason', 'srcaddr', 'dstaddr',
-        'pkt_srcaddr', 'pkt_dstaddr', 'protocol', 'srcport', 'dstport', 'pkt_src_aws_service', 'pkt_dst_aws_service',
-        'interface_type'].map((c) => [c, position(c)]),
-    );
+    this.pos = positionsOf(layout);
   }
 
-  private tokenOr(position: number, fallback: string): string {
-    if (position === NONE) return fallback;
+  /** Concatenated objects (`cat a.gz b.gz`) repeat the header line; a repeat is not data. */
+  private isHeaderAgain(bytes: Uint8Array, start: number, end: number): boolean {
+    return this.headerLine !== '' && utf8Text(bytes, start, end).trim() === this.headerLine;
+  }
+
+  private windowId(windowStart: number): number {
+    let id = this.windowIds.get(windowStart);
+    if (id === undefined) {
+      id = this.windows.length;
+      this.windows.push(windowStart);
+      this.windowIds.set(windowStart, id);
+    }
+    this.lastWindow = windowStart;
+    this.lastWindowId = id;
+    return id;
+  }
+
+  private fallbackAccountKey(): number {
+    if (this.fallbackAccountId < 0) this.fallbackAccountId = this.accounts.internString(this.fallbackAccount);
+    return this.fallbackAccountId;
+  }
+
+  private fallbackRegionKey(): number {
+    if (this.fallbackRegionId < 0) this.fallbackRegionId = this.regions.internString(this.fallbackRegion);
+    return this.fallbackRegionId;
+  }
+
+  /** Dictionary id of the token at `position` (0, null, when absent or `-`). */
+  private idOf(position: number, dictionary: TokenDictionary): number {
+    if (position === NONE) return 0;
     const d = this.decoder!;
-    return d.isNull[position] ? fallback : d.token(position);
+    return d.isNull[position] ? 0 : dictionary.intern(d.bytes, d.starts[position]!, d.ends[position]!);
   }
 
-  private preferred(packetLevel: number, interfaceLevel: number): string {
+  private preferred(packetLevel: number, interfaceLevel: number): number {
     const d = this.decoder!;
-    if (packetLevel !== NONE && !d.isNull[packetLevel]) return d.token(packetLevel);
-    return this.tokenOr(interfaceLevel, '-');
+    if (packetLevel !== NONE && !d.isNull[packetLevel]) {
+      return this.addresses.intern(d.bytes, d.starts[packetLevel]!, d.ends[packetLevel]!);
+    }
+    return this.idOf(interfaceLevel, this.addresses);
   }
 
-  /** The service side of a conversation is the lower port: servers listen below the ephemeral ranges. */
-  private servicePort(): string {
+  /** The service side of a conversation is the lower port: servers listen below the ephemeral ranges. -1 is null. */
+  private servicePort(): number {
     const d = this.decoder!;
     const p = this.pos;
-    const src = p.srcport === NONE || d.isNull[p.srcport!] ? NaN : d.num[p.srcport!]!;
-    const dst = p.dstport === NONE || d.isNull[p.dstport!] ? NaN : d.num[p.dstport!]!;
-    if (src !== src) return dst !== dst ? '-' : String(dst);
-    if (dst !== dst) return String(src);
-    return String(src < dst ? src : dst);
+    const src = p.srcport === NONE || d.isNull[p.srcport] ? -1 : d.num[p.srcport]!;
+    const dst = p.dstport === NONE || d.isNull[p.dstport] ? -1 : d.num[p.dstport]!;
+    if (src < 0) return dst;
+    if (dst < 0) return src;
+    return src < dst ? src : dst;
   }
 
-  private malformed(line: number, reason: string, text: string, start: number, end: number): void {
+  private malformed(line: number, reason: string, bytes: Uint8Array, start: number, end: number): void {
     this.stats.malformed++;
     if (this.stats.malformedSamples.length < this.maxSamples) {
-      this.stats.malformedSamples.push({ line, reason, text: text.slice(start, Math.min(end, start + 300)).trimEnd() });
+      this.stats.malformedSamples.push({ line, reason, text: utf8Text(bytes, start, Math.min(end, start + 300)).trimEnd() });
     }
+  }
+
+  /** The window_start column (epoch ms) of a table's window-id key column. */
+  private windowColumn(ids: Int32Array): Float64Array {
+    const out = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = this.windows[ids[i]!]! * 1000;
+    return out;
+  }
+
+  private measureColumns(g: GroupTable): Record<string, ColumnData> {
+    const ms = (seconds: Float64Array) => {
+      for (let i = 0; i < seconds.length; i++) seconds[i]! *= 1000;
+      return seconds;
+    };
+    return {
+      flows: { type: 'int64', values: g.measureColumn('flows'), big: NO_BIG },
+      // A measure the format does not carry is unknown (null), not zero.
+      packets: { type: 'int64', values: this.pos.packets === NONE ? null : g.measureColumn('packets'), big: g.bigSums('packets') },
+      bytes: { type: 'int64', values: this.pos.bytes === NONE ? null : g.measureColumn('bytes'), big: g.bigSums('bytes') },
+      first_seen: { type: 'timestamp', values: ms(g.measureColumn('first')) },
+      last_seen: { type: 'timestamp', values: ms(g.measureColumn('last')) },
+    };
+  }
+
+  private summaryColumns(): GroupColumns {
+    const g = this.summary;
+    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: g.keyColumn(c), dictionary });
+    const int = (c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
+    return {
+      length: g.size,
+      columns: {
+        window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(S_WINDOW)) },
+        account_id: text(S_ACCOUNT, this.accounts.snapshot()),
+        region: text(S_REGION, this.regions.snapshot()),
+        vpc_id: text(S_VPC, this.vpcs.snapshot()),
+        subnet_id: text(S_SUBNET, this.subnets.snapshot()),
+        interface_id: text(S_ENI, this.enis.snapshot()),
+        flow_direction: text(S_DIRECTION, DIRECTIONS),
+        traffic_path: int(S_PATH),
+        encryption_status: int(S_STATUS),
+        action: text(S_ACTION, ACTIONS),
+        ...this.measureColumns(g),
+      },
+    };
+  }
+
+  private cleartextColumns(): GroupColumns {
+    const g = this.cleartext;
+    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: g.keyColumn(c), dictionary });
+    const int = (c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
+    const addresses = this.addresses.snapshot();
+    const services = this.services.snapshot();
+    return {
+      length: g.size,
+      columns: {
+        window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(C_WINDOW)) },
+        account_id: text(C_ACCOUNT, this.accounts.snapshot()),
+        region: text(C_REGION, this.regions.snapshot()),
+        vpc_id: text(C_VPC, this.vpcs.snapshot()),
+        interface_id: text(C_ENI, this.enis.snapshot()),
+        srcaddr: text(C_SRC, addresses),
+        dstaddr: text(C_DST, addresses),
+        protocol: int(C_PROTOCOL),
+        port: int(C_PORT),
+        pkt_src_aws_service: text(C_SRC_SERVICE, services),
+        pkt_dst_aws_service: text(C_DST_SERVICE, services),
+        traffic_path: int(C_PATH),
+        flow_direction: text(C_DIRECTION, DIRECTIONS),
+        action: text(C_ACTION, ACTIONS),
+        reject_reason: text(C_REJECT, REJECT_REASONS),
+        interface_type: text(C_IFTYPE, this.interfaceTypes.snapshot()),
+        ...this.measureColumns(g),
+        encryption_status: int(C_STATUS),
+      },
+    };
   }
 }
 
-function num(d: LineDecoder, position: number): number {
+const NO_BIG: ReadonlyMap<number, bigint> = new Map();
+
+/**
+ * A batch whose rows are made only when read: the Parquet sink reads `columns`, while alert
+ * rules and tests read `summary`/`cleartext` as before. Columns are immutable snapshots, so a
+ * batch stays valid after the aggregator moves on.
+ */
+function columnBatch(columns: { summary: GroupColumns; cleartext: GroupColumns }): AggregateBatch {
+  let summary: SummaryRow[] | undefined;
+  let cleartext: CleartextGroup[] | undefined;
+  const batch = {} as AggregateBatch;
+  Object.defineProperties(batch, {
+    summary: { enumerable: true, get: () => (summary ??= rowsOf<SummaryRow>(columns.summary)) },
+    cleartext: { enumerable: true, get: () => (cleartext ??= rowsOf<CleartextGroup>(columns.cleartext)) },
+    columns: { enumerable: false, value: columns },
+  });
+  return batch;
+}
+
+/** An int64 field as a number (start/end beyond 2^53 lose precision, which is fine for times). */
+function num64(d: LineDecoder, position: number): number {
   const big = d.big[position];
   return big === undefined ? d.num[position]! : Number(big);
 }
 
-function isBlank(text: string, start: number, end: number): boolean {
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i];
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
@@ -261,63 +502,9 @@ function sameFields(a: FlowLogLayout, b: FlowLogLayout): boolean {
   return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
 }
 
-const nullable = (token: string | undefined): string | null => (token === undefined || token === '-' ? null : token);
-const nullableInt = (token: string | undefined): number | null => (token === undefined || token === '-' ? null : Number(token));
-const int64 = (v: number | bigint): bigint => (typeof v === 'bigint' ? v : BigInt(v));
+/** Enum values by enum index (index 0 is null), from the field catalog. */
+const enumValues = (column: string) => DictionarySnapshot.of(findFlowLogField(column)!.enumValues!);
+const DIRECTIONS = enumValues('flow_direction');
+const ACTIONS = enumValues('action');
+const REJECT_REASONS = enumValues('reject_reason');
 
-function summaryRows(groups: GroupTable): SummaryRow[] {
-  const rows: SummaryRow[] = [];
-  groups.forEach((key, flows, packets, bytes, first, last) => {
-    const k = key.split(SEP);
-    rows.push({
-      window_start: Number(k[0]) * 1000,
-      account_id: nullable(k[1]),
-      region: nullable(k[2]),
-      vpc_id: nullable(k[3]),
-      subnet_id: nullable(k[4]),
-      interface_id: nullable(k[5]),
-      flow_direction: nullable(k[6]),
-      traffic_path: nullableInt(k[7]),
-      encryption_status: nullableInt(k[8]),
-      action: nullable(k[9]),
-      flows: BigInt(flows),
-      packets: int64(packets),
-      bytes: int64(bytes),
-      first_seen: first * 1000,
-      last_seen: last * 1000,
-    });
-  });
-  return rows;
-}
-
-function cleartextRows(groups: GroupTable): CleartextGroup[] {
-  const rows: CleartextGroup[] = [];
-  groups.forEach((key, flows, packets, bytes, first, last) => {
-    const k = key.split(SEP);
-    rows.push({
-      window_start: Number(k[0]) * 1000,
-      account_id: nullable(k[1]),
-      region: nullable(k[2]),
-      vpc_id: nullable(k[3]),
-      interface_id: nullable(k[4]),
-      srcaddr: nullable(k[5]),
-      dstaddr: nullable(k[6]),
-      protocol: nullableInt(k[7]),
-      port: nullableInt(k[8]),
-      pkt_src_aws_service: nullable(k[9]),
-      pkt_dst_aws_service: nullable(k[10]),
-      traffic_path: nullableInt(k[11]),
-      flow_direction: nullable(k[12]),
-      action: nullable(k[13]),
-      reject_reason: nullable(k[14]),
-      interface_type: nullable(k[15]),
-      encryption_status: nullableInt(k[16]),
-      flows: BigInt(flows),
-      packets: int64(packets),
-      bytes: int64(bytes),
-      first_seen: first * 1000,
-      last_seen: last * 1000,
-    });
-  });
-  return rows;
-}

@@ -2,7 +2,7 @@ import { type AggregateBatch, type AggregateOptions, type CleartextGroup, FlowLo
   ObjectRejectedError, type ParseStats } from './flow-log-aggregator.js';
 import type { OutputFile, OutputSink, SourceObject } from './ports.js';
 import { parseFlowLogKey } from './s3-key.js';
-import { streamLines, type TextStreamStats } from './text-stream.js';
+import { streamLineBytes, type TextStreamStats } from './text-stream.js';
 
 export interface ObjectReport {
   readonly name: string;
@@ -45,7 +45,7 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
   try {
     let stream: TextStreamStats;
     try {
-      stream = await streamLines(await object.open(), (text, start, end) => aggregator.pushLine(text, start, end));
+      stream = await streamLineBytes(await object.open(), (bytes, start, end) => aggregator.pushBytes(bytes, start, end));
     } catch (err) {
       if (err instanceof ObjectRejectedError && /^Parquet object/.test(err.message)) {
         if (!options.parquetReader) throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');

@@ -2,19 +2,27 @@ import { fieldKind } from '../../schemas/flow-log-fields.js';
 import type { FlowLogLayout } from './flow-log-format.js';
 
 const KIND_STRING = 0;
-const KIND_INT32 = 1;
-const KIND_INT64 = 2;
+const KIND_ENUM = 1;
+const KIND_INT32 = 2;
+const KIND_INT64 = 3;
 const MAX_INT64 = 9223372036854775807n;
 /** Integers with at most 15 digits are exact as doubles; longer int64 values become bigint. */
 const SAFE_DIGITS = 15;
+const EMPTY = new Uint8Array(0);
 
 /** A decoded field value: `-` is null; int64 values beyond 15 digits are bigint. */
 export type FieldValue = string | number | bigint | null;
 
+/** UTF-8 text of `bytes[start, end)` (flow-log text is ASCII; UTF-8 keeps any other value intact). */
+export function utf8Text(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+}
+
 /**
- * Decodes one flow-log line against a layout without allocating per field: token offsets and
- * numeric values land in reusable typed arrays; strings are sliced only when asked for.
- * The line is given as a range of a larger chunk string, so lines are never copied either.
+ * Decodes one flow-log line against a layout without allocating per field. The line is a byte
+ * range of a larger chunk (lines are never copied): one pass finds the tokens, parses every
+ * integer and checks every enum; token offsets, numbers and enum indexes land in reusable typed
+ * arrays, and strings are made only when asked for.
  */
 export class LineDecoder {
   readonly fieldCount: number;
@@ -23,11 +31,16 @@ export class LineDecoder {
   /** Numeric value of each int field (NaN for null or bigint). */
   readonly num: Float64Array;
   readonly isNull: Uint8Array;
+  /** Enum string fields: 1 + the index of the value in the field's `enumValues`; 0 when null. */
+  readonly enumIndex: Uint8Array;
   readonly big: (bigint | undefined)[];
-  text = '';
+  /** The bytes the last decoded line lives in (`starts`/`ends` index into them). */
+  bytes: Uint8Array = EMPTY;
   private readonly kinds: Uint8Array;
-  private readonly enums: (readonly string[] | undefined)[];
-  private readonly intEnums: (Set<number> | undefined)[];
+  private readonly enumBytes: (readonly Uint8Array[] | undefined)[];
+  /** Int enum fields: allowed[v] === 1 for allowed values v. */
+  private readonly intAllowed: (Uint8Array | undefined)[];
+  private scratch: Buffer = Buffer.alloc(1024);
 
   constructor(readonly layout: FlowLogLayout) {
     const n = layout.fields.length;
@@ -36,15 +49,22 @@ export class LineDecoder {
     this.ends = new Int32Array(n);
     this.num = new Float64Array(n);
     this.isNull = new Uint8Array(n);
+    this.enumIndex = new Uint8Array(n);
     this.big = new Array<bigint | undefined>(n).fill(undefined);
     this.kinds = new Uint8Array(n);
-    this.enums = [];
-    this.intEnums = [];
+    this.enumBytes = [];
+    this.intAllowed = [];
     layout.fields.forEach((spec, i) => {
       const kind = fieldKind(spec);
-      this.kinds[i] = kind === 'string' ? KIND_STRING : kind === 'int32' ? KIND_INT32 : KIND_INT64;
-      this.enums.push(kind === 'string' ? spec.enumValues : undefined);
-      this.intEnums.push(kind !== 'string' && spec.enumValues ? new Set(spec.enumValues.map(Number)) : undefined);
+      const values = spec.enumValues;
+      this.kinds[i] = kind === 'string' ? (values ? KIND_ENUM : KIND_STRING) : kind === 'int32' ? KIND_INT32 : KIND_INT64;
+      this.enumBytes.push(kind === 'string' && values ? values.map((v) => Buffer.from(v, 'latin1')) : undefined);
+      let allowed: Uint8Array | undefined;
+      if (kind !== 'string' && values) {
+        allowed = new Uint8Array(Math.max(...values.map(Number)) + 1);
+        for (const v of values) allowed[Number(v)] = 1;
+      }
+      this.intAllowed.push(allowed);
     });
   }
 
@@ -53,102 +73,179 @@ export class LineDecoder {
    * otherwise the reason it is malformed.
    */
   decode(text: string, start: number, end: number): string | null {
-    this.text = text;
+    const line = start === 0 && end === text.length ? text : text.slice(start, end);
+    if (line.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(line.length * 3 + 64);
+    const length = this.scratch.write(line, 0, 'utf8');
+    return this.decodeBytes(this.scratch, 0, length);
+  }
+
+  /**
+   * Tokenizes and validates the line `bytes[start, end)` (separators: runs of spaces, tabs and
+   * CRs). Returns null when the line is well formed, otherwise the reason it is malformed.
+   */
+  decodeBytes(bytes: Uint8Array, start: number, end: number): string | null {
+    this.bytes = bytes;
     const n = this.fieldCount;
     const starts = this.starts;
     const ends = this.ends;
-    let count = 0;
+    const kinds = this.kinds;
+    const isNull = this.isNull;
+    const num = this.num;
+    // The first invalid field; reported only once the field count is known to be right.
+    let invalidField = -1;
+    let invalidWhy = 0;
+    let f = 0;
     let i = start;
+    let c = 0;
     for (;;) {
-      let c = 0;
-      while (i < end && ((c = text.charCodeAt(i)) === 32 || c === 9 || c === 13)) i++;
+      while (i < end && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
       if (i >= end) break;
       const s = i;
-      while (i < end && (c = text.charCodeAt(i)) !== 32 && c !== 9 && c !== 13) i++;
-      if (count < n) {
-        starts[count] = s;
-        ends[count] = i;
-      }
-      count++;
-    }
-    if (count !== n) return `expected ${n} fields, found ${count}`;
-
-    for (let f = 0; f < n; f++) {
-      const s = starts[f]!;
-      const e = ends[f]!;
-      if (e - s === 1 && text.charCodeAt(s) === 45 /* - */) {
-        this.isNull[f] = 1;
-        this.num[f] = NaN;
-        this.big[f] = undefined;
+      if (f >= n) {
+        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        f++;
         continue;
       }
-      this.isNull[f] = 0;
-      const kind = this.kinds[f];
-      if (kind === KIND_STRING) {
-        const allowed = this.enums[f];
-        if (allowed !== undefined && !matchesOne(text, s, e, allowed)) {
-          return `${this.layout.fields[f]!.name}: unknown value "${text.slice(s, e)}"`;
+      const kind = kinds[f]!;
+      if (kind < KIND_INT32) {
+        while (i < end && bytes[i]! > 32) i++;
+        // A control character other than tab or CR belongs to the token (rare).
+        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        starts[f] = s;
+        ends[f] = i;
+        if (i - s === 1 && bytes[s] === 45 /* - */) {
+          isNull[f] = 1;
+          this.enumIndex[f] = 0;
+        } else {
+          isNull[f] = 0;
+          if (kind === KIND_ENUM) {
+            const index = enumIndexOf(bytes, s, i, this.enumBytes[f]!);
+            this.enumIndex[f] = index;
+            if (index === 0 && invalidField < 0) {
+              invalidField = f;
+              invalidWhy = WHY_ENUM;
+            }
+          }
         }
+        f++;
         continue;
       }
-      const digits = e - s;
       let v = 0;
-      for (let p = s; p < e; p++) {
-        const d = text.charCodeAt(p) - 48;
-        if (d < 0 || d > 9) return `${this.layout.fields[f]!.name}: not a number "${text.slice(s, e)}"`;
+      let digitsOk = true;
+      while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
+        const d = c - 48;
+        if (d < 0 || d > 9) digitsOk = false;
         v = v * 10 + d;
+        i++;
       }
-      if (kind === KIND_INT32) {
-        if (digits > 10 || v > 2147483647) return `${this.layout.fields[f]!.name}: out of int32 range "${text.slice(s, e)}"`;
-        const allowed = this.intEnums[f];
-        if (allowed !== undefined && !allowed.has(v)) {
-          return `${this.layout.fields[f]!.name}: unknown value "${text.slice(s, e)}"`;
+      starts[f] = s;
+      ends[f] = i;
+      const digits = i - s;
+      if (digits === 1 && bytes[s] === 45 /* - */) {
+        isNull[f] = 1;
+        num[f] = NaN;
+        this.big[f] = undefined;
+        f++;
+        continue;
+      }
+      isNull[f] = 0;
+      if (!digitsOk) {
+        if (invalidField < 0) {
+          invalidField = f;
+          invalidWhy = WHY_NUMBER;
         }
-        this.num[f] = v;
+      } else if (kind === KIND_INT32) {
+        const allowed = this.intAllowed[f];
+        if (digits > 10 || v > 2147483647) {
+          if (invalidField < 0) {
+            invalidField = f;
+            invalidWhy = WHY_INT32;
+          }
+        } else if (allowed !== undefined && allowed[v] !== 1) {
+          if (invalidField < 0) {
+            invalidField = f;
+            invalidWhy = WHY_ENUM;
+          }
+        }
+        num[f] = v;
         this.big[f] = undefined;
       } else if (digits <= SAFE_DIGITS) {
-        this.num[f] = v;
+        num[f] = v;
         this.big[f] = undefined;
       } else {
-        const b = BigInt(text.slice(s, e));
-        if (b > MAX_INT64) return `${this.layout.fields[f]!.name}: out of int64 range "${text.slice(s, e)}"`;
-        if (b <= BigInt(Number.MAX_SAFE_INTEGER)) {
-          this.num[f] = Number(b);
+        const b = BigInt(utf8Text(bytes, s, i));
+        if (b > MAX_INT64) {
+          if (invalidField < 0) {
+            invalidField = f;
+            invalidWhy = WHY_INT64;
+          }
+        } else if (b <= MAX_SAFE) {
+          num[f] = Number(b);
           this.big[f] = undefined;
         } else {
-          this.num[f] = NaN;
+          num[f] = NaN;
           this.big[f] = b;
         }
       }
+      f++;
     }
+    if (f !== n) return `expected ${n} fields, found ${f}`;
+    if (invalidField >= 0) return this.reason(invalidField, invalidWhy);
     return null;
+  }
+
+  private reason(f: number, why: number): string {
+    const name = this.layout.fields[f]!.name;
+    const token = this.token(f);
+    switch (why) {
+      case WHY_NUMBER:
+        return `${name}: not a number "${token}"`;
+      case WHY_INT32:
+        return `${name}: out of int32 range "${token}"`;
+      case WHY_INT64:
+        return `${name}: out of int64 range "${token}"`;
+      default:
+        return `${name}: unknown value "${token}"`;
+    }
   }
 
   /** The raw token of field `f` of the last decoded line (`-` for null). */
   token(f: number): string {
-    return this.text.slice(this.starts[f]!, this.ends[f]!);
+    return utf8Text(this.bytes, this.starts[f]!, this.ends[f]!);
   }
 
   /** The decoded value of field `f` of the last decoded line. */
   value(f: number): FieldValue {
     if (this.isNull[f]) return null;
-    if (this.kinds[f] === KIND_STRING) return this.token(f);
+    if (this.kinds[f]! < KIND_INT32) return this.token(f);
     return this.big[f] ?? this.num[f]!;
   }
 
-  /** True when field `f` of the last decoded line equals `word` (no allocation). */
+  /** True when field `f` of the last decoded line equals the ASCII `word` (no allocation). */
   tokenEquals(f: number, word: string): boolean {
     const s = this.starts[f]!;
-    return this.ends[f]! - s === word.length && this.text.startsWith(word, s);
+    if (this.ends[f]! - s !== word.length) return false;
+    for (let k = 0; k < word.length; k++) if (this.bytes[s + k] !== word.charCodeAt(k)) return false;
+    return true;
   }
 }
 
-function matchesOne(text: string, s: number, e: number, allowed: readonly string[]): boolean {
+const WHY_NUMBER = 1;
+const WHY_INT32 = 2;
+const WHY_INT64 = 3;
+const WHY_ENUM = 4;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** 1 + the index of `bytes[s, e)` among `allowed`, or 0 when it is none of them. */
+function enumIndexOf(bytes: Uint8Array, s: number, e: number, allowed: readonly Uint8Array[]): number {
   const len = e - s;
-  for (const word of allowed) {
-    if (word.length === len && text.startsWith(word, s)) return true;
+  outer: for (let k = 0; k < allowed.length; k++) {
+    const word = allowed[k]!;
+    if (word.length !== len) continue;
+    for (let j = 0; j < len; j++) if (bytes[s + j] !== word[j]) continue outer;
+    return k + 1;
   }
-  return false;
+  return 0;
 }
 
 /** A record decoded to plain values, keyed by column name (`encryption_status`). */

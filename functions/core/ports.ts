@@ -10,6 +10,8 @@ export interface SourceObject {
   readonly identity: string;
   readonly size?: number;
   open(): Promise<AsyncIterable<Uint8Array>>;
+  /** Reads bytes [start, end): random access for formats read by parts (Parquet row groups). */
+  readRange?(start: number, end: number): Promise<Uint8Array>;
 }
 
 export interface OutputFile {

@@ -46,6 +46,10 @@ export function summarizeRun(reports: readonly ObjectReport[], elapsedMs: number
     }
     if (r.parse) {
       totals.lines += r.parse.lines;
+      for (const w of r.parse.warnings) warnings.push({ object: r.name, warning: w });
+    }
+    // A rejected object contributes nothing to the tables, so none of its records count.
+    if (r.parse && r.status === 'accepted') {
       totals.records += r.parse.records;
       totals.malformed += r.parse.malformed;
       totals.cleartextRecords += r.parse.cleartextRecords;
@@ -55,10 +59,7 @@ export function summarizeRun(reports: readonly ObjectReport[], elapsedMs: number
       totals.skipDataRecords += skipData.reduce((a, b) => a + b, 0);
       totals.noDataInterfaces += noData.length;
       totals.skipDataInterfaces += skipData.length;
-      if (r.status === 'accepted') {
-        for (const s of r.parse.malformedSamples) malformed.push({ object: r.name, ...s });
-      }
-      for (const w of r.parse.warnings) warnings.push({ object: r.name, warning: w });
+      for (const s of r.parse.malformedSamples) malformed.push({ object: r.name, ...s });
     }
     if (r.stream) {
       totals.bytesIn += r.stream.bytesIn;

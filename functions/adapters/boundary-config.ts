@@ -1,0 +1,59 @@
+import { ConfigError, type Env } from './lambda-config.js';
+
+/** Environment of the sync-boundaries function (docs/alerts.md). */
+export interface SyncConfig {
+  /** `s3://bucket/key` the policy is written to. */
+  readonly policyUri: string;
+  readonly regions: string[];
+  readonly roleArns: string[];
+  readonly includeCaller: boolean;
+  /** EC2/STS endpoint override (tests). */
+  readonly awsEndpoint: string | undefined;
+  readonly s3Endpoint: string | undefined;
+}
+
+/** Environment of the alerting step inside the ingest function; absent POLICY_S3_URI turns alerting off. */
+export interface AlertConfig {
+  readonly policyUri: string;
+  readonly topicArn: string;
+  readonly dedupTable: string;
+  readonly suppressMinutes: number;
+  readonly policyCacheMs: number;
+}
+
+/** `POLICY_S3_URI` is the infra contract (docs/deployment.md); `BOUNDARY_POLICY_URI` is accepted as an alias. */
+const policyUriOf = (env: Env) => env.POLICY_S3_URI || env.BOUNDARY_POLICY_URI;
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+export function syncConfig(env: Env): SyncConfig {
+  const policyUri = policyUriOf(env);
+  if (!policyUri?.startsWith('s3://')) throw new ConfigError('POLICY_S3_URI must be s3://bucket/key: where the policy is written');
+  const regions = list(env.SYNC_REGIONS ?? env.AWS_REGION);
+  if (regions.length === 0) throw new ConfigError('SYNC_REGIONS (comma-separated) or AWS_REGION is required');
+  return {
+    policyUri, regions, roleArns: list(env.MEMBER_ROLE_ARNS), includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
+    awsEndpoint: env.AWS_ENDPOINT || undefined, s3Endpoint: env.S3_ENDPOINT || undefined,
+  };
+}
+
+export function alertConfig(env: Env): AlertConfig | undefined {
+  const policyUri = policyUriOf(env);
+  if (!policyUri) return undefined;
+  if (!policyUri.startsWith('s3://')) throw new ConfigError('POLICY_S3_URI must be s3://bucket/key');
+  if (!env.ALERT_TOPIC_ARN) throw new ConfigError('ALERT_TOPIC_ARN is required with POLICY_S3_URI');
+  if (!env.DEDUP_TABLE) throw new ConfigError('DEDUP_TABLE is required with POLICY_S3_URI');
+  return {
+    policyUri, topicArn: env.ALERT_TOPIC_ARN, dedupTable: env.DEDUP_TABLE,
+    suppressMinutes: positive(env, 'SUPPRESS_MINUTES', 60),
+    policyCacheMs: positive(env, 'POLICY_CACHE_SECONDS', 300) * 1000,
+  };
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}

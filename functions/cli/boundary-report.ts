@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { QueryRow } from '../adapters/duckdb-tables.js';
+import { readPolicy } from '../adapters/policy-store.js';
+import { protocolName } from '../core/policy/classify-flow.js';
+import { ALERT_FILES } from './alerting.js';
+import { formatBytes, formatCount } from './usage.js';
+
+export interface BoundaryReport {
+  /** Monitor-mode VPCs of the policy the ingest run classified with (`<dir>/boundaries.json`). */
+  readonly monitorVpcs: { id: string; name?: string }[];
+  readonly violations: QueryRow[];
+  readonly blocked: QueryRow[];
+  readonly readiness: QueryRow[];
+}
+
+/**
+ * The boundary sections of `report`, from the `findings` table and the policy copy the ingest
+ * run left in `<dir>`; undefined when the run had no --boundaries.
+ */
+export async function buildBoundaryReport(dir: string, run: (query: string) => Promise<QueryRow[]>):
+  Promise<BoundaryReport | undefined> {
+  const policyPath = join(dir, ALERT_FILES.policy);
+  if (!existsSync(policyPath)) return undefined;
+  const policy = await readPolicy(policyPath);
+  const monitorVpcs = Object.entries(policy.vpcs).filter(([, v]) => v.mode === 'monitor')
+    .map(([id, v]) => ({ id, ...(v.name ? { name: v.name } : {}) }));
+  return {
+    monitorVpcs,
+    violations: await run('cleartext_crossing_enforced_boundaries'),
+    blocked: await run('blocked_ec_flows'),
+    readiness: await run('readiness_by_monitor_vpc'),
+  };
+}
+
+type Table = (header: string[], rows: string[][]) => string;
+
+const proto = (r: QueryRow) => `${protocolName(r.protocol === null ? null : Number(r.protocol))}/${r.port ?? '-'}`;
+const volume = (r: QueryRow) => [formatCount(Number(r.flows)), formatBytes(Number(r.bytes))];
+
+export function renderBoundaryReport(report: BoundaryReport, table: Table): string {
+  const out: string[] = [];
+  out.push('Cleartext crossing enforced boundaries (violations)');
+  out.push(report.violations.length === 0 ? '  none' : table(
+    ['VPC', 'ENI', 'rule', 'severity', 'peer', 'service', 'flows', 'bytes'],
+    report.violations.map((r) => [String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.rule), String(r.severity),
+      String(r.peer ?? '-'), proto(r), ...volume(r)]),
+  ));
+  out.push('', 'Blocked by encryption controls (reject-reason EC)');
+  out.push(report.blocked.length === 0 ? '  none' : table(
+    ['VPC', 'ENI', 'source', 'destination', 'service', 'flows', 'bytes'],
+    report.blocked.map((r) => [String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.srcaddr ?? '-'),
+      String(r.dstaddr ?? '-'), proto(r), ...volume(r)]),
+  ));
+  out.push('', 'Enforcement readiness per monitor-mode VPC (cleartext that enforce mode would block)');
+  if (report.monitorVpcs.length === 0) out.push('  no monitor-mode VPC in the boundary policy');
+  for (const vpc of report.monitorVpcs) {
+    const rows = report.readiness.filter((r) => r.vpc_id === vpc.id);
+    const label = vpc.name ? `${vpc.id} (${vpc.name})` : vpc.id;
+    if (rows.length === 0) {
+      out.push(`  ${label}: no cleartext seen in these logs`);
+      continue;
+    }
+    const flows = rows.reduce((n, r) => n + Number(r.flows), 0);
+    const bytes = rows.reduce((n, r) => n + Number(r.bytes), 0);
+    out.push(`  ${label}: ${rows.length} ENI/peer pairs still send cleartext (${formatCount(flows)} flows, ${formatBytes(bytes)})`);
+    out.push(table(['ENI', 'peer', 'service', 'flows', 'bytes', 'last seen'],
+      rows.map((r) => [String(r.interface_id ?? '-'), String(r.peer ?? '-'), proto(r), ...volume(r), String(r.last_seen ?? '-')])));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,81 @@
+import type { InvocationMessage } from './invocation.js';
+import { s3Url, type S3ObjectRef } from './s3-object-ref.js';
+
+export interface MessagePorts {
+  /** Ingests one object. Throwing means a transient failure: the message is retried. */
+  ingest(ref: S3ObjectRef): Promise<void>;
+  /** Milliseconds left before the invocation is cut (Lambda `getRemainingTimeInMillis`). */
+  remainingMs(): number;
+}
+
+/**
+ * How much time an object needs before it is started: a fixed margin (the output commit, the
+ * alert step, the response) plus a pessimistic rate for its size. An object that would not
+ * finish is released for retry instead of being cut half-way.
+ */
+export interface TimeBudget {
+  readonly marginMs: number;
+  /** Milliseconds per MiB of stored (compressed) object size. */
+  readonly msPerMiB: number;
+}
+
+export interface MessagesOutcome {
+  /** Message ids to retry: transient failures, invalid messages and released messages. */
+  readonly retry: string[];
+  readonly transient: { readonly id: string; readonly object: string; readonly error: unknown }[];
+  readonly invalid: { readonly id: string; readonly reason: string }[];
+  /** Messages not started because the remaining time was too short. */
+  readonly released: string[];
+  objects: number;
+  testEvents: number;
+  readonly skipped: string[];
+}
+
+const MiB = 1 << 20;
+
+export function timeNeededMs(ref: S3ObjectRef, budget: TimeBudget): number {
+  return budget.marginMs + ((ref.size ?? 0) / MiB) * budget.msPerMiB;
+}
+
+/**
+ * Works through the messages of one invocation in order. One bad message never fails the others:
+ * a transient error marks only its message for retry; an unrecognised message is retried until it
+ * lands in the dead-letter queue. Permanently bad objects are not errors here: the ingest port
+ * quarantines them and returns normally, so their message is acknowledged.
+ */
+export async function processMessages(messages: readonly InvocationMessage[], ports: MessagePorts,
+  budget: TimeBudget): Promise<MessagesOutcome> {
+  const outcome: MessagesOutcome = { retry: [], transient: [], invalid: [], released: [], objects: 0, testEvents: 0, skipped: [] };
+  for (let m = 0; m < messages.length; m++) {
+    const message = messages[m]!;
+    const content = message.content;
+    if (content.kind === 'test-event') {
+      outcome.testEvents++;
+      continue;
+    }
+    if (content.kind === 'invalid') {
+      outcome.invalid.push({ id: message.id, reason: content.reason });
+      outcome.retry.push(message.id);
+      continue;
+    }
+    outcome.skipped.push(...content.skipped);
+    for (const ref of content.objects) {
+      if (ports.remainingMs() < timeNeededMs(ref, budget)) {
+        for (const rest of messages.slice(m)) {
+          outcome.released.push(rest.id);
+          outcome.retry.push(rest.id);
+        }
+        return outcome;
+      }
+      try {
+        await ports.ingest(ref);
+        outcome.objects++;
+      } catch (error) {
+        outcome.transient.push({ id: message.id, object: s3Url(ref.bucket, ref.key), error });
+        outcome.retry.push(message.id);
+        break;
+      }
+    }
+  }
+  return outcome;
+}

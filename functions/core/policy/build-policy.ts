@@ -1,0 +1,123 @@
+import { type BoundaryPolicy, type BoundaryVpc, EXCLUSION_NAMES, type ExclusionName } from '../../../schemas/boundary-policy.js';
+
+/** The parts of the EC2 API shapes (client-ec2 JS names) the policy is built from. */
+export interface EncryptionControlRecord {
+  readonly VpcId?: string;
+  readonly Mode?: string;
+  readonly State?: string;
+  readonly ResourceExclusions?: Partial<Record<ExclusionName, { readonly State?: string }>>;
+}
+
+interface CidrState {
+  readonly State?: string;
+}
+
+export interface VpcRecord {
+  readonly VpcId?: string;
+  readonly OwnerId?: string;
+  readonly CidrBlockAssociationSet?: readonly { readonly CidrBlock?: string; readonly CidrBlockState?: CidrState }[];
+  readonly Ipv6CidrBlockAssociationSet?: readonly { readonly Ipv6CidrBlock?: string; readonly Ipv6CidrBlockState?: CidrState }[];
+  readonly Tags?: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+
+export interface InterfaceRecord {
+  readonly NetworkInterfaceId?: string;
+  readonly VpcId?: string;
+  readonly InterfaceType?: string;
+  readonly Description?: string;
+}
+
+/** What DescribeVpcEncryptionControls, DescribeVpcs and DescribeNetworkInterfaces said for one account and region. */
+export interface RegionInventory {
+  readonly accountId?: string;
+  readonly region: string;
+  readonly controls: readonly EncryptionControlRecord[];
+  readonly vpcs: readonly VpcRecord[];
+  readonly interfaces: readonly InterfaceRecord[];
+  /** What the reader could not see (e.g. interfaces, when DescribeNetworkInterfaces is denied). */
+  readonly notes?: readonly string[];
+}
+
+/** Controls being deleted no longer protect the VPC; every other state keeps the reported mode. */
+const GONE_STATES = new Set(['deleting', 'deleted']);
+
+/** ENIs of excludable resources, by the exclusion that covers them. */
+const EXCLUDED_INTERFACE: readonly { exclusion: ExclusionName; matches: (eni: InterfaceRecord) => boolean }[] = [
+  { exclusion: 'NatGateway', matches: (e) => e.InterfaceType === 'natGateway' || e.InterfaceType === 'nat_gateway' },
+  { exclusion: 'Lambda', matches: (e) => e.InterfaceType === 'lambda' },
+  { exclusion: 'ElasticFileSystem', matches: (e) => /^EFS mount target/i.test(e.Description ?? '') },
+  { exclusion: 'GlobalAccelerator', matches: (e) => e.InterfaceType === 'global_accelerator_managed' },
+  { exclusion: 'ApiGatewayV2', matches: (e) => e.InterfaceType === 'api_gateway_managed' },
+];
+
+/** Exclusions that have ENIs in the VPC worth listing; sync-boundaries only describes interfaces for these. */
+export const INTERFACE_EXCLUSIONS: readonly ExclusionName[] = EXCLUDED_INTERFACE.map((e) => e.exclusion);
+
+export interface BuiltPolicy {
+  readonly policy: BoundaryPolicy;
+  /** Decisions worth telling the operator (skipped controls, exclusions in transition). */
+  readonly notes: string[];
+}
+
+/**
+ * Builds the boundary policy. Only exclusions in state `enabled` count: `enabling` ones do not
+ * allow cleartext yet, `disabling` ones are on their way out, so both still page.
+ */
+export function buildBoundaryPolicy(inventories: readonly RegionInventory[], generatedAt: Date): BuiltPolicy {
+  const vpcs: Record<string, BoundaryVpc> = {};
+  const notes: string[] = [];
+  for (const inventory of inventories) {
+    notes.push(...inventory.notes ?? []);
+    const vpcById = new Map(inventory.vpcs.map((v) => [v.VpcId, v]));
+    for (const control of inventory.controls) {
+      const id = control.VpcId;
+      if (!id) continue;
+      if (control.Mode !== 'enforce' && control.Mode !== 'monitor') {
+        notes.push(`${id}: skipped, unknown mode "${control.Mode ?? ''}"`);
+        continue;
+      }
+      if (GONE_STATES.has(control.State ?? '')) {
+        notes.push(`${id}: skipped, encryption control is ${control.State}`);
+        continue;
+      }
+      const exclusions: ExclusionName[] = [];
+      for (const name of EXCLUSION_NAMES) {
+        const state = control.ResourceExclusions?.[name]?.State;
+        if (state === 'enabled') exclusions.push(name);
+        else if (state === 'enabling' || state === 'disabling') notes.push(`${id}: ${name} exclusion is ${state}, not counted`);
+      }
+      const vpc = vpcById.get(id);
+      if (!vpc) notes.push(`${id}: not returned by DescribeVpcs, no CIDRs known`);
+      const enabled = new Set(exclusions);
+      const excludedInterfaces = inventory.interfaces
+        .filter((eni) => eni.VpcId === id && eni.NetworkInterfaceId &&
+          EXCLUDED_INTERFACE.some((x) => enabled.has(x.exclusion) && x.matches(eni)))
+        .map((eni) => eni.NetworkInterfaceId!)
+        .sort();
+      const name = vpc?.Tags?.find((t) => t.Key === 'Name')?.Value;
+      const accountId = vpc?.OwnerId ?? inventory.accountId;
+      vpcs[id] = {
+        ...(name ? { name } : {}),
+        mode: control.Mode,
+        ...(control.State ? { state: control.State } : {}),
+        exclusions,
+        cidrs: vpc ? cidrsOf(vpc) : [],
+        ...(accountId ? { accountId } : {}),
+        region: inventory.region,
+        ...(excludedInterfaces.length ? { excludedInterfaces } : {}),
+      };
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(vpcs).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { policy: { generatedAt: generatedAt.toISOString(), source: 'ciphertrail sync-boundaries', vpcs: sorted }, notes };
+}
+
+const associated = (state: CidrState | undefined) => state?.State === undefined || state.State === 'associated';
+
+function cidrsOf(vpc: VpcRecord): string[] {
+  return [
+    ...(vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlock && associated(a.CidrBlockState)).map((a) => a.CidrBlock!),
+    ...(vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlock && associated(a.Ipv6CidrBlockState))
+      .map((a) => a.Ipv6CidrBlock!),
+  ];
+}

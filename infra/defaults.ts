@@ -1,0 +1,84 @@
+/**
+ * Every default the CDK app uses, in one place. Each value can be overridden with a CDK context
+ * value of the same name (`-c ingestMemoryMb=3008`, or `context` in cdk.json); docs/deployment.md
+ * lists them all.
+ */
+/**
+ * The custom format for new flow logs (docs/deployment.md gives the create-flow-logs command):
+ * every field the tables and the boundary rules use. `interface-type` is a v11 field; drop it
+ * where CreateFlowLogs does not accept it yet.
+ */
+export const RECOMMENDED_LOG_FORMAT =
+  '${version} ${account-id} ${region} ${vpc-id} ${subnet-id} ${interface-id} ${interface-type} ${srcaddr} ${dstaddr} ' +
+  '${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${flow-direction} ' +
+  '${traffic-path} ${pkt-srcaddr} ${pkt-dstaddr} ${pkt-src-aws-service} ${pkt-dst-aws-service} ${reject-reason} ' +
+  '${encryption-status}';
+
+export const DEFAULTS = {
+  // ── Ingest Lambda sizing (the benchmark issue refines these; change them here only) ──────────
+  /** 1769 MB is where Lambda allocates one full vCPU; the parser is single-threaded. */
+  ingestMemoryMb: 1769,
+  /** Seconds. A 75 MB gzip object (~320 MB of text) parses in well under a minute on one vCPU. */
+  ingestTimeoutSeconds: 300,
+  /** Unset: no reserved concurrency (the account pool). A number reserves and also caps SQS pollers. */
+  ingestReservedConcurrency: undefined as number | undefined,
+  /** SQS messages per invocation (one S3 notification each, usually one object per message). */
+  ingestBatchSize: 10,
+  /** Seconds the event source mapping waits to fill a batch. */
+  ingestBatchWindowSeconds: 10,
+  /** Receives before a message moves to the dead-letter queue. */
+  ingestMaxReceiveCount: 5,
+
+  // ── Other functions ─────────────────────────────────────────────────────────────────────────
+  transformMemoryMb: 1769,
+  /** Firehose caps a transform function at 300 s. */
+  transformTimeoutSeconds: 120,
+  syncMemoryMb: 512,
+  syncTimeoutSeconds: 300,
+  /** EventBridge schedule expression of the boundary-policy sync. */
+  boundarySyncSchedule: 'rate(1 hour)',
+  logRetentionDays: 90,
+
+  // ── Data ────────────────────────────────────────────────────────────────────────────────────
+  /** Aggregation window of `window_start`, seconds. */
+  windowSeconds: 300,
+  /** Key prefix of the Parquet tables in the curated bucket (`<prefix><table>/dt=YYYY-MM-DD/`). */
+  curatedPrefix: 'tables/',
+  /** Key of the boundary policy file in the curated bucket. */
+  policyKey: 'config/boundaries.json',
+  /** First day Athena partition projection enumerates (`projection.dt.range` = `<start>,NOW`). */
+  projectionStartDate: '2025-11-01',
+  /** Optional folder in front of `AWSLogs/` that flow logs deliver to (`s3://bucket/<prefix>AWSLogs/`). */
+  flowLogPrefix: '',
+  rawLogInfrequentAccessDays: 30,
+  rawLogGlacierDays: 90,
+  rawLogExpirationDays: 400,
+  athenaResultsExpirationDays: 30,
+  glueDatabaseName: 'ciphertrail',
+  athenaWorkgroupName: 'ciphertrail',
+  /** Per-query scan cutoff of the Athena workgroup, GB. */
+  athenaBytesScannedCutoffGb: 100,
+
+  // ── Alerts and alarms ──────────────────────────────────────────────────────────────────────
+  /** Minutes an identical alert stays suppressed (dedup window). */
+  suppressMinutes: 60,
+  /** Alarm when the oldest queued notification is older than this, seconds. */
+  processingLagAlarmSeconds: 1800,
+  /** Alarm when one VPC's cleartext flows in 5 minutes exceed this (a trend alarm; paging is SNS alerts). */
+  cleartextFlowsAlarmThreshold: 10_000,
+
+  // ── Optional Firehose path ─────────────────────────────────────────────────────────────────
+  firehoseEnabled: false,
+  /** Format string of the flow logs delivered to Firehose (no header line there). */
+  firehoseLogFormat: RECOMMENDED_LOG_FORMAT,
+  /** Firehose buffer interval, seconds (60–900); Parquet conversion needs ≥ 64 MB size buffers. */
+  firehoseBufferSeconds: 300,
+} as const;
+
+/** Metric namespace and service names the handlers emit EMF metrics under (docs/deployment.md). */
+export const METRICS = {
+  namespace: 'Ciphertrail',
+  ingestService: 'ingest',
+  transformService: 'firehose-transform',
+  syncService: 'sync-boundaries',
+} as const;

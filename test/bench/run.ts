@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: ciphertrail against the bare gunzip + split ceiling and against DuckDB on the
+ * same gzip files, one core each (`taskset -c 0`: zlib inflates on the libuv pool, so without
+ * pinning it would run on the second core), in one run, with the ratios printed. Then memory on
+ * one 500 MB and one 2 GB object, and 1 → 2 core scaling of a multi-object run.
+ *
+ * Options: --runs <n> (repeats per step, median reported; default 3), --no-big (skip the 500 MB
+ * and 2 GB objects), --scaling-only, --quick (one run, no big objects).
+ * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json` and `.md`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BenchObject, bigObject, ensureCorpus, MAIN_CORPUS } from './corpus.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BENCH = join(ROOT, '.bench');
+const TASKS = join(ROOT, 'test/bench/tasks');
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' }, 'no-big': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false }, 'scaling-only': { type: 'boolean', default: false },
+  },
+});
+const RUNS = opts.quick ? 1 : Number(opts.runs);
+const BIG = !opts['no-big'] && !opts.quick;
+
+interface Measure {
+  ms: number;
+  cpuMs: number;
+  maxRssMb: number;
+  /** Wall time of the whole child process (node start, module loading, work, exit). */
+  processMs: number;
+  [field: string]: number;
+}
+
+const log = (line = '') => process.stdout.write(line + '\n');
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** Runs a task script in a fresh node process on the given CPUs; returns its JSON line. */
+function task(cpuList: string, script: string, args: readonly string[]): Measure {
+  const node = [process.execPath, '--no-warnings', '--import', 'tsx', join(TASKS, script), ...args];
+  const [cmd, ...argv] = hasTaskset ? ['taskset', '-c', cpuList, ...node] : node;
+  const started = performance.now();
+  const child = spawnSync(cmd!, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const processMs = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${script} failed (${child.status}):\n${child.stderr}`);
+  const line = child.stdout.trim().split('\n').pop()!;
+  return { ...(JSON.parse(line) as Measure), processMs };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** `RUNS` repetitions; every numeric field is the median over the runs. */
+function repeat(label: string, cpuList: string, script: string, args: readonly string[]): Measure {
+  const runs: Measure[] = [];
+  for (let r = 0; r < RUNS; r++) runs.push(task(cpuList, script, args));
+  const out = { ...runs[0]! };
+  for (const key of Object.keys(out)) out[key] = median(runs.map((m) => m[key]!));
+  log(`  ${label.padEnd(34)} ${(out.ms / 1000).toFixed(2).padStart(6)} s wall  ${(out.cpuMs / 1000).toFixed(2).padStart(6)} s cpu  ` +
+    `${out.maxRssMb.toFixed(0).padStart(5)} MB RSS   (runs: ${runs.map((m) => (m.ms / 1000).toFixed(2)).join(', ')})`);
+  return out;
+}
+
+const rate = (records: number, ms: number) => (records * 1000) / ms;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number) => bytes / 1e6;
+
+async function main(): Promise<void> {
+  mkdirSync(BENCH, { recursive: true });
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  log(`ciphertrail bench: node ${process.version}, ${cpus().length} × ${cpuModel}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (!hasTaskset) log('  WARNING: taskset not found: runs are not pinned to one core');
+  if (loadavg()[0]! > cpus().length * 0.5) log('  WARNING: the machine is busy; compare ratios, not absolute figures');
+  log('corpus (generated once into .bench/, seeded):');
+  const main = await ensureCorpus(join(BENCH, 'corpus/main'), MAIN_CORPUS, log);
+  const mainDir = join(BENCH, 'corpus/main');
+  const files = main.map((o) => o.path);
+  const records = main.reduce((n, o) => n + o.records, 0);
+  const textBytes = main.reduce((n, o) => n + o.textBytes, 0);
+  const gzipBytes = main.reduce((n, o) => n + o.gzipBytes, 0);
+  log(`  ${main.length} objects, ${fmt(records)} records, ${mb(textBytes).toFixed(0)} MB text, ${mb(gzipBytes).toFixed(0)} MB gzip`);
+  const results: Record<string, unknown> = { node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg(), records, textBytes, gzipBytes };
+
+  if (!opts['scaling-only']) {
+    log(`\none core (taskset -c 0), median of ${RUNS}:`);
+    const ceilingBytes = repeat('gunzip + split (bytes)', '0', 'gunzip-split.ts', ['bytes', ...files]);
+    const ceilingText = repeat('gunzip + latin1 + split (strings)', '0', 'gunzip-split.ts', ['latin1', ...files]);
+    const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
+    const parse = repeat('ciphertrail parse + aggregate', '0', 'parse-aggregate.ts', files);
+    const ingest = repeat('ciphertrail full ingest (Parquet)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/ingest'), '--jobs', '1', mainDir]);
+    const duckA = repeat('DuckDB 1 thread, materialize', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
+    const duckB = repeat('DuckDB 1 thread, scan twice', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
+    const duck = duckA.ms <= duckB.ms ? duckA : duckB;
+    if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
+      log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
+    }
+    log('\n  step                               records/s   MB/s text   vs ceiling');
+    const row = (label: string, m: Measure) => log(`  ${label.padEnd(34)} ${fmt(rate(records, m.ms)).padStart(10)} ${(mb(textBytes) / (m.ms / 1000)).toFixed(0).padStart(10)}` +
+      `   ${(m.ms / ceiling.ms).toFixed(2).padStart(6)}×`);
+    row('gunzip + split (ceiling)', ceiling);
+    row('ciphertrail parse + aggregate', parse);
+    row('ciphertrail full ingest', ingest);
+    row('DuckDB full rollup', duck);
+    const ratioWall = duck.ms / ingest.ms;
+    const ratioCpu = duck.cpuMs / ingest.cpuMs;
+    log(`\n  full ingest vs DuckDB: ${ratioWall.toFixed(2)}× faster (wall), ${ratioCpu.toFixed(2)}× (cpu)   target ≥ 2×`);
+    log(`  parse + aggregate: ${fmt(rate(records, parse.ms))} records/s, ${(parse.ms / ceiling.ms).toFixed(2)}× the ceiling   target ≥ 1.5M/s, ≤ 2.5×`);
+    log(`  output rows: summary ${fmt(ingest.summaryRows!)}, unencrypted ${fmt(ingest.unencryptedRows!)} (DuckDB ${fmt(duck.summaryRows!)}, ${fmt(duck.unencryptedRows!)})`);
+    Object.assign(results, { ceiling, ceilingBytes, ceilingText, parse, ingest, duckdb: duck, duckdbMaterialize: duckA, duckdbScanTwice: duckB, ratioWall, ratioCpu });
+    log('\n' + sizing(rate(records, ingest.ms), rate(records, duck.ms), textBytes / records));
+    results.sizing = sizing(rate(records, ingest.ms), rate(records, duck.ms), textBytes / records);
+  }
+
+  log('\nmulti-object scaling (full ingest of the main corpus):');
+  const one = repeat('--jobs 1 on 1 core (taskset -c 0)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', mainDir]);
+  const two = repeat('--jobs 2 on 2 cores (taskset -c 0,1)', '0,1', 'ingest.ts', ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', mainDir]);
+  const identical = sameTree(join(BENCH, 'out/jobs1'), join(BENCH, 'out/jobs2'));
+  log(`  speedup ${(one.ms / two.ms).toFixed(2)}× on 2 cores; Parquet output identical: ${identical}`);
+  Object.assign(results, { jobs1: one, jobs2: two, speedup: one.ms / two.ms, identical });
+
+  if (BIG && !opts['scaling-only']) {
+    log('\nmemory: one object, full ingest on one core:');
+    for (const size of [500, 2000]) {
+      const [object] = await ensureCorpus(join(BENCH, `corpus/big-${size}`), [bigObject(size)], log) as [BenchObject];
+      const m = task('0', 'ingest.ts', ['--out', join(BENCH, `out/big-${size}`), '--jobs', '1', object.path]);
+      log(`  ${(mb(object.textBytes) / 1000).toFixed(2)} GB text (${fmt(object.records)} records): peak RSS ${m.maxRssMb.toFixed(0)} MB, ` +
+        `${fmt(rate(object.records, m.ms))} records/s, summary ${fmt(m.summaryRows!)} + unencrypted ${fmt(m.unencryptedRows!)} rows   target < 256 MB`);
+      results[`big${size}`] = { ...m, textBytes: object.textBytes, records: object.records };
+    }
+  }
+  writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2));
+  log(`\nresults: ${join(BENCH, 'results.json')}`);
+}
+
+/** Lambda sizing from single-core rates: memory → vCPU share → seconds and dollars per TB. */
+function sizing(ciphertrailPerSec: number, duckdbPerSec: number, bytesPerRecord: number): string {
+  const PRICE = 0.0000133334; // arm64, $ per GB-second
+  const lines = ['Lambda sizing (arm64 $0.0000133334 per GB-s; 1,769 MB = 1 vCPU; one object per invocation runs on one core):',
+    '  memory MB   vCPU   records/s     s per TB text   $ per TB text   DuckDB $ per TB'];
+  for (const memory of [512, 1024, 1769, 3008]) {
+    const share = Math.min(1, memory / 1769);
+    const perSec = ciphertrailPerSec * share;
+    const seconds = 1e12 / bytesPerRecord / perSec;
+    const dollars = seconds * (memory / 1024) * PRICE;
+    const duckDollars = (1e12 / bytesPerRecord / (duckdbPerSec * share)) * (memory / 1024) * PRICE;
+    lines.push(`  ${String(memory).padStart(9)}   ${(memory / 1769).toFixed(2).padStart(4)}   ${fmt(perSec).padStart(9)}   ` +
+      `${fmt(seconds).padStart(13)}   ${dollars.toFixed(2).padStart(13)}   ${duckDollars.toFixed(2).padStart(15)}`);
+  }
+  return lines.join('\n');
+}
+
+function sameTree(a: string, b: string): boolean {
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const sums = (dir: string) => execFileSync('bash', ['-c', `cd '${dir}' && find . -name '*.parquet' -type f | sort | xargs sha256sum`], { encoding: 'utf8' });
+  return sums(a) === sums(b);
+}
+
+await main();

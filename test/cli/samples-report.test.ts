@@ -1,0 +1,86 @@
+/**
+ * `npm start` on the bundled samples: ingest (exit 1: one sample is a truncated gzip) then report.
+ * The expected figures are computed here from the records of samples/generate.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/sources.js';
+
+const dir = tempDir('samples');
+let ingest: CliResult;
+let json: { byVpc: Record<string, unknown>[]; byPath: Record<string, unknown>[]; topCleartextTalkers: Record<string, unknown>[] };
+let text: string;
+
+beforeAll(async () => {
+  ingest = await runCli(['ingest', 'samples/flow-logs', '--out', dir.path]);
+  const [asJson, asText] = await Promise.all([runCli(['report', dir.path, '--json']), runCli(['report', dir.path])]);
+  expect(asJson.code).toBe(0);
+  json = JSON.parse(asJson.stdout);
+  text = asText.stdout;
+});
+afterAll(() => dir.remove());
+
+/** Percent with one decimal, as the report rounds it. */
+const pct = (part: number, total: number) => Math.round((1000 * part) / total) / 10;
+
+/** Bytes per encryption status of each VPC's accepted records in samples/generate.ts. */
+const VPCS = {
+  'vpc-0e1f2a3b4c5d6e7f8': { cleartext: [412000, 98000, 9000, 180], nitro: [1843200, 620000], application: [52000], both: [], unknown: [] },
+  'vpc-0a9b8c7d6e5f4a3b2': { cleartext: [2400000, 1900000], nitro: [], application: [], both: [210000], unknown: [] },
+  'vpc-0123456789abcdef0': { cleartext: [31000], nitro: [], application: [], both: [], unknown: [8000] },
+  'vpc-0fedcba9876543210': { cleartext: [4000, 24000, 17000, 15000], nitro: [9600000], application: [], both: [], unknown: [] },
+  'vpc-abcdefab012345678': { cleartext: [], nitro: [], application: [], both: [], unknown: [568, 376, 15044, 471] },
+} as const;
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('ingest + report on samples/', () => {
+  it('ingest exits 1 for the truncated sample, names it, and keeps everything else', () => {
+    expect(ingest.code).toBe(1);
+    expect(ingest.stdout).toContain('7 objects (6 accepted, 1 rejected)');
+    expect(ingest.stdout).toMatch(/REJECTED {5}samples\/flow-logs\/AWSLogs\/111111111111\/vpcflowlogs\/us-east-1\/2025\/11\/21\/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1010Z_deadbeef\.log\.gz: corrupt gzip/);
+    expect(ingest.stdout).toMatch(/malformed {4}samples\/.*_20251121T1005Z_5e6f7a8b\.log\.gz:15: action: unknown value "ACCEPTED"/);
+    const report = JSON.parse(readFileSync(join(dir.path, 'ingest-report.json'), 'utf8'));
+    expect(report.totals).toMatchObject({ objects: 7, accepted: 6, rejected: 1, records: 31, malformed: 1, cleartextRecords: 13,
+      noDataRecords: 2, skipDataRecords: 1 });
+  });
+
+  it.each(Object.entries(VPCS))('%s: flows, bytes and shares by status', (vpc, bytes) => {
+    const row = json.byVpc.find((r) => r.vpc_id === vpc)!;
+    const total = sum(Object.values(bytes).flat());
+    const flows = Object.values(bytes).flat().length;
+    expect(row).toMatchObject({
+      flows: String(flows), bytes: String(total),
+      cleartext_bytes_pct: pct(sum(bytes.cleartext), total), nitro_bytes_pct: pct(sum(bytes.nitro), total),
+      application_bytes_pct: pct(sum(bytes.application), total), both_bytes_pct: pct(sum(bytes.both), total),
+      unknown_bytes_pct: pct(sum(bytes.unknown), total), cleartext_flows_pct: pct(bytes.cleartext.length, flows),
+    });
+    expect(text).toContain(vpc);
+  });
+
+  it('lists formats without vpc-id separately, with unknown bytes and the blog example flows', () => {
+    const row = json.byVpc.find((r) => r.vpc_id === '(no vpc-id in format)')!;
+    // Default-format examples (3 flows, status unknown) and the blog example (4 flows, no bytes field).
+    expect(row).toMatchObject({ flows: '7', bytes: String(4249 + 4249 + 8855), unknown_bytes_pct: 100,
+      cleartext_flows_pct: pct(2, 7), nitro_flows_pct: pct(2, 7), unknown_flows_pct: pct(3, 7) });
+    expect(json.byVpc).toHaveLength(6);
+  });
+
+  it('prints the payments VPC shares in the text report', () => {
+    const line = text.split('\n').find((l) => l.includes('vpc-0e1f2a3b4c5d6e7f8'))!;
+    expect(line).toContain(`${pct(519180, 3034380).toFixed(1)}% (${pct(4, 7).toFixed(1)}%)`);
+    expect(line).toContain(`${pct(2463200, 3034380).toFixed(1)}% (${pct(2, 7).toFixed(1)}%)`);
+  });
+
+  it('ranks the top cleartext talkers by bytes, with the service port', () => {
+    const top = json.topCleartextTalkers.slice(0, 3).map((r) => [r.vpc_id, r.srcaddr, r.dstaddr, r.port, String(r.bytes)]);
+    expect(top).toEqual([
+      ['vpc-0a9b8c7d6e5f4a3b2', '10.2.3.4', '10.2.8.8', 6379, '2400000'],
+      ['vpc-0a9b8c7d6e5f4a3b2', '10.2.8.8', '10.2.3.4', 6379, '1900000'],
+      ['vpc-0e1f2a3b4c5d6e7f8', '10.1.1.10', '10.1.7.9', 8080, String(412000 + 98000)],
+    ]);
+    const cleartextFlows = sum(json.topCleartextTalkers.map((r) => Number(r.flows)));
+    expect(cleartextFlows).toBe(13);
+  });
+});

@@ -1,0 +1,85 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as an AWS Query-protocol service (SNS, STS, EC2) receives it. */
+export interface QueryRequest {
+  readonly action: string;
+  readonly params: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** The access key id the request was signed with (from the SigV4 Authorization header). */
+  readonly accessKeyId: string | undefined;
+  /** The region of the SigV4 credential scope. */
+  readonly region: string | undefined;
+}
+
+export interface QueryResponse {
+  readonly status?: number;
+  readonly body: string;
+}
+
+/**
+ * A real HTTP endpoint on 127.0.0.1 speaking the AWS Query protocol: the SDK client under test
+ * sends form-encoded `Action=...` POSTs, `respond` returns the XML a real service would. No SNS,
+ * EC2 or STS server runs locally, so this is the closest real component (toolchain.md §4).
+ */
+export class QueryApiServer {
+  readonly requests: QueryRequest[] = [];
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(respond: (request: QueryRequest) => QueryResponse): Promise<QueryApiServer> {
+    let self: QueryApiServer | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '');
+        const request = { action: params.get('Action') ?? '', params, headers: req.headers, accessKeyId: scope?.[1], region: scope?.[2] };
+        self!.requests.push(request);
+        const response = respond(request);
+        res.writeHead(response.status ?? 200, { 'content-type': 'text/xml' });
+        res.end(response.body);
+      });
+    });
+    self = new QueryApiServer(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return self;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Static credentials for SDK clients pointed at a local endpoint. */
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTESTCALLER', secretAccessKey: 'test-secret' };
+
+const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+export const snsPublishOk = (messageId: string): QueryResponse => ({
+  body: `<PublishResponse xmlns="${SNS_NS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
+    `<ResponseMetadata><RequestId>req-${messageId}</RequestId></ResponseMetadata></PublishResponse>`,
+});
+
+export const snsError = (status: number, code: string, message: string): QueryResponse => ({
+  status,
+  body: `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code>` +
+    `<Message>${message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>`,
+});
+
+/** SNS `MessageAttributes.entry.N.*` form fields back as { name: { DataType, StringValue } }. */
+export function publishedAttributes(params: URLSearchParams): Record<string, { DataType: string; StringValue: string }> {
+  const out: Record<string, { DataType: string; StringValue: string }> = {};
+  for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    out[params.get(`MessageAttributes.entry.${n}.Name`)!] = {
+      DataType: params.get(`MessageAttributes.entry.${n}.Value.DataType`)!,
+      StringValue: params.get(`MessageAttributes.entry.${n}.Value.StringValue`)!,
+    };
+  }
+  return out;
+}

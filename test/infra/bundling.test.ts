@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCiphertrailApp } from '../../infra/ciphertrail-app.js';
+
+/**
+ * The one test that bundles for real: NodejsFunction with the local esbuild (no Docker), as
+ * `npm run synth` does. It checks what gotcha G4 is about: the Parquet writer's .wasm travels
+ * next to the bundle and loads from there, whatever the working directory.
+ */
+const run = promisify(execFile);
+let outdir: string;
+let assetOf: Map<string, string>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'ciphertrail-bundle-'));
+  const { app } = createCiphertrailApp({ outdir, context: { firehoseEnabled: true } });
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Ciphertrail').template as { Resources: Record<string, any> };
+  assetOf = new Map();
+  for (const resource of Object.values(template.Resources)) {
+    const service = resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
+    if (resource.Type !== 'AWS::Lambda::Function' || !service) continue;
+    const key = String(resource.Properties.Code.S3Key);
+    assetOf.set(service, join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+  }
+});
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('Lambda bundles (real local esbuild bundling)', () => {
+  it('bundles every handler as ESM, with the AWS SDK inside and DuckDB left out', () => {
+    expect([...assetOf.keys()].sort()).toEqual(['firehose-transform', 'ingest', 'sync-boundaries']);
+    for (const [service, dir] of assetOf) {
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(bundle, service).not.toMatch(/@duckdb\/node-api/);
+      expect(bundle, service).not.toMatch(/from\s*["']@aws-sdk\//);
+    }
+  });
+
+  it('copies parquet_wasm_bg.wasm next to exactly the bundles that load it (the ingest bundle does)', () => {
+    for (const [service, dir] of assetOf) {
+      const loads = readFileSync(join(dir, 'index.mjs'), 'utf8').includes('parquet_wasm_bg.wasm');
+      expect(existsSync(join(dir, 'parquet_wasm_bg.wasm')), service).toBe(loads);
+      if (service === 'ingest') expect(statSync(join(dir, 'parquet_wasm_bg.wasm')).size).toBeGreaterThan(1_000_000);
+    }
+  });
+
+  it('loads and answers an SQS batch from another working directory', async () => {
+    const bundle = pathToFileURL(join(assetOf.get('ingest')!, 'index.mjs')).href;
+    const script = join(outdir, 'invoke.mjs');
+    writeFileSync(script, `
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b', RequestId: 'r', HostId: 'h' });
+      const context = { functionName: 'ingest', functionVersion: '$LATEST', memoryLimitInMB: '1769', awsRequestId: 'req-1',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ingest', logGroupName: 'g', logStreamName: 's',
+        getRemainingTimeInMillis: () => 60000 };
+      const result = await handler({ Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body }] }, context);
+      console.log('RESULT ' + JSON.stringify(result));
+    `);
+    const { stdout } = await run(process.execPath, ['--no-warnings', script], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', CURATED_BUCKET: 'curated', CURATED_PREFIX: 'tables/',
+        POWERTOOLS_SERVICE_NAME: 'ingest', POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail' },
+    });
+    expect(stdout).toContain('RESULT {"batchItemFailures":[]}');
+  });
+});

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { QueryRequest, QueryResponse } from '../helpers/query-api-server.js';
+
+/**
+ * Recorded EC2 Query API responses (fixtures/ec2/*.xml, wire names as in aws-formats.md §3.4):
+ * the caller's account 111111111111 in us-east-1 (payments enforce, legacy monitor, a control
+ * being deleted, two pages) and member account 222222222222 in eu-west-1 (analytics), reached
+ * through STS AssumeRole.
+ */
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/ec2/${name}.xml`, import.meta.url), 'utf8');
+const EMPTY_CONTROLS = '<DescribeVpcEncryptionControlsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+  '<requestId>00000000-0000-0000-0000-000000000000</requestId><vpcEncryptionControlSet/></DescribeVpcEncryptionControlsResponse>';
+export const MEMBER_ROLE = 'arn:aws:iam::222222222222:role/ciphertrail-read';
+export const MEMBER_KEY = 'ASIAMEMBER222222222';
+
+export function respondEc2(request: QueryRequest): QueryResponse {
+  if (request.action === 'AssumeRole') return { body: fixture('member-assume-role') };
+  const who = request.accessKeyId === MEMBER_KEY ? 'member' : 'caller';
+  const home = who === 'member' ? 'eu-west-1' : 'us-east-1';
+  if (request.action === 'DescribeVpcEncryptionControls') {
+    if (request.region !== home) return { body: EMPTY_CONTROLS };
+    if (who === 'member') return { body: fixture('member-describe-vpc-encryption-controls') };
+    return { body: fixture(`caller-describe-vpc-encryption-controls-${request.params.get('NextToken') ? 2 : 1}`) };
+  }
+  if (request.action === 'DescribeVpcs') return { body: fixture(`${who}-describe-vpcs`) };
+  if (request.action === 'DescribeNetworkInterfaces') return { body: fixture(`${who}-describe-network-interfaces`) };
+  return { status: 400, body: `<Response><Errors><Error><Code>InvalidAction</Code><Message>${request.action}</Message></Error></Errors></Response>` };
+}
+
+/** The policy the recorded responses describe. */
+export const EXPECTED_VPCS = {
+  'vpc-0a9b8c7d6e5f4a3b2': {
+    name: 'legacy', mode: 'monitor', state: 'available', exclusions: [], cidrs: ['10.2.0.0/16'],
+    accountId: '111111111111', region: 'us-east-1',
+  },
+  'vpc-0e1f2a3b4c5d6e7f8': {
+    name: 'payments', mode: 'enforce', state: 'available', exclusions: ['InternetGateway', 'NatGateway'],
+    cidrs: ['10.1.0.0/16', '2600:1f18:4a3:6e00::/56'], accountId: '111111111111', region: 'us-east-1',
+    excludedInterfaces: ['eni-0c0c0c0c0c0c0c0c0'],
+  },
+  'vpc-0fedcba9876543210': {
+    name: 'analytics', mode: 'enforce', state: 'available', exclusions: ['VpcPeering'], cidrs: ['10.20.0.0/16'],
+    accountId: '222222222222', region: 'eu-west-1',
+  },
+};
+
