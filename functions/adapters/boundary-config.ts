@@ -21,8 +21,8 @@ export interface AlertConfig {
   readonly policyCacheMs: number;
 }
 
-/** `POLICY_S3_URI` is the infra contract (docs/deployment.md); `BOUNDARY_POLICY_URI` is accepted as an alias. */
-const policyUriOf = (env: Env) => env.POLICY_S3_URI || env.BOUNDARY_POLICY_URI;
+/** `POLICY_S3_URI` is the infra contract (docs/deployment.md). */
+const policyUriOf = (env: Env) => env.POLICY_S3_URI;
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 

@@ -5,12 +5,14 @@ import type { GroupColumns } from '../core/group-columns.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import type { BlobStore } from './blob-store.js';
 import { encodeColumns, encodeParquet, partitionByDay } from './parquet-encoder.js';
+import { SpillArea, type StagedBody } from './spill.js';
 
 interface StagedFile {
   readonly table: string;
   readonly key: string;
   readonly rows: number;
-  readonly body: Uint8Array;
+  /** Encoded bytes, or a part spilled to a temp file (see SpillArea). */
+  readonly body: Uint8Array | StagedBody;
 }
 
 type Row = Record<string, unknown> & { window_start: number | null };
@@ -29,7 +31,12 @@ export class ParquetTableSink implements OutputSink {
     const staged: StagedFile[] = [];
     const parts = new Map<string, number>();
     let open = true;
-    const stage = (spec: TableSpec, rows: Row[]) => staged.push(...this.encodePartitions(spec, stem, parts, rows));
+    // Staged parts past 8 MB go to a temp file: memory stays flat for objects of any size.
+    const spill = new SpillArea();
+    const keep = (files: StagedFile[]) => {
+      for (const file of files) staged.push({ ...file, body: spill.keep(file.body as Uint8Array) });
+    };
+    const stage = (spec: TableSpec, rows: Row[]) => keep(this.encodePartitions(spec, stem, parts, rows));
     return {
       add: (batch: AggregateBatch) => {
         if (!open) throw new Error('output already committed or aborted');
@@ -38,8 +45,8 @@ export class ParquetTableSink implements OutputSink {
           const { summary, cleartext } = batch.columns;
           const status = cleartext.columns.encryption_status;
           const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
-          staged.push(...this.encodeColumnPartitions(SUMMARY_TABLE, stem, parts, summary));
-          staged.push(...this.encodeColumnPartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
+          keep(this.encodeColumnPartitions(SUMMARY_TABLE, stem, parts, summary));
+          keep(this.encodeColumnPartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
           return;
         }
         stage(SUMMARY_TABLE, batch.summary as Row[]);
@@ -53,13 +60,17 @@ export class ParquetTableSink implements OutputSink {
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
-        const files = await this.put(staged);
-        staged.length = 0;
-        return files;
+        try {
+          return await this.put(staged);
+        } finally {
+          staged.length = 0;
+          spill.dispose();
+        }
       },
       abort: () => {
         open = false;
         staged.length = 0;
+        spill.dispose();
       },
     };
   }
@@ -98,8 +109,9 @@ export class ParquetTableSink implements OutputSink {
   private async put(staged: readonly StagedFile[]): Promise<OutputFile[]> {
     const files: OutputFile[] = [];
     for (const file of staged) {
-      await this.store.put(file.key, file.body, 'application/vnd.apache.parquet');
-      files.push({ table: file.table, key: file.key, rows: file.rows, bytes: file.body.length });
+      const body = file.body instanceof Uint8Array ? file.body : file.body.read();
+      await this.store.put(file.key, body, 'application/vnd.apache.parquet');
+      files.push({ table: file.table, key: file.key, rows: file.rows, bytes: body.length });
     }
     return files;
   }

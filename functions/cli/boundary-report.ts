@@ -36,7 +36,7 @@ export async function buildBoundaryReport(dir: string, run: (query: string) => P
 type Table = (header: string[], rows: string[][]) => string;
 
 const proto = (r: QueryRow) => `${protocolName(r.protocol === null ? null : Number(r.protocol))}/${r.port ?? '-'}`;
-const volume = (r: QueryRow) => [formatCount(Number(r.flows)), formatBytes(Number(r.bytes))];
+const volume = (r: QueryRow) => [formatCount(Number(r.flows)), formatBytes(r.bytes)];
 
 export function renderBoundaryReport(report: BoundaryReport, table: Table): string {
   const out: string[] = [];

@@ -60,7 +60,7 @@ export function renderCoverageReport(report: CoverageReport): string {
   out.push(table(
     ['VPC', 'flows', 'bytes', 'cleartext', 'nitro', 'application', 'both', 'unknown'],
     report.byVpc.map((r) => [
-      String(r.vpc_id), formatCount(Number(r.flows)), formatBytes(Number(r.bytes)),
+      String(r.vpc_id), formatCount(Number(r.flows)), formatBytes(r.bytes),
       `${pct(r.cleartext_bytes_pct)} (${pct(r.cleartext_flows_pct)})`, `${pct(r.nitro_bytes_pct)} (${pct(r.nitro_flows_pct)})`,
       `${pct(r.application_bytes_pct)} (${pct(r.application_flows_pct)})`, `${pct(r.both_bytes_pct)} (${pct(r.both_flows_pct)})`,
       `${pct(r.unknown_bytes_pct)} (${pct(r.unknown_flows_pct)})`,
@@ -72,7 +72,7 @@ export function renderCoverageReport(report: CoverageReport): string {
     report.byPath.map((r) => [
       String(r.flow_direction),
       r.traffic_path === null ? '-' : `${r.traffic_path} ${trafficPathLabel(Number(r.traffic_path))}`,
-      formatCount(Number(r.flows)), formatBytes(Number(r.bytes)), `${pct(r.cleartext_bytes_pct)} (${pct(r.cleartext_flows_pct)} flows)`,
+      formatCount(Number(r.flows)), formatBytes(r.bytes), `${pct(r.cleartext_bytes_pct)} (${pct(r.cleartext_flows_pct)} flows)`,
       pct(r.nitro_bytes_pct), pct(r.application_bytes_pct), pct(r.both_bytes_pct), pct(r.unknown_bytes_pct),
     ]),
   ));
@@ -84,7 +84,7 @@ export function renderCoverageReport(report: CoverageReport): string {
       report.topCleartextTalkers.map((r) => [
         String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.srcaddr ?? '-'), String(r.dstaddr ?? '-'),
         String(r.protocol ?? '-'), String(r.port ?? '-'), String(r.action ?? '-'), formatCount(Number(r.flows)),
-        formatBytes(Number(r.bytes)),
+        formatBytes(r.bytes),
       ]),
     ));
   if (report.boundaries) out.push('', renderBoundaryReport(report.boundaries, table));

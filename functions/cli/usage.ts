@@ -15,7 +15,10 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
-export function formatBytes(n: number): string {
+/** Bytes for people; a null measure (the format has no `bytes` field) prints as `-`. */
+export function formatBytes(value: number | string | bigint | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  const n = Number(value);
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
   let u = 0;

@@ -139,7 +139,7 @@ export class FlowLogAggregator {
 
   constructor(readonly objectName: string, keyInfo: FlowLogKeyInfo, private readonly options: AggregateOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? 300;
-    this.maxGroups = options.maxGroups ?? 200_000;
+    this.maxGroups = options.maxGroups ?? 100_000;
     this.maxSamples = options.maxSamples ?? 5;
     this.fallbackAccount = keyInfo.accountId ?? '-';
     this.fallbackRegion = keyInfo.region ?? '-';
@@ -290,7 +290,10 @@ export class FlowLogAggregator {
   }
 
   private drain(): AggregateBatch {
-    const columns = { summary: this.summaryColumns(), cleartext: this.cleartextColumns() };
+    const shared = {
+      accounts: this.accounts.snapshot(), regions: this.regions.snapshot(), vpcs: this.vpcs.snapshot(), enis: this.enis.snapshot(),
+    };
+    const columns = { summary: this.summaryColumns(shared), cleartext: this.cleartextColumns(shared) };
     this.summary.clear();
     this.cleartext.clear();
     for (const dictionary of [this.accounts, this.regions, this.vpcs, this.subnets, this.enis, this.addresses,
@@ -411,61 +414,69 @@ export class FlowLogAggregator {
     };
   }
 
-  private summaryColumns(): GroupColumns {
+  private summaryColumns(shared: SharedDictionaries): GroupColumns {
     const g = this.summary;
-    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: g.keyColumn(c), dictionary });
-    const int = (c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
     return {
       length: g.size,
       columns: {
         window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(S_WINDOW)) },
-        account_id: text(S_ACCOUNT, this.accounts.snapshot()),
-        region: text(S_REGION, this.regions.snapshot()),
-        vpc_id: text(S_VPC, this.vpcs.snapshot()),
-        subnet_id: text(S_SUBNET, this.subnets.snapshot()),
-        interface_id: text(S_ENI, this.enis.snapshot()),
-        flow_direction: text(S_DIRECTION, DIRECTIONS),
-        traffic_path: int(S_PATH),
-        encryption_status: int(S_STATUS),
-        action: text(S_ACTION, ACTIONS),
+        account_id: textColumn(g, S_ACCOUNT, shared.accounts),
+        region: textColumn(g, S_REGION, shared.regions),
+        vpc_id: textColumn(g, S_VPC, shared.vpcs),
+        subnet_id: textColumn(g, S_SUBNET, this.subnets.snapshot()),
+        interface_id: textColumn(g, S_ENI, shared.enis),
+        flow_direction: textColumn(g, S_DIRECTION, DIRECTIONS),
+        traffic_path: intColumn(g, S_PATH),
+        encryption_status: intColumn(g, S_STATUS),
+        action: textColumn(g, S_ACTION, ACTIONS),
         ...this.measureColumns(g),
       },
     };
   }
 
-  private cleartextColumns(): GroupColumns {
+  private cleartextColumns(shared: SharedDictionaries): GroupColumns {
     const g = this.cleartext;
-    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: g.keyColumn(c), dictionary });
-    const int = (c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
     const addresses = this.addresses.snapshot();
     const services = this.services.snapshot();
     return {
       length: g.size,
       columns: {
         window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(C_WINDOW)) },
-        account_id: text(C_ACCOUNT, this.accounts.snapshot()),
-        region: text(C_REGION, this.regions.snapshot()),
-        vpc_id: text(C_VPC, this.vpcs.snapshot()),
-        interface_id: text(C_ENI, this.enis.snapshot()),
-        srcaddr: text(C_SRC, addresses),
-        dstaddr: text(C_DST, addresses),
-        protocol: int(C_PROTOCOL),
-        port: int(C_PORT),
-        pkt_src_aws_service: text(C_SRC_SERVICE, services),
-        pkt_dst_aws_service: text(C_DST_SERVICE, services),
-        traffic_path: int(C_PATH),
-        flow_direction: text(C_DIRECTION, DIRECTIONS),
-        action: text(C_ACTION, ACTIONS),
-        reject_reason: text(C_REJECT, REJECT_REASONS),
-        interface_type: text(C_IFTYPE, this.interfaceTypes.snapshot()),
+        account_id: textColumn(g, C_ACCOUNT, shared.accounts),
+        region: textColumn(g, C_REGION, shared.regions),
+        vpc_id: textColumn(g, C_VPC, shared.vpcs),
+        interface_id: textColumn(g, C_ENI, shared.enis),
+        srcaddr: textColumn(g, C_SRC, addresses),
+        dstaddr: textColumn(g, C_DST, addresses),
+        protocol: intColumn(g, C_PROTOCOL),
+        port: intColumn(g, C_PORT),
+        pkt_src_aws_service: textColumn(g, C_SRC_SERVICE, services),
+        pkt_dst_aws_service: textColumn(g, C_DST_SERVICE, services),
+        traffic_path: intColumn(g, C_PATH),
+        flow_direction: textColumn(g, C_DIRECTION, DIRECTIONS),
+        action: textColumn(g, C_ACTION, ACTIONS),
+        reject_reason: textColumn(g, C_REJECT, REJECT_REASONS),
+        interface_type: textColumn(g, C_IFTYPE, this.interfaceTypes.snapshot()),
         ...this.measureColumns(g),
-        encryption_status: int(C_STATUS),
+        encryption_status: intColumn(g, C_STATUS),
       },
     };
   }
 }
 
 const NO_BIG: ReadonlyMap<number, bigint> = new Map();
+
+/** Dictionaries both tables key on, snapshotted once per drain. */
+interface SharedDictionaries {
+  readonly accounts: DictionarySnapshot;
+  readonly regions: DictionarySnapshot;
+  readonly vpcs: DictionarySnapshot;
+  readonly enis: DictionarySnapshot;
+}
+
+const textColumn = (g: GroupTable, c: number, dictionary: DictionarySnapshot): ColumnData =>
+  ({ type: 'string', ids: g.keyColumn(c), dictionary });
+const intColumn = (g: GroupTable, c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
 
 /**
  * A batch whose rows are made only when read: the Parquet sink reads `columns`, while alert

@@ -1,10 +1,10 @@
+import { DictionarySnapshot } from './group-columns.js';
+
 /**
  * The two hash tables of the aggregation hot path. No string is built per line: each key field's
  * token is interned once into a `TokenDictionary` (bytes → small integer id), and a group key is
  * a short tuple of such ids and small integers, looked up in a `GroupTable`.
  */
-
-import { DictionarySnapshot } from './group-columns.js';
 
 const EMPTY_SLOT = 0;
 
@@ -39,7 +39,7 @@ function hashBytes(bytes: Uint8Array, s: number, e: number): number {
 
 /**
  * Interns byte strings (tokens) to dense ids 1, 2, 3…; id 0 is null (`-`). Tokens are copied
- * into one growing byte arena, and decoded to JS strings only when output asks for them.
+ * into one growing byte arena; output takes a `snapshot` and decodes strings only if asked.
  */
 export class TokenDictionary {
   private arena = new Uint8Array(1 << 14);
@@ -48,7 +48,6 @@ export class TokenDictionary {
   private lengths = new Int32Array(256);
   private hashes = new Int32Array(256);
   private table = new Int32Array(512);
-  private strings: (string | undefined)[] = [];
   private count = 1;
 
   /** Number of ids in use, including the null id 0. */
@@ -93,18 +92,6 @@ export class TokenDictionary {
     return this.intern(bytes, 0, bytes.length);
   }
 
-  /** The string of an id (null for 0), decoded once. */
-  string(id: number): string | null {
-    if (id === 0) return null;
-    let text = this.strings[id];
-    if (text === undefined) {
-      const start = this.offsets[id]!;
-      text = Buffer.from(this.arena.buffer, this.arena.byteOffset + start, this.lengths[id]!).toString('utf8');
-      this.strings[id] = text;
-    }
-    return text;
-  }
-
   /** An immutable copy of the ids in use (bytes and offsets), for output after `clear`. */
   snapshot(): DictionarySnapshot {
     const offsets = new Int32Array(this.count + 1);
@@ -114,7 +101,6 @@ export class TokenDictionary {
 
   clear(): void {
     this.table.fill(EMPTY_SLOT);
-    this.strings = [];
     this.count = 1;
     this.used = 0;
   }
@@ -261,32 +247,6 @@ export class GroupTable {
     }
     addExact(this.measures, m + M_PACKETS, this.bigPackets, slot, packets, bigPackets);
     addExact(this.measures, m + M_BYTES, this.bigBytes, slot, bytes, bigBytes);
-  }
-
-  /** Key column `c` of group `slot`. */
-  keyOf(slot: number, c: number): number {
-    return this.keys[slot * this.width + c]!;
-  }
-
-  flowsOf(slot: number): number {
-    return this.measures[slot * M_WIDTH + M_FLOWS]!;
-  }
-
-  /** Int64 measures come as number when safe, else bigint. */
-  packetsOf(slot: number): number | bigint {
-    return this.bigPackets.get(slot) ?? this.measures[slot * M_WIDTH + M_PACKETS]!;
-  }
-
-  bytesOf(slot: number): number | bigint {
-    return this.bigBytes.get(slot) ?? this.measures[slot * M_WIDTH + M_BYTES]!;
-  }
-
-  firstOf(slot: number): number {
-    return this.measures[slot * M_WIDTH + M_FIRST]!;
-  }
-
-  lastOf(slot: number): number {
-    return this.measures[slot * M_WIDTH + M_LAST]!;
   }
 
   /** Key column `c` of every group, in insertion order. */

@@ -1,7 +1,8 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { METRICS } from '../defaults.js';
 import { acknowledge } from '../nag.js';
@@ -29,6 +30,8 @@ export interface BoundarySyncProps {
 export class BoundarySync extends Construct {
   readonly handler: HandlerFunction;
   readonly rule: events.Rule;
+  /** Runs the sync once when the stack is deployed, so ingest never waits a schedule period for a first policy. */
+  readonly initialSync: triggers.Trigger;
 
   constructor(scope: Construct, id: string, props: BoundarySyncProps) {
     super(scope, id);
@@ -48,7 +51,7 @@ export class BoundarySync extends Construct {
     const role = this.handler.role;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'DescribeEncryptionControls',
-      actions: ['ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs'],
+      actions: ['ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs', 'ec2:DescribeNetworkInterfaces'],
       resources: ['*'],
     }));
     if (props.memberRoleArns.length > 0) {
@@ -63,7 +66,7 @@ export class BoundarySync extends Construct {
       actions: ['s3:PutObject'],
       resources: [props.policyObjectArn],
     }));
-    acknowledge(role, 'EC2 DescribeVpcs and DescribeVpcEncryptionControls support no resource-level permissions.',
+    acknowledge(role, 'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces support no resource-level permissions.',
       'AwsSolutions-IAM5[Resource::*]');
 
     this.rule = new events.Rule(this, 'Schedule', {
@@ -71,5 +74,12 @@ export class BoundarySync extends Construct {
       schedule: events.Schedule.expression(props.schedule),
       targets: [new targets.LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
     });
+    this.initialSync = new triggers.Trigger(this, 'InitialSync', {
+      handler: this.handler.function,
+      invocationType: triggers.InvocationType.EVENT,
+      executeOnHandlerChange: true,
+    });
+    Annotations.of(this.handler.function).acknowledgeWarning('@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
+      'The trigger invokes the current version it is granted on; nothing invokes the function with another qualifier.');
   }
 }

@@ -255,6 +255,18 @@ describe('boundary sync', () => {
     expect(roleStatements(imported.template, roleOf(imported, 'sync-boundaries')).map((s) => s.Sid))
       .not.toContain('AssumeMemberRoles');
   });
+
+  it('reads the interfaces it lists as excluded, and runs once at deployment so ingest has a policy at once', () => {
+    const describe = roleStatements(full.template, roleOf(full, 'sync-boundaries'))
+      .find((s) => s.Sid === 'DescribeEncryptionControls');
+    expect([...(describe?.Action as string[])].sort()).toEqual(
+      ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs'],
+    );
+    full.template.hasResourceProperties('Custom::Trigger', {
+      HandlerArn: Match.anyValue(),
+      InvocationType: 'Event',
+    });
+  });
 });
 
 describe('Firehose path (optional)', () => {
