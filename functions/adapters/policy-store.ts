@@ -1,14 +1,18 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type BoundaryPolicy, parseBoundaryPolicy, validateBoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
-import { createS3Client, isS3Url, parseS3Url } from './s3-client.js';
+import { isS3Url, parseS3Url } from './s3-url.js';
+
+/** The AWS SDK loads only for s3:// policies: the local CLI reads files and never needs it. */
+const s3Sdk = () => Promise.all([import('@aws-sdk/client-s3'), import('./s3-client.js')]);
 
 /** Reads and validates a boundary policy from a local path or `s3://bucket/key`. */
 export async function readPolicy(location: string, s3?: S3Client): Promise<BoundaryPolicy> {
   if (!isS3Url(location)) return parseBoundaryPolicy(await readFile(location, 'utf8'), location);
   const { bucket, key } = parseS3Url(location);
+  const [{ GetObjectCommand }, { createS3Client }] = await s3Sdk();
   const output = await (s3 ?? createS3Client()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return parseBoundaryPolicy(await output.Body!.transformToString('utf8'), location);
 }
@@ -19,6 +23,7 @@ export async function writePolicy(location: string, policy: BoundaryPolicy, s3?:
   const body = JSON.stringify(policy, null, 2) + '\n';
   if (isS3Url(location)) {
     const { bucket, key } = parseS3Url(location);
+    const [{ PutObjectCommand }, { createS3Client }] = await s3Sdk();
     await (s3 ?? createS3Client()).send(new PutObjectCommand({
       Bucket: bucket, Key: key, Body: body, ContentType: 'application/json',
     }));

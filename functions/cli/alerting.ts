@@ -11,7 +11,6 @@ import type { OutputFile, SourceObject } from '../core/ports.js';
 import { FileDedupStore } from '../adapters/file-dedup-store.js';
 import type { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { readPolicy, writePolicy } from '../adapters/policy-store.js';
-import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
 /** Files of `<out>` the alerting step owns. */
@@ -80,7 +79,9 @@ export async function runAlerting(ingested: readonly { object: SourceObject; rep
   await mkdir(settings.out, { recursive: true });
   await writePolicy(join(settings.out, ALERT_FILES.policy), policy);
   const dedup = await FileDedupStore.open(join(settings.out, ALERT_FILES.dedup));
-  const publisher = settings.snsTopicArn ? new SnsAlertPublisher(settings.snsTopicArn) : undefined;
+  // The SNS SDK loads only when publishing: local runs never pay for it.
+  const publisher = settings.snsTopicArn
+    ? new (await import('../adapters/sns-alert-publisher.js')).SnsAlertPublisher(settings.snsTopicArn) : undefined;
   let paging: PageResult;
   let publishError: string | undefined;
   try {

@@ -3,10 +3,9 @@ import { formatString, parseLogFormat, UnknownFieldError, type FlowLogLayout } f
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
 import { type RunReport, summarizeRun } from '../core/run-report.js';
-import { readParquetFlowLog } from '../adapters/parquet-flow-log-reader.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
-import { isS3Url } from '../adapters/s3-client.js';
-import { IoTargets } from './io-targets.js';
+import { isS3Url } from '../adapters/s3-url.js';
+import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { defaultJobs, ingestInWorkers } from './worker-pool.js';
 import { type AlertingOutcome, loadBoundaries, runAlerting } from './alerting.js';
 import { formatBytes, formatCount, positiveInt, UsageError } from './usage.js';
@@ -101,7 +100,7 @@ export async function runIngest(settings: IngestSettings):
   } catch (err) {
     throw new UsageError(`cannot read input: ${(err as Error).message}`);
   }
-  const store = targets.output(settings.out);
+  const store = await targets.output(settings.out);
   const sink = new ParquetTableSink(store);
   const started = Date.now();
   let reports: ObjectReport[] = [];
@@ -117,7 +116,7 @@ export async function runIngest(settings: IngestSettings):
     for (const object of objects) {
       reports.push(await ingestObject(object, {
         sink, windowSeconds: settings.windowSeconds, format: settings.format, collectCleartext: policy !== undefined,
-        parquetReader: readParquetFlowLog,
+        parquetReader: readParquetFlowLogLazily,
       }));
       progress.update(reports);
     }

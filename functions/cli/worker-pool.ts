@@ -4,9 +4,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { parseLogFormat } from '../core/flow-log-format.js';
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
-import { readParquetFlowLog } from '../adapters/parquet-flow-log-reader.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
-import { IoTargets } from './io-targets.js';
+import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 
 /**
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
@@ -91,7 +90,7 @@ export async function workerMain(): Promise<void> {
   const settings = workerData as PoolSettings;
   const targets = new IoTargets(settings.endpoint);
   const objects = await targets.listInputs(settings.paths);
-  const sink: OutputSink = new ParquetTableSink(targets.output(settings.out));
+  const sink: OutputSink = new ParquetTableSink(await targets.output(settings.out));
   const format = settings.format === undefined ? undefined : parseLogFormat(settings.format);
   // One object at a time per worker: the parent sends the next index only after a reply.
   port.on('message', (request: Request) => {
@@ -101,7 +100,7 @@ export async function workerMain(): Promise<void> {
         if (!object || object.name !== request.name) throw new Error('the inputs changed while the run was listing them');
         const report = await ingestObject(object, {
           sink, windowSeconds: settings.windowSeconds, format, collectCleartext: settings.collectCleartext,
-          parquetReader: readParquetFlowLog,
+          parquetReader: readParquetFlowLogLazily,
         });
         port.postMessage({ index: request.index, report } satisfies Reply);
       } catch (err) {

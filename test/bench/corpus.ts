@@ -1,8 +1,17 @@
 /**
- * The benchmark corpus, written under `.bench/` (git-ignored, never committed). Records come from
+ * The benchmark corpora, written under `.bench/` (git-ignored, never committed). Records come from
  * the test suite's seeded generator (`test/helpers/flow-log-corpus.ts`: realistic ports, status,
  * NAT, IPv6, NODATA), one line at a time through a gzip stream, so a 2 GB object never sits in
- * memory. Same seed, same bytes.
+ * memory. Same seed, same bytes. Two profiles:
+ *
+ * - `realistic` (the primary benchmark): what one AWS delivery object looks like. Every record's
+ *   end falls in the object's 5-minute delivery period and its start up to 10 minutes earlier
+ *   (the maximum aggregation interval); each ENI talks to a small, Zipf-weighted pool of peers
+ *   (fixed service port, protocol, path, NAT and encryption status per peer; a fresh ephemeral
+ *   port per record, both directions of each conversation), and public-facing ENIs also see
+ *   internet clients drawn, skewed, from a shared pool.
+ * - `stress` (the default when `profile` is absent): `randomRecord` as is, a random peer per
+ *   record, so nearly every cleartext record is its own conversation (~0.5 output rows a record).
  */
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -11,7 +20,8 @@ import { dirname, join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import type { FlowLogRecord } from '../../functions/core/line-decoder.js';
 import {
-  CORPUS_FORMATS, createOrg, formatLine, formatVersion, objectKey, pick, randomRecord, seededRandom,
+  CORPUS_FORMATS, createOrg, formatLine, formatVersion, type Interface, objectKey, pick, type Random, randomInt,
+  randomRecord, seededRandom,
 } from '../helpers/flow-log-corpus.js';
 
 /** The v10 custom format with encryption-status (25 fields, ~230 bytes a line). */
@@ -32,6 +42,11 @@ export interface BenchObjectSpec {
    * generator makes ~30k records/s; a pool makes multi-GB objects in reasonable time).
    */
   readonly pool?: number;
+  /**
+   * `realistic`: records end in [startSec, startSec + spanSeconds) (one delivery period) and come
+   * from bounded per-ENI peer pools. Absent: the high-cardinality `stress` records.
+   */
+  readonly profile?: 'realistic';
 }
 
 export interface BenchObject {
@@ -67,20 +82,28 @@ export async function writeBenchObject(root: string, spec: BenchObjectSpec): Pro
     if (!gzip.write(text, 'latin1')) await once(gzip, 'drain');
   };
   // Busy interfaces talk more: a skewed pick, as in real fleets.
-  const record = (start: number): FlowLogRecord => {
-    const eni = random() < 0.5 ? enis[Math.floor(random() ** 3 * enis.length)]! : pick(random, enis);
-    return { ...randomRecord(random, eni, start), version };
-  };
+  const pickEni = () => (random() < 0.5 ? enis[Math.floor(random() ** 3 * enis.length)]! : pick(random, enis));
+  const record = (start: number): FlowLogRecord => ({ ...randomRecord(random, pickEni(), start), version });
+  const realistic = spec.profile === 'realistic' ? realisticTraffic(random) : undefined;
   const pool = Array.from({ length: spec.pool ?? 0 }, () => record(spec.startSec));
   let batch = fields.join(' ') + '\n';
   for (let n = 0; n < spec.records; n++) {
-    const start = spec.startSec + Math.floor(random() * spec.spanSeconds);
-    const r = pool.length > 0 ? pick(random, pool) : record(start);
-    if (pool.length > 0) {
-      const duration = Number(r.end) - Number(r.start);
-      batch += formatLine({ ...r, start, end: start + duration }, fields) + '\n';
+    if (realistic) {
+      // AWS: the object holds the records whose end falls in its 5-minute delivery period; a
+      // record covers at most one aggregation interval: 10 minutes by default, 1 minute or less
+      // on Nitro instances (most records here), long-lived connections most of it.
+      const end = spec.startSec + Math.floor(random() * spec.spanSeconds);
+      const start = end - (random() < 0.8 ? randomInt(random, 0, 60) : randomInt(random, 0, 600));
+      batch += formatLine({ ...realistic(pickEni(), start, end), version }, fields) + '\n';
     } else {
-      batch += formatLine(r, fields) + '\n';
+      const start = spec.startSec + Math.floor(random() * spec.spanSeconds);
+      const r = pool.length > 0 ? pick(random, pool) : record(start);
+      if (pool.length > 0) {
+        const duration = Number(r.end) - Number(r.start);
+        batch += formatLine({ ...r, start, end: start + duration }, fields) + '\n';
+      } else {
+        batch += formatLine(r, fields) + '\n';
+      }
     }
     if (batch.length > 1 << 16) {
       await write(batch);
@@ -91,6 +114,102 @@ export async function writeBenchObject(root: string, spec: BenchObjectSpec): Pro
   gzip.end();
   await once(file, 'close');
   return { path, records: spec.records, textBytes, gzipBytes };
+}
+
+/** One peer of an ENI: a conversation template whose ephemeral port, times and counts vary per record. */
+interface Peer {
+  readonly template: FlowLogRecord;
+  /** The path the ENI's egress direction of this conversation takes. */
+  readonly egressPath: number;
+}
+
+interface EniTraffic {
+  readonly peers: readonly Peer[];
+  /** Cumulative Zipf weights (1/rank) of `peers`. */
+  readonly cdf: Float64Array;
+  /** Public-facing: part of the traffic comes from internet clients. */
+  readonly internetShare: number;
+  readonly internetPort: number;
+}
+
+const INTERNET_CLIENTS = 50_000;
+const isEphemeral = (port: unknown) => typeof port === 'number' && port >= 32768;
+
+/**
+ * The realistic record source: a per-ENI pool of 3–40 peers built on first use from
+ * `randomRecord` templates (so ports, statuses, NAT and paths keep the generator's mix) and drawn
+ * with Zipf weights; 15 % of ENIs are public-facing and take 40 % of their records from internet
+ * clients (a shared pool, skewed: a few heavy clients, a long tail), TLS on 443 (status 2) or
+ * cleartext on 80 (status 0).
+ */
+function realisticTraffic(random: Random): (eni: Interface, start: number, end: number) => FlowLogRecord {
+  const enis = new Map<string, EniTraffic>();
+  const client = (i: number) => `${[81, 92, 100, 145, 176, 185, 203][i % 7]}.${(i >> 3) & 255}.${(i >> 11) & 255}.${1 + (i % 250)}`;
+  const traffic = (eni: Interface): EniTraffic => {
+    let t = enis.get(eni.interfaceId);
+    if (t) return t;
+    const count = 3 + Math.floor(random() ** 2 * 38);
+    const peers: Peer[] = [];
+    const cdf = new Float64Array(count);
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      const template = randomRecord(random, eni, 0, { noDataShare: 0 });
+      peers.push({ template, egressPath: (template.traffic_path as number | null) ?? pick(random, [1, 1, 2, 4, 7, 8]) });
+      cdf[k] = total += 1 / (k + 1);
+    }
+    for (let k = 0; k < count; k++) cdf[k]! /= total;
+    const publicFacing = eni.instanceId !== null && random() < 0.15;
+    t = { peers, cdf, internetShare: publicFacing ? 0.4 : 0, internetPort: random() < 0.85 ? 443 : 80 };
+    enis.set(eni.interfaceId, t);
+    return t;
+  };
+  return (eni, start, end) => {
+    const t = traffic(eni);
+    if (random() < 0.01) return { ...randomRecord(random, eni, start, { noDataShare: 1 }), end };
+    const packets = randomInt(random, 1, 5000);
+    const bytes = packets * randomInt(random, 40, 1500);
+    const ephemeral = randomInt(random, 32768, 60999);
+    const response = random() < 0.5;
+    let r: FlowLogRecord;
+    if (random() < t.internetShare) {
+      const addr = client(Math.floor(random() ** 3 * INTERNET_CLIENTS));
+      const port = random() < 0.1 ? 80 : t.internetPort;
+      r = {
+        ...randomRecord(random, eni, start, { noDataShare: 0 }),
+        srcaddr: addr, dstaddr: eni.ipv4, srcport: ephemeral, dstport: port, protocol: 6, type: 'IPv4',
+        pkt_srcaddr: addr, pkt_dstaddr: eni.ipv4, pkt_src_aws_service: null, pkt_dst_aws_service: null,
+        flow_direction: 'ingress', traffic_path: null, action: random() < 0.03 ? 'REJECT' : 'ACCEPT',
+        reject_reason: null, encryption_status: port === 443 ? 2 : 0, next_hop_interface_id: null,
+      };
+      if (response) r = reversed(r, 1);
+    } else {
+      const u = random();
+      let k = 0;
+      while (t.cdf[k]! < u && k < t.peers.length - 1) k++;
+      const peer = t.peers[k]!;
+      r = { ...peer.template };
+      if (isEphemeral(r.srcport)) r.srcport = ephemeral;
+      if (isEphemeral(r.dstport)) r.dstport = ephemeral;
+      if (response) r = reversed(r, peer.egressPath);
+    }
+    r.start = start;
+    r.end = end;
+    r.packets = packets;
+    r.bytes = bytes;
+    if (r.protocol === 6) r.tcp_flags = pick(random, [2, 3, 18, 19]);
+    return r;
+  };
+}
+
+/** The other direction of a conversation, as the same ENI's flow log records it. */
+function reversed(r: FlowLogRecord, egressPath: number): FlowLogRecord {
+  const egress = r.flow_direction !== 'egress';
+  return {
+    ...r, srcaddr: r.dstaddr ?? null, dstaddr: r.srcaddr ?? null, srcport: r.dstport ?? null, dstport: r.srcport ?? null,
+    pkt_srcaddr: r.pkt_dstaddr ?? null, pkt_dstaddr: r.pkt_srcaddr ?? null,
+    pkt_src_aws_service: r.pkt_dst_aws_service ?? null, pkt_dst_aws_service: r.pkt_src_aws_service ?? null,
+    flow_direction: egress ? 'egress' : 'ingress', traffic_path: egress ? egressPath : null,
+  };
 }
 
 /**
@@ -120,10 +239,22 @@ export async function ensureCorpus(root: string, specs: readonly BenchObjectSpec
 
 const T0 = 1763719200; // 2025-11-21T10:00:00Z
 
-/** The main corpus: 8 objects × 250k records (2M) from 8 accounts × 1,000 interfaces, 10 minutes each. */
-export const MAIN_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 8 }, (_, i) => ({
+/**
+ * The stress corpus: 8 objects × 250k records (2M) from 8 accounts × 1,000 interfaces, starts over
+ * 10 minutes, a random peer and ephemeral port per record (~0.5 output rows a record).
+ */
+export const STRESS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 8 }, (_, i) => ({
   records: 250_000, seed: 1000 + i, accountId: String(111111111111 * ((i % 8) + 1)).padStart(12, '0'),
   region: ['us-east-1', 'eu-west-1'][i % 2]!, startSec: T0 + 300 * i, spanSeconds: 600, interfaces: 1000,
+}));
+
+/**
+ * The realistic corpus (primary): the same 8 accounts × 1,000 interfaces and 2M records, but each
+ * object is one 5-minute delivery period (record ends in it, starts up to 10 minutes earlier) and
+ * each ENI talks to a bounded, skewed set of peers.
+ */
+export const REALISTIC_CORPUS: readonly BenchObjectSpec[] = STRESS_CORPUS.map((spec, i) => ({
+  ...spec, seed: 2000 + i, spanSeconds: 300, profile: 'realistic' as const,
 }));
 
 /** One object of about `megabytes` MB of text (~231 bytes a record), spread over an hour. */

@@ -4,8 +4,13 @@
  * pinning it would run on the second core), in one run, with the ratios printed. Then memory on
  * one 500 MB and one 2 GB object, and 1 → 2 core scaling of a multi-object run.
  *
+ * Two corpora, each measured in full (ceiling, parse, ingest, DuckDB, same run): `realistic` (the
+ * primary benchmark: delivery-period objects, bounded per-ENI peers) and `stress` (a random peer
+ * per record, ~0.5 output rows a record). See `corpus.ts`.
+ *
  * Options: --runs <n> (repeats per step, median reported; default 3), --no-big (skip the 500 MB
- * and 2 GB objects), --scaling-only, --quick (one run, no big objects).
+ * and 2 GB objects), --corpus realistic|stress (one corpus only), --scaling-only, --quick (one
+ * run, no big objects).
  * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json` and `.md`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
-import { type BenchObject, bigObject, ensureCorpus, MAIN_CORPUS } from './corpus.js';
+import { type BenchObject, type BenchObjectSpec, bigObject, ensureCorpus, REALISTIC_CORPUS, STRESS_CORPUS } from './corpus.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH = join(ROOT, '.bench');
@@ -24,6 +29,7 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' }, 'no-big': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false }, 'scaling-only': { type: 'boolean', default: false },
+    corpus: { type: 'string' },
   },
 });
 const RUNS = opts.quick ? 1 : Number(opts.runs);
@@ -90,52 +96,52 @@ async function main(): Promise<void> {
   log(`ciphertrail bench: node ${process.version}, ${cpus().length} × ${cpuModel}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (!hasTaskset) log('  WARNING: taskset not found: runs are not pinned to one core');
   if (loadavg()[0]! > cpus().length * 0.5) log('  WARNING: the machine is busy; compare ratios, not absolute figures');
-  log('corpus (generated once into .bench/, seeded):');
-  const main = await ensureCorpus(join(BENCH, 'corpus/main'), MAIN_CORPUS, log);
-  const mainDir = join(BENCH, 'corpus/main');
-  const files = main.map((o) => o.path);
-  const records = main.reduce((n, o) => n + o.records, 0);
-  const textBytes = main.reduce((n, o) => n + o.textBytes, 0);
-  const gzipBytes = main.reduce((n, o) => n + o.gzipBytes, 0);
-  log(`  ${main.length} objects, ${fmt(records)} records, ${mb(textBytes).toFixed(0)} MB text, ${mb(gzipBytes).toFixed(0)} MB gzip`);
-  const results: Record<string, unknown> = { node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg(), records, textBytes, gzipBytes };
+  log('corpora (generated once into .bench/, seeded):');
+  const corpora: Corpus[] = [];
+  for (const [name, specs] of [['realistic', REALISTIC_CORPUS], ['stress', STRESS_CORPUS]] as const) {
+    if (opts.corpus !== undefined && opts.corpus !== name) continue;
+    const dir = join(BENCH, `corpus/${name}`);
+    const objects = await ensureCorpus(dir, specs as readonly BenchObjectSpec[], log);
+    const corpus = {
+      name, dir, files: objects.map((o) => o.path), records: objects.reduce((n, o) => n + o.records, 0),
+      textBytes: objects.reduce((n, o) => n + o.textBytes, 0), gzipBytes: objects.reduce((n, o) => n + o.gzipBytes, 0),
+    };
+    log(`  ${name}: ${objects.length} objects, ${fmt(corpus.records)} records, ${mb(corpus.textBytes).toFixed(0)} MB text, ` +
+      `${mb(corpus.gzipBytes).toFixed(0)} MB gzip`);
+    corpora.push(corpus);
+  }
+  const results: Record<string, unknown> = { node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg() };
 
   if (!opts['scaling-only']) {
-    log(`\none core (taskset -c 0), median of ${RUNS}:`);
-    const ceilingBytes = repeat('gunzip + split (bytes)', '0', 'gunzip-split.ts', ['bytes', ...files]);
-    const ceilingText = repeat('gunzip + latin1 + split (strings)', '0', 'gunzip-split.ts', ['latin1', ...files]);
-    const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
-    const parse = repeat('ciphertrail parse + aggregate', '0', 'parse-aggregate.ts', files);
-    const ingest = repeat('ciphertrail full ingest (Parquet)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/ingest'), '--jobs', '1', mainDir]);
-    const duckA = repeat('DuckDB 1 thread, materialize', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
-    const duckB = repeat('DuckDB 1 thread, scan twice', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
-    const duck = duckA.ms <= duckB.ms ? duckA : duckB;
-    if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
-      log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
+    const outcomes: Outcome[] = [];
+    for (const corpus of corpora) {
+      const outcome = oneCore(corpus);
+      outcomes.push(outcome);
+      results[corpus.name] = outcome;
     }
-    log('\n  step                               records/s   MB/s text   vs ceiling');
-    const row = (label: string, m: Measure) => log(`  ${label.padEnd(34)} ${fmt(rate(records, m.ms)).padStart(10)} ${(mb(textBytes) / (m.ms / 1000)).toFixed(0).padStart(10)}` +
-      `   ${(m.ms / ceiling.ms).toFixed(2).padStart(6)}×`);
-    row('gunzip + split (ceiling)', ceiling);
-    row('ciphertrail parse + aggregate', parse);
-    row('ciphertrail full ingest', ingest);
-    row('DuckDB full rollup', duck);
-    const ratioWall = duck.ms / ingest.ms;
-    const ratioCpu = duck.cpuMs / ingest.cpuMs;
-    log(`\n  full ingest vs DuckDB: ${ratioWall.toFixed(2)}× faster (wall), ${ratioCpu.toFixed(2)}× (cpu)   target ≥ 2×`);
-    log(`  parse + aggregate: ${fmt(rate(records, parse.ms))} records/s, ${(parse.ms / ceiling.ms).toFixed(2)}× the ceiling   target ≥ 1.5M/s, ≤ 2.5×`);
-    log(`  output rows: summary ${fmt(ingest.summaryRows!)}, unencrypted ${fmt(ingest.unencryptedRows!)} (DuckDB ${fmt(duck.summaryRows!)}, ${fmt(duck.unencryptedRows!)})`);
-    Object.assign(results, { ceiling, ceilingBytes, ceilingText, parse, ingest, duckdb: duck, duckdbMaterialize: duckA, duckdbScanTwice: duckB, ratioWall, ratioCpu });
-    log('\n' + sizing(rate(records, ingest.ms), rate(records, duck.ms), textBytes / records));
-    results.sizing = sizing(rate(records, ingest.ms), rate(records, duck.ms), textBytes / records);
+    log(`\nsummary (one core, median of ${RUNS}; each ratio against DuckDB in the same run):`);
+    log('  corpus       ingest rec/s   DuckDB rec/s   vs DuckDB   parse rec/s   summary rows   unencrypted rows   ingest RSS');
+    for (const { corpus, ingest, duck, parse } of outcomes) {
+      log(`  ${corpus.name.padEnd(10)} ${fmt(rate(corpus.records, ingest.ms)).padStart(14)} ${fmt(rate(corpus.records, duck.ms)).padStart(14)}` +
+        `   ${(duck.ms / ingest.ms).toFixed(2).padStart(8)}× ${fmt(rate(corpus.records, parse.ms)).padStart(13)}` +
+        ` ${fmt(ingest.summaryRows!).padStart(14)} ${fmt(ingest.unencryptedRows!).padStart(18)} ${ingest.maxRssMb.toFixed(0).padStart(9)} MB`);
+    }
+    for (const { corpus, ingest, duck } of outcomes) {
+      const table = sizing(rate(corpus.records, ingest.ms), rate(corpus.records, duck.ms), corpus.textBytes / corpus.records);
+      log(`\n${corpus.name} corpus: ${table}`);
+      (results[corpus.name] as Outcome & { sizing?: string }).sizing = table;
+    }
   }
 
-  log('\nmulti-object scaling (full ingest of the main corpus):');
-  const one = repeat('--jobs 1 on 1 core (taskset -c 0)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', mainDir], true);
-  const two = repeat('--jobs 2 on 2 cores (taskset -c 0,1)', '0,1', 'ingest.ts', ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', mainDir], true);
-  const identical = sameTree(join(BENCH, 'out/jobs1'), join(BENCH, 'out/jobs2'));
-  log(`  speedup ${(one.ms / two.ms).toFixed(2)}× on 2 cores; Parquet output identical: ${identical}`);
-  Object.assign(results, { jobs1: one, jobs2: two, speedup: one.ms / two.ms, identical });
+  const scaled = corpora[0];
+  if (scaled) {
+    log(`\nmulti-object scaling (full ingest of the ${scaled.name} corpus):`);
+    const one = repeat('--jobs 1 on 1 core (taskset -c 0)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', scaled.dir], true);
+    const two = repeat('--jobs 2 on 2 cores (taskset -c 0,1)', '0,1', 'ingest.ts', ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', scaled.dir], true);
+    const identical = sameTree(join(BENCH, 'out/jobs1'), join(BENCH, 'out/jobs2'));
+    log(`  speedup ${(one.ms / two.ms).toFixed(2)}× on 2 cores; Parquet output identical: ${identical}`);
+    Object.assign(results, { scalingCorpus: scaled.name, jobs1: one, jobs2: two, speedup: one.ms / two.ms, identical });
+  }
 
   if (BIG && !opts['scaling-only']) {
     log('\nmemory: one object, full ingest on one core:');
@@ -149,6 +155,56 @@ async function main(): Promise<void> {
   }
   writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2));
   log(`\nresults: ${join(BENCH, 'results.json')}`);
+}
+
+interface Corpus {
+  readonly name: string;
+  readonly dir: string;
+  readonly files: readonly string[];
+  readonly records: number;
+  readonly textBytes: number;
+  readonly gzipBytes: number;
+}
+
+interface Outcome {
+  readonly corpus: Corpus;
+  readonly ceiling: Measure;
+  readonly parse: Measure;
+  readonly ingest: Measure;
+  readonly duck: Measure;
+  readonly ratioWall: number;
+  readonly ratioCpu: number;
+}
+
+/** Ceiling, parse + aggregate, full ingest and DuckDB on one corpus, one pinned core. */
+function oneCore(corpus: Corpus): Outcome {
+  const { name, files, records, textBytes } = corpus;
+  log(`\n${name} corpus, one core (taskset -c 0), median of ${RUNS}:`);
+  const ceilingBytes = repeat('gunzip + split (bytes)', '0', 'gunzip-split.ts', ['bytes', ...files]);
+  const ceilingText = repeat('gunzip + latin1 + split (strings)', '0', 'gunzip-split.ts', ['latin1', ...files]);
+  const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
+  const parse = repeat('ciphertrail parse + aggregate', '0', 'parse-aggregate.ts', files);
+  const ingest = repeat('ciphertrail full ingest (Parquet)', '0', 'ingest.ts', ['--out', join(BENCH, `out/ingest-${name}`), '--jobs', '1', corpus.dir]);
+  const duckA = repeat('DuckDB 1 thread, materialize', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
+  const duckB = repeat('DuckDB 1 thread, scan twice', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
+  const duck = duckA.ms <= duckB.ms ? duckA : duckB;
+  if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
+    log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
+  }
+  log('\n  step                               records/s   MB/s text   vs ceiling   peak RSS');
+  const row = (label: string, m: Measure) => log(`  ${label.padEnd(34)} ${fmt(rate(records, m.ms)).padStart(10)} ${(mb(textBytes) / (m.ms / 1000)).toFixed(0).padStart(10)}` +
+    `   ${(m.ms / ceiling.ms).toFixed(2).padStart(9)}×  ${m.maxRssMb.toFixed(0).padStart(6)} MB`);
+  row('gunzip + split (ceiling)', ceiling);
+  row('ciphertrail parse + aggregate', parse);
+  row('ciphertrail full ingest', ingest);
+  row('DuckDB full rollup', duck);
+  const ratioWall = duck.ms / ingest.ms;
+  const ratioCpu = duck.cpuMs / ingest.cpuMs;
+  log(`\n  full ingest vs DuckDB: ${ratioWall.toFixed(2)}× faster (wall), ${ratioCpu.toFixed(2)}× (cpu)   target ≥ 2×`);
+  log(`  parse + aggregate: ${fmt(rate(records, parse.ms))} records/s, ${(parse.ms / ceiling.ms).toFixed(2)}× the ceiling   target ≥ 1.5M/s, ≤ 2.5×`);
+  log(`  output rows: summary ${fmt(ingest.summaryRows!)}, unencrypted ${fmt(ingest.unencryptedRows!)} ` +
+    `(${((ingest.summaryRows! + ingest.unencryptedRows!) / records).toFixed(3)} a record; DuckDB ${fmt(duck.summaryRows!)}, ${fmt(duck.unencryptedRows!)})`);
+  return { corpus, ceiling, parse, ingest, duck, ratioWall, ratioCpu };
 }
 
 /** Lambda sizing from single-core rates: memory → vCPU share → seconds and dollars per TB. */
