@@ -15,10 +15,17 @@ export const RECOMMENDED_LOG_FORMAT =
   '${encryption-status}';
 
 export const DEFAULTS = {
-  // ── Ingest Lambda sizing (the benchmark issue refines these; change them here only) ──────────
-  /** 1769 MB is where Lambda allocates one full vCPU; the parser is single-threaded. */
+  // ── Ingest Lambda sizing, from `npm run bench` (docs/performance.md); change them here only ──
+  /**
+   * 1769 MB is where Lambda allocates one full vCPU; one object is parsed on one core, so more
+   * memory buys nothing but cost. Peak RSS for any object stays under 256 MB.
+   */
   ingestMemoryMb: 1769,
-  /** Seconds. A 75 MB gzip object (~320 MB of text) parses in well under a minute on one vCPU. */
+  /**
+   * Seconds. Measured: ~450k records/s (~100 MB of text/s) on one core, so a 75 MB gzip object
+   * (~320 MB of text) takes ~3 s and a batch of 10 such objects ~30 s; 300 s leaves 10× headroom
+   * for S3 latency and retries, and the handler releases work it cannot finish in time.
+   */
   ingestTimeoutSeconds: 300,
   /** Unset: no reserved concurrency (the account pool). A number reserves and also caps SQS pollers. */
   ingestReservedConcurrency: undefined as number | undefined,

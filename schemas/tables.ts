@@ -124,6 +124,13 @@ export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE, FINDINGS_TABLE] 
 export type OutputTable = (typeof OUTPUT_TABLES)[number];
 export type OutputTableName = OutputTable['name'];
 
+/**
+ * `<tables location>_manifests/<object stem>.json`: the keys each source object's runs wrote, so
+ * a re-run removes the files it no longer writes. Beside the table folders, never inside one:
+ * neither the Glue table locations (`<prefix><table>/`) nor the DuckDB globs (under `<dir>/<table>/`) reach it.
+ */
+export const MANIFEST_FOLDER = '_manifests/';
+
 /** TypeScript value type of a column type (int64 values are bigint; timestamps are epoch milliseconds). */
 export interface ColumnValueTypes {
   string: string;

@@ -30,7 +30,8 @@ export function createAlertStep(deps: AlertStepDeps): AlertStep {
     async raise(groups, origin) {
       const index = await deps.policy.get();
       const classified = classifyGroups(groups, index);
-      if (deps.findings && classified.length > 0) {
+      // Also with nothing classified: the object's findings of an earlier run are then removed.
+      if (deps.findings) {
         await deps.findings.writeTable(FINDINGS_TABLE, origin.identity, origin.object, findingRows(classified));
       }
       const result = await pageAlerts({

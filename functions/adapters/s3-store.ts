@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore } from './blob-store.js';
 
@@ -23,5 +23,26 @@ export class S3BlobStore implements BlobStore {
       partSize: PART_SIZE,
       queueSize: 2,
     }).done();
+  }
+
+  /**
+   * GetObject; NoSuchKey is "no such key". S3 answers 404 for a missing key only when the caller
+   * may also list the bucket (else 403 AccessDenied, which stays an error): the ingest role has
+   * s3:ListBucket on the curated bucket for this (infra/constructs/ingest-pipeline.ts).
+   */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return await out.Body!.transformToByteArray();
+    } catch (err) {
+      const { name, $metadata } = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** DeleteObject (S3 answers 204 for a missing key too). */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
   }
 }

@@ -66,7 +66,7 @@ export async function runAlerting(ingested: readonly { object: SourceObject; rep
     if (report.status !== 'accepted' || !report.cleartext) continue;
     const groups = classifyGroups(report.cleartext, index);
     classified.push(...groups);
-    if (groups.length === 0) continue;
+    // Also with no groups: the object's findings of an earlier run are then removed.
     findingsFiles.push(...await sink.writeTable(FINDINGS_TABLE, object.identity, object.key, findingRows(groups)));
   }
   const findings = {

@@ -31,7 +31,8 @@ export type ParquetFlowLogReader = (object: SourceObject, aggregator: FlowLogAgg
 
 /**
  * Ingests one object: stream → decode → aggregate → stage output → commit. A rejected object
- * commits nothing; transient read errors (network, permissions) propagate to the caller.
+ * commits nothing and retracts the output of earlier runs of it; transient read errors
+ * (network, permissions) propagate to the caller and leave the earlier output in place.
  */
 export async function ingestObject(object: SourceObject, options: IngestOptions): Promise<ObjectReport> {
   const started = Date.now();
@@ -63,6 +64,7 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
   } catch (err) {
     output.abort();
     if (!(err instanceof ObjectRejectedError)) throw err;
+    await output.retract?.();
     return {
       name: object.name, status: 'rejected', reason: err.message,
       samples: err.samples.length ? err.samples : aggregator.stats.malformedSamples,

@@ -26,6 +26,12 @@ export interface ObjectOutput {
   add(batch: AggregateBatch): void;
   commit(): Promise<OutputFile[]>;
   abort(): void;
+  /**
+   * The object was rejected: remove what earlier runs of it wrote, so a re-run that now rejects
+   * it leaves nothing counted. Not called for transient errors (the old output stays until the
+   * retry). Sinks that keep no record of earlier runs may leave it out.
+   */
+  retract?(): Promise<void>;
 }
 
 export interface OutputSink {

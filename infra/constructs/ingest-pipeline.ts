@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MANIFEST_FOLDER, OUTPUT_TABLES } from '../../schemas/tables.js';
 import { METRICS } from '../defaults.js';
 import { acknowledge, objectWildcardFinding } from '../nag.js';
 import type { Alerting } from './alerting.js';
@@ -27,8 +28,9 @@ export interface IngestPipelineProps {
 
 /**
  * S3 ObjectCreated → SQS → the ingest function, with partial batch responses. The function may
- * read flow-log objects, write only under the curated prefix (tables and rejects), read the
- * boundary policy, publish alerts and write the dedup table; nothing else.
+ * read flow-log objects, write only under the curated prefix (tables and rejects), delete only
+ * stale table files and manifests, read the boundary policy, publish alerts and write the dedup
+ * table; nothing else.
  */
 export class IngestPipeline extends Construct {
   readonly handler: HandlerFunction;
@@ -62,6 +64,29 @@ export class IngestPipeline extends Construct {
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
       resources: [curated.arnForObjects(`${props.curatedPrefix}*`)],
     }));
+    // A re-run of an object deletes the table files its earlier run wrote and this one does not,
+    // as listed in the object's manifest (parquet-sink.ts): deletes only in the table folders and
+    // the manifests, never the quarantine records beside them.
+    const manifests = `${props.curatedPrefix}${MANIFEST_FOLDER}*`;
+    const pruned = [...OUTPUT_TABLES.map((t) => `${props.curatedPrefix}${t.name}/*`), manifests];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadOutputManifests',
+      actions: ['s3:GetObject'],
+      resources: [curated.arnForObjects(manifests)],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DeleteStaleTableFiles',
+      actions: ['s3:DeleteObject'],
+      resources: pruned.map((pattern) => curated.arnForObjects(pattern)),
+    }));
+    // Without ListBucket, S3 answers GetObject of a missing key (an object's first run: no
+    // manifest yet) with 403 AccessDenied instead of 404, and the two cannot be told apart.
+    // Key names only; an s3:prefix condition would not apply to GetObject's 404 check.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListCuratedKeys',
+      actions: ['s3:ListBucket'],
+      resources: [curated.bucketArn],
+    }));
     props.alerting.grantAlerting(role);
 
     this.handler.function.addEventSource(new SqsEventSource(props.queue.queue, {
@@ -76,5 +101,7 @@ export class IngestPipeline extends Construct {
       objectWildcardFinding(props.flowLogs.bucket, `${props.flowLogs.logsPrefix}*`));
     acknowledge(role, 'Output keys derive from each source object; writes are confined to the curated tables prefix.',
       objectWildcardFinding(curated, `${props.curatedPrefix}*`));
+    acknowledge(role, 'A re-run deletes the stale files of its own object; the keys derive from each source object, ' +
+      'so deletes are confined to the table folders and manifests.', ...pruned.map((p) => objectWildcardFinding(curated, p)));
   }
 }

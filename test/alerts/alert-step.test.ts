@@ -56,7 +56,8 @@ describe('alert step of the ingest function (s3rver + dynalite)', () => {
     const oracle = await Oracle.open();
     try {
       const keys = await downloadPrefix(s3.client, BUCKET, 'tables/', dir.path);
-      expect(keys).toEqual([expect.stringMatching(/^tables\/findings\/dt=2025-11-21\/a-[0-9a-f]{12}-0\.parquet$/)]);
+      expect(keys).toEqual([expect.stringMatching(/^tables\/_manifests\/a-[0-9a-f]{12}\.json$/),
+        expect.stringMatching(/^tables\/findings\/dt=2025-11-21\/a-[0-9a-f]{12}-0\.parquet$/)]);
       const rows = await oracle.query(`SELECT classification, rule, severity FROM ${parquetTable(dir.path, 'findings')} ORDER BY 1`);
       expect(rows).toEqual([
         { classification: 'blocked', rule: 'ec-blocked', severity: 'medium' },

@@ -58,14 +58,15 @@ describe('S3 → SQS → ingest handler', () => {
 
     expect(failures(response)).toEqual([]);
     const written = (await listKeys(servers.s3.client, CURATED, prefix)).map((k) => k.key.slice(prefix.length));
-    for (const key of written) expect(key).toMatch(/^(summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet$/);
+    for (const key of written) expect(key).toMatch(/^((summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet|_manifests\/[^/]+\.json)$/);
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals(objects));
 
     // The local run over the same bytes has the same partitions.
     const local = tempDir('local-run');
     const sink = new ParquetTableSink(new LocalDirStore(local.path));
     for (const o of objects) await ingestObject(memoryObject(o.key, gzipSync(o.text), { key: o.key }), { sink });
-    const partitions = (files: string[]) => [...new Set(files.map((f) => f.split('/').slice(0, 2).join('/')))].sort();
+    const partitions = (files: string[]) => [...new Set(files.filter((f) => f.endsWith('.parquet'))
+      .map((f) => f.split('/').slice(0, 2).join('/')))].sort();
     const localFiles = readdirSync(local.path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
       .map((e) => `${e.parentPath.slice(local.path.length + 1)}/${e.name}`);
     expect(partitions(written)).toEqual(partitions(localFiles));

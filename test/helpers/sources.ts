@@ -38,6 +38,14 @@ export class MemoryBlobStore implements BlobStore {
   async put(key: string, body: Uint8Array): Promise<void> {
     this.files.set(key, body);
   }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.files.get(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.files.delete(key);
+  }
 }
 
 /** The Parquet sink over a MemoryBlobStore, also keeping every batch it is given (flushed early or final). */

@@ -151,18 +151,35 @@ describe('ingest queue and function', () => {
     });
   });
 
-  it('may read flow logs, write only the tables prefix, read the policy, alert, and consume its queue', () => {
+  it('may read flow logs, write only the tables prefix, prune its stale files, read the policy, alert, and consume its queue', () => {
     const statements = roleStatements(full.template, roleOf(full, 'ingest'));
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]).sort();
     expect(actions).toEqual([
       'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
       'kms:Decrypt', 'kms:GenerateDataKey*', 'logs:CreateLogStream', 'logs:PutLogEvents',
-      's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 'sns:Publish',
+      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:GetObject', 's3:GetObjectVersion',
+      's3:ListBucket', 's3:PutObject', 'sns:Publish',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
     ]);
     const resourceOf = (sid: string) => JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource);
     expect(resourceOf('ReadFlowLogObjects')).toMatch(/FlowLogsBucket.*"\/AWSLogs\/\*"/);
     expect(resourceOf('WriteCuratedTables')).toMatch(/CuratedBucket.*"\/tables\/\*"/);
+    // Re-runs delete their stale files (parquet-sink.ts manifests): only table folders and manifests, never rejects/.
+    const curatedArn = (statements.find((s) => s.Sid === 'WriteCuratedTables')?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
+    expect(JSON.stringify(curatedArn)).toMatch(/CuratedBucket/);
+    const curatedObjects = (pattern: string) => join(curatedArn, pattern);
+    expect(statements.find((s) => s.Sid === 'DeleteStaleTableFiles')).toEqual({
+      Sid: 'DeleteStaleTableFiles', Effect: 'Allow', Action: 's3:DeleteObject',
+      Resource: [...OUTPUT_TABLES.map((t) => `/tables/${t.name}/*`), '/tables/_manifests/*'].sort().map(curatedObjects),
+    });
+    expect(statements.find((s) => s.Sid === 'ReadOutputManifests')).toEqual({
+      Sid: 'ReadOutputManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: curatedObjects('/tables/_manifests/*'),
+    });
+    // Only so that GetObject of a missing manifest is a 404, not a 403.
+    expect(statements.find((s) => s.Sid === 'ListCuratedKeys')).toEqual({
+      Sid: 'ListCuratedKeys', Effect: 'Allow', Action: 's3:ListBucket',
+      Resource: curatedArn,
+    });
     expect(resourceOf('ReadBoundaryPolicy')).toMatch(/CuratedBucket.*"\/config\/boundaries\.json"/);
     expect(JSON.stringify(roleStatements(imported.template, roleOf(imported, 'ingest'))))
       .toContain(':s3:::org-log-archive/vpc/AWSLogs/*');
