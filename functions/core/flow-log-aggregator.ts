@@ -91,6 +91,9 @@ const positionsOf = (layout: FlowLogLayout | undefined): Positions => {
   };
 };
 
+/** Key fields of every record: the decoder hashes their tokens while it scans them. */
+const HASHED_COLUMNS = ['account_id', 'region', 'vpc_id', 'subnet_id', 'interface_id'];
+
 // Key columns of the two group tables.
 const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
   S_STATUS = 8, S_ACTION = 9, S_WIDTH = 10;
@@ -208,12 +211,14 @@ export class FlowLogAggregator {
     const first = startSec === startSec ? startSec : timeSec;
     const last = endSec === endSec ? endSec : first;
 
+    const hashes = d.hashes;
     const account = p.account_id !== NONE && !isNull[p.account_id]
-      ? this.accounts.intern(bytes, d.starts[p.account_id]!, d.ends[p.account_id]!) : this.fallbackAccountKey();
+      ? this.accounts.internHashed(bytes, d.starts[p.account_id]!, d.ends[p.account_id]!, hashes[p.account_id]!)
+      : this.fallbackAccountKey();
     const region = p.region !== NONE && !isNull[p.region]
-      ? this.regions.intern(bytes, d.starts[p.region]!, d.ends[p.region]!) : this.fallbackRegionKey();
-    const vpc = this.idOf(p.vpc_id, this.vpcs);
-    const eni = this.idOf(p.interface_id, this.enis);
+      ? this.regions.internHashed(bytes, d.starts[p.region]!, d.ends[p.region]!, hashes[p.region]!) : this.fallbackRegionKey();
+    const vpc = this.hashedIdOf(p.vpc_id, this.vpcs);
+    const eni = this.hashedIdOf(p.interface_id, this.enis);
     const direction = p.flow_direction === NONE ? 0 : d.enumIndex[p.flow_direction]!;
     const path = p.traffic_path === NONE || isNull[p.traffic_path] ? -1 : num[p.traffic_path]!;
     const status = p.encryption_status === NONE || isNull[p.encryption_status] ? -1 : num[p.encryption_status]!;
@@ -229,7 +234,7 @@ export class FlowLogAggregator {
     s[S_ACCOUNT] = account;
     s[S_REGION] = region;
     s[S_VPC] = vpc;
-    s[S_SUBNET] = this.idOf(p.subnet_id, this.subnets);
+    s[S_SUBNET] = this.hashedIdOf(p.subnet_id, this.subnets);
     s[S_ENI] = eni;
     s[S_DIRECTION] = direction;
     s[S_PATH] = path;
@@ -328,7 +333,7 @@ export class FlowLogAggregator {
     }
     this.stats.layoutOrigin = layout.origin;
     this.stats.format = layout.fields.map((f) => f.name).join(' ');
-    this.decoder = new LineDecoder(layout);
+    this.decoder = new LineDecoder(layout, HASHED_COLUMNS);
     this.pos = positionsOf(layout);
   }
 
@@ -364,6 +369,13 @@ export class FlowLogAggregator {
     if (position === NONE) return 0;
     const d = this.decoder!;
     return d.isNull[position] ? 0 : dictionary.intern(d.bytes, d.starts[position]!, d.ends[position]!);
+  }
+
+  /** `idOf` for the HASHED_COLUMNS: the decoder hashed the token while scanning it. */
+  private hashedIdOf(position: number, dictionary: TokenDictionary): number {
+    if (position === NONE) return 0;
+    const d = this.decoder!;
+    return d.isNull[position] ? 0 : dictionary.internHashed(d.bytes, d.starts[position]!, d.ends[position]!, d.hashes[position]!);
   }
 
   private preferred(packetLevel: number, interfaceLevel: number): number {

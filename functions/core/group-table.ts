@@ -9,7 +9,7 @@ import { DictionarySnapshot } from './group-columns.js';
 const EMPTY_SLOT = 0;
 
 /** Mixes one 32-bit value into a running hash (murmur3 step). */
-function mix(h: number, k: number): number {
+export function mix(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   h ^= Math.imul(k, 0x1b873593);
@@ -25,16 +25,25 @@ function finish(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/**
+ * The token hash of `TokenDictionary`, in two steps so that a scanner can hash while it reads:
+ * `h = mix(h, word)` for each full 4-byte little-endian word from the token's start (h starts at
+ * 0), then `finishTokenHash(h, tail, length)` with the last 0–3 bytes as `tail`.
+ */
+export function finishTokenHash(h: number, tail: number, length: number): number {
+  return finish(mix(mix(h, tail), length));
+}
+
 /** Hash of `bytes[s, e)`, four bytes at a time. */
-function hashBytes(bytes: Uint8Array, s: number, e: number): number {
-  let h = e - s;
+export function hashBytes(bytes: Uint8Array, s: number, e: number): number {
+  let h = 0;
   let i = s;
   for (; i + 4 <= e; i += 4) {
     h = mix(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
   }
   let tail = 0;
   for (let shift = 0; i < e; i++, shift += 8) tail |= bytes[i]! << shift;
-  return finish(mix(h, tail));
+  return finishTokenHash(h, tail, e - s);
 }
 
 /**
@@ -57,7 +66,11 @@ export class TokenDictionary {
 
   /** The id of `bytes[s, e)`, added when new. */
   intern(bytes: Uint8Array, s: number, e: number): number {
-    const h = hashBytes(bytes, s, e);
+    return this.internHashed(bytes, s, e, hashBytes(bytes, s, e));
+  }
+
+  /** `intern` with the token's hash already known (`hashBytes(bytes, s, e)`, e.g. from the line decoder). */
+  internHashed(bytes: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
     const table = this.table;
     const mask = table.length - 1;
@@ -108,7 +121,12 @@ export class TokenDictionary {
   private equals(id: number, bytes: Uint8Array, s: number, len: number): boolean {
     const arena = this.arena;
     const o = this.offsets[id]!;
-    for (let k = 0; k < len; k++) if (arena[o + k] !== bytes[s + k]) return false;
+    let k = 0;
+    for (; k + 4 <= len; k += 4) {
+      if (arena[o + k] !== bytes[s + k] || arena[o + k + 1] !== bytes[s + k + 1] || arena[o + k + 2] !== bytes[s + k + 2]
+        || arena[o + k + 3] !== bytes[s + k + 3]) return false;
+    }
+    for (; k < len; k++) if (arena[o + k] !== bytes[s + k]) return false;
     return true;
   }
 

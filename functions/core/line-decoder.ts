@@ -1,5 +1,6 @@
 import { fieldKind } from '../../schemas/flow-log-fields.js';
 import type { FlowLogLayout } from './flow-log-format.js';
+import { finishTokenHash, hashBytes, mix } from './group-table.js';
 
 const KIND_STRING = 0;
 const KIND_ENUM = 1;
@@ -34,15 +35,22 @@ export class LineDecoder {
   /** Enum string fields: 1 + the index of the value in the field's `enumValues`; 0 when null. */
   readonly enumIndex: Uint8Array;
   readonly big: (bigint | undefined)[];
+  /**
+   * Token hashes (`hashBytes`, the `TokenDictionary` hash) of the fields named in the constructor's
+   * `hashed`, computed while scanning so that interning needs no second pass (not set for `-`).
+   */
+  readonly hashes: Int32Array;
   /** The bytes the last decoded line lives in (`starts`/`ends` index into them). */
   bytes: Uint8Array = EMPTY;
   private readonly kinds: Uint8Array;
+  private readonly hashed: Uint8Array;
   private readonly enumBytes: (readonly Uint8Array[] | undefined)[];
   /** Int enum fields: allowed[v] === 1 for allowed values v. */
   private readonly intAllowed: (Uint8Array | undefined)[];
   private scratch: Buffer = Buffer.alloc(1024);
 
-  constructor(readonly layout: FlowLogLayout) {
+  /** `hashed`: column names (`vpc_id`) of string fields whose token hash the caller wants in `hashes`. */
+  constructor(readonly layout: FlowLogLayout, hashed: readonly string[] = []) {
     const n = layout.fields.length;
     this.fieldCount = n;
     this.starts = new Int32Array(n);
@@ -52,6 +60,8 @@ export class LineDecoder {
     this.enumIndex = new Uint8Array(n);
     this.big = new Array<bigint | undefined>(n).fill(undefined);
     this.kinds = new Uint8Array(n);
+    this.hashes = new Int32Array(n);
+    this.hashed = new Uint8Array(n);
     this.enumBytes = [];
     this.intAllowed = [];
     layout.fields.forEach((spec, i) => {
@@ -65,6 +75,8 @@ export class LineDecoder {
         for (const v of values) allowed[Number(v)] = 1;
       }
       this.intAllowed.push(allowed);
+      this.hashed[i] = hashed.includes(spec.column) ? 1 : 0;
+      if (this.hashed[i] === 1 && this.kinds[i] !== KIND_STRING) throw new Error(`${spec.name} is not a plain string field`);
     });
   }
 
@@ -89,6 +101,8 @@ export class LineDecoder {
     const starts = this.starts;
     const ends = this.ends;
     const kinds = this.kinds;
+    const hashed = this.hashed;
+    const hashes = this.hashes;
     const isNull = this.isNull;
     const num = this.num;
     // The first invalid field; reported only once the field count is known to be right.
@@ -108,9 +122,34 @@ export class LineDecoder {
       }
       const kind = kinds[f]!;
       if (kind < KIND_INT32) {
-        while (i < end && bytes[i]! > 32) i++;
-        // A control character other than tab or CR belongs to the token (rare).
-        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        if (hashed[f] === 1) {
+          // The same scan, hashing each 4-byte word on the way (see `finishTokenHash`).
+          let h = 0;
+          let b0 = 0;
+          let b1 = 0;
+          let b2 = 0;
+          let b3 = 0;
+          while (i + 4 <= end && (b0 = bytes[i]!) > 32 && (b1 = bytes[i + 1]!) > 32 && (b2 = bytes[i + 2]!) > 32
+            && (b3 = bytes[i + 3]!) > 32) {
+            h = mix(h, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+            i += 4;
+          }
+          let tail = 0;
+          for (let shift = 0; i < end && (c = bytes[i]!) > 32; i++, shift += 8) tail |= c << shift;
+          if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
+            // A control character other than tab or CR belongs to the token (rare): hash it afresh.
+            while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+            hashes[f] = hashBytes(bytes, s, i);
+          } else {
+            hashes[f] = finishTokenHash(h, tail, i - s);
+          }
+        } else {
+          // Four bytes a step while all four are inside the token (tokens average 9 bytes).
+          while (i + 4 <= end && bytes[i]! > 32 && bytes[i + 1]! > 32 && bytes[i + 2]! > 32 && bytes[i + 3]! > 32) i += 4;
+          while (i < end && bytes[i]! > 32) i++;
+          // A control character other than tab or CR belongs to the token (rare).
+          while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        }
         starts[f] = s;
         ends[f] = i;
         if (i - s === 1 && bytes[s] === 45 /* - */) {
@@ -132,11 +171,15 @@ export class LineDecoder {
       }
       let v = 0;
       let digitsOk = true;
-      while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
-        const d = c - 48;
-        if (d < 0 || d > 9) digitsOk = false;
+      let d = 0;
+      // Digits first (one test a byte); anything else up to the separator makes it not a number.
+      while (i < end && (d = bytes[i]! - 48) >= 0 && d <= 9) {
         v = v * 10 + d;
         i++;
+      }
+      if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
+        digitsOk = false;
+        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
       }
       starts[f] = s;
       ends[f] = i;
