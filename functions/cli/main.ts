@@ -80,7 +80,9 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      console.error(`ciphertrail ${name}: ${(err as Error).message}\n\n${command.help}`);
+      // The error, the synopsis and where the rest is: a screenful of help would bury the message.
+      const synopsis = command.help.split('\n')[0];
+      console.error(`ciphertrail ${name}: ${(err as Error).message}\n${synopsis}\nRun 'ciphertrail ${name} --help' for all options.`);
       return 2;
     }
     throw err;

@@ -1,5 +1,5 @@
 /**
- * The command-line contract: `--help` on every command, exit 2 with the command's help on every
+ * The command-line contract: `--help` on every command, exit 2 with the command's synopsis on every
  * usage error. The matrix runs main() in-process (fast); the real bin is spawned to prove the
  * exit status reaches the shell.
  */
@@ -59,7 +59,7 @@ describe('--help on every command (exit 0)', () => {
   });
 });
 
-describe('usage errors (exit 2, message and the command help on stderr)', () => {
+describe('usage errors (exit 2, message and the command synopsis on stderr)', () => {
   it.each([
     [['frobnicate'], 'ciphertrail: unknown command "frobnicate"', 'Usage: ciphertrail <command>'],
     [['ingest'], 'ciphertrail ingest: give at least one file or directory to ingest', 'Usage: ciphertrail ingest'],
