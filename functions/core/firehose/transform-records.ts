@@ -112,7 +112,7 @@ function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOpti
   outcome: FirehoseTransformOutcome): SummaryRow[] | string {
   const bytes = Buffer.from(record.data, 'base64');
   outcome.stats.bytesIn += bytes.length;
-  const text = bytes.toString('latin1');
+  const text = bytes.toString('utf8'); // as the S3 path decodes tokens
   const aggregator = new FlowLogAggregator(`record ${record.recordId}`,
     { layout: 'unrecognised', ...(record.approximateArrivalTimestamp ? { fileTimeMs: record.approximateArrivalTimestamp } : {}) },
     { format: options.layout, ...(options.windowSeconds ? { windowSeconds: options.windowSeconds } : {}) });
