@@ -3,7 +3,7 @@ import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
 import { GroupTable, R_BYTES, R_FIRST, R_LAST, R_PACKETS, TokenDictionary } from './group-table.js';
-import { LineDecoder, utf8Text } from './line-decoder.js';
+import { isBlankLine, LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
 
 /** A cleartext (status 0) or encryption-controls-rejected (`EC`) group: what alert rules classify. */
@@ -165,7 +165,7 @@ export class FlowLogAggregator {
     const stats = this.stats;
     stats.lines++;
     if (!this.firstLineSeen) {
-      if (isBlank(bytes, start, end)) return;
+      if (isBlankLine(bytes, start, end)) return;
       this.firstLineSeen = true;
       this.bindLayout(utf8Text(bytes, start, end));
       if (this.stats.layoutOrigin === 'header') return;
@@ -173,7 +173,7 @@ export class FlowLogAggregator {
     const d = this.decoder!;
     const reason = d.decodeBytes(bytes, start, end);
     if (reason !== null) {
-      if (isBlank(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
+      if (isBlankLine(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
       this.malformed(stats.lines, reason, bytes, start, end);
       return;
     }
@@ -511,14 +511,6 @@ function columnBatch(columns: { summary: GroupColumns; cleartext: GroupColumns }
 function num64(d: LineDecoder, position: number): number {
   const big = d.big[position];
   return big === undefined ? d.num[position]! : Number(big);
-}
-
-function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = bytes[i];
-    if (c !== 32 && c !== 9 && c !== 13) return false;
-  }
-  return true;
 }
 
 function sameFields(a: FlowLogLayout, b: FlowLogLayout): boolean {

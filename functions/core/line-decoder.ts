@@ -19,6 +19,15 @@ export function utf8Text(bytes: Uint8Array, start: number, end: number): string 
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
 }
 
+/** True when `bytes[start, end)` holds only separators (spaces, tabs, CRs). */
+export function isBlankLine(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
 /**
  * Decodes one flow-log line against a layout without allocating per field. The line is a byte
  * range of a larger chunk (lines are never copied): one pass finds the tokens, parses every

@@ -1,6 +1,7 @@
 import type { SummaryRow } from '../../../schemas/tables.js';
 import { type CleartextGroup, FlowLogAggregator, ObjectRejectedError } from '../flow-log-aggregator.js';
 import { type FlowLogLayout, looksLikeHeaderLine } from '../flow-log-format.js';
+import { isBlankLine, utf8Text } from '../line-decoder.js';
 import { mergeSummaryRows, partitionDay, summaryJsonLines } from './summary-json.js';
 
 /** One record of a Firehose transformation event (reference §4.2). */
@@ -112,17 +113,16 @@ function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOpti
   outcome: FirehoseTransformOutcome): SummaryRow[] | string {
   const bytes = Buffer.from(record.data, 'base64');
   outcome.stats.bytesIn += bytes.length;
-  const text = bytes.toString('utf8'); // as the S3 path decodes tokens
   const aggregator = new FlowLogAggregator(`record ${record.recordId}`,
     { layout: 'unrecognised', ...(record.approximateArrivalTimestamp ? { fileTimeMs: record.approximateArrivalTimestamp } : {}) },
     { format: options.layout, ...(options.windowSeconds ? { windowSeconds: options.windowSeconds } : {}) });
   let lines = 0;
   let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (!isBlank(text, start, end) && !isHeaderLine(text, start, end)) {
-      aggregator.pushLine(text, start, end);
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    if (!isBlankLine(bytes, start, end) && !isHeaderLine(bytes, start, end)) {
+      aggregator.pushBytes(bytes, start, end);
       lines++;
     }
     start = end + 1;
@@ -236,16 +236,8 @@ function entrySize(entry: FirehoseOutputRecord): number {
   return Buffer.byteLength(JSON.stringify({ ...entry, data: '' })) + entry.data.length;
 }
 
-function isBlank(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
-  }
-  return true;
-}
-
-/** Data lines start with a digit, `-` or an id; only then is the costlier header test run. */
-function isHeaderLine(text: string, start: number, end: number): boolean {
-  const c = text.charCodeAt(start);
-  return c >= 97 && c <= 122 && looksLikeHeaderLine(text.slice(start, end));
+/** Header lines start with a lowercase field name; only then is the costlier header test run. */
+function isHeaderLine(bytes: Uint8Array, start: number, end: number): boolean {
+  const c = bytes[start]!;
+  return c >= 97 && c <= 122 && looksLikeHeaderLine(utf8Text(bytes, start, end));
 }
