@@ -43,6 +43,11 @@ const DT: PartitionKeySpec = {
   description: 'UTC date of window_start, yyyy-MM-dd',
 };
 
+/** The `dt` partition value of a time (epoch ms): its UTC date, `yyyy-MM-dd`, as projection expects. */
+export function partitionDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
 const measures = [
   c('flows', 'int64', 'Number of flow-log records aggregated into the row'),
   c('packets', 'int64', 'Sum of packets'),

@@ -2,7 +2,7 @@ import {
   Dictionary, Int32, Int64, makeData, makeVector, Table, tableToIPC, TimestampMillisecond, Utf8, type Vector,
 } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import type { ColumnType, TableSpec } from '../../schemas/tables.js';
+import { type ColumnType, partitionDate, type TableSpec } from '../../schemas/tables.js';
 import type { ColumnData, GroupColumns } from '../core/group-columns.js';
 
 /**
@@ -80,13 +80,41 @@ function stringVector(values: readonly unknown[]): Vector {
     size += bytes.length;
     offsets[k + 1] = size;
   }
+  return dictionaryVector(indices, offsets, Buffer.concat(chunks, size), bitmap, nullCount);
+}
+
+/** A Dictionary<Utf8, Int32> vector over a dictionary given as UTF-8 bytes and their offsets. */
+function dictionaryVector(indices: Int32Array, offsets: Int32Array, utf8: Uint8Array, bitmap: Uint8Array,
+  nullCount: number): Vector {
   const dictionary = makeVector(makeData({
-    type: new Utf8(), length: distinct.length, nullCount: 0, valueOffsets: offsets, data: Buffer.concat(chunks, size),
+    type: new Utf8(), length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, data: utf8,
   }));
   return makeVector(makeData({
-    type: new Dictionary(new Utf8(), new Int32()), length: n, nullCount, nullBitmap: nullCount ? bitmap : null,
-    data: indices, dictionary,
+    type: new Dictionary(new Utf8(), new Int32()), length: indices.length, nullCount,
+    nullBitmap: nullCount ? bitmap : null, data: indices, dictionary,
   }));
+}
+
+function int32Data(data: Int32Array, bitmap: Uint8Array, nullCount: number): Vector {
+  return makeVector(makeData({ type: new Int32(), length: data.length, nullCount, nullBitmap: nullCount ? bitmap : null, data }));
+}
+
+/** Int64 or timestamp(ms) values already laid out in a BigInt64Array. */
+function int64Vector(type: 'int64' | 'timestamp', data: BigInt64Array, bitmap: Uint8Array, nullCount: number): Vector {
+  const nullBitmap = nullCount ? bitmap : null;
+  return type === 'int64'
+    ? makeVector(makeData({ type: new Int64(), length: data.length, nullCount, nullBitmap, data }))
+    : makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: data.length, nullCount, nullBitmap, data }));
+}
+
+/** Stores a number in `data[i]`: safe non-negative integers as two 32-bit halves (no BigInt made). */
+function setInt64(data: BigInt64Array, halves: Int32Array, i: number, v: number): void {
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+    halves[2 * i] = v % TWO_32;
+    halves[2 * i + 1] = Math.floor(v / TWO_32);
+  } else {
+    data[i] = BigInt(v);
+  }
 }
 
 function int32Vector(values: readonly unknown[]): Vector {
@@ -94,7 +122,7 @@ function int32Vector(values: readonly unknown[]): Vector {
   const data = new Int32Array(n);
   const { bitmap, nullCount } = validity(n, (i) => values[i] !== null && values[i] !== undefined);
   for (let i = 0; i < n; i++) data[i] = (values[i] as number | null) ?? 0;
-  return makeVector(makeData({ type: new Int32(), length: n, nullCount, nullBitmap: nullCount ? bitmap : null, data }));
+  return int32Data(data, bitmap, nullCount);
 }
 
 /** Int64 and timestamp(ms) values (number, exact bigint, or null) as a BigInt64Array without a BigInt per value. */
@@ -106,12 +134,7 @@ function int64Data(values: readonly unknown[]): { data: BigInt64Array; bitmap: U
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (typeof v === 'number') {
-      if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
-        halves[2 * i] = v % TWO_32;
-        halves[2 * i + 1] = Math.floor(v / TWO_32);
-      } else {
-        data[i] = BigInt(v);
-      }
+      setInt64(data, halves, i, v);
     } else if (typeof v === 'bigint') {
       data[i] = v;
     }
@@ -125,15 +148,10 @@ function columnVector(type: ColumnType, values: readonly unknown[]): Vector {
       return stringVector(values);
     case 'int32':
       return int32Vector(values);
-    case 'int64': {
-      const { data, bitmap, nullCount } = int64Data(values);
-      return makeVector(makeData({ type: new Int64(), length: values.length, nullCount, nullBitmap: nullCount ? bitmap : null, data }));
-    }
+    case 'int64':
     case 'timestamp': {
       const { data, bitmap, nullCount } = int64Data(values);
-      return makeVector(makeData({
-        type: new TimestampMillisecond('UTC'), length: values.length, nullCount, nullBitmap: nullCount ? bitmap : null, data,
-      }));
+      return int64Vector(type, data, bitmap, nullCount);
     }
   }
 }
@@ -213,7 +231,7 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
     const day = Math.floor(starts[order[from]!]! / DAY_MS);
     let to = from + 1;
     while (to < total && Math.floor(starts[order[to]!]! / DAY_MS) === day) to++;
-    days.push({ dt: new Date(day * DAY_MS).toISOString().slice(0, 10), rows: order.subarray(from, to) });
+    days.push({ dt: partitionDate(day * DAY_MS), rows: order.subarray(from, to) });
     from = to;
   }
   return days;
@@ -245,14 +263,7 @@ function gatherVector(type: ColumnType, column: ColumnData, rows: Int32Array): V
         if (id === 0) nullCount++;
         else bitmap[i >> 3]! |= 1 << (i & 7);
       }
-      const { offsets, data } = column.dictionary;
-      const dictionary = makeVector(makeData({
-        type: new Utf8(), length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, data,
-      }));
-      return makeVector(makeData({
-        type: new Dictionary(new Utf8(), new Int32()), length: n, nullCount, nullBitmap: nullCount ? bitmap : null,
-        data: indices, dictionary,
-      }));
+      return dictionaryVector(indices, column.dictionary.offsets, column.dictionary.data, bitmap, nullCount);
     }
     case 'int32': {
       if (type !== 'int32') break;
@@ -266,7 +277,7 @@ function gatherVector(type: ColumnType, column: ColumnData, rows: Int32Array): V
           bitmap[i >> 3]! |= 1 << (i & 7);
         }
       }
-      return makeVector(makeData({ type: new Int32(), length: n, nullCount, nullBitmap: nullCount ? bitmap : null, data }));
+      return int32Data(data, bitmap, nullCount);
     }
     case 'int64':
     case 'timestamp': {
@@ -282,17 +293,10 @@ function gatherVector(type: ColumnType, column: ColumnData, rows: Int32Array): V
         }
         bitmap[i >> 3]! |= 1 << (i & 7);
         const exact = big !== undefined && big.size !== 0 ? big.get(rows[i]!) : undefined;
-        const v = values[rows[i]!]!;
         if (exact !== undefined) data[i] = exact;
-        else if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
-          halves[2 * i] = v % TWO_32;
-          halves[2 * i + 1] = Math.floor(v / TWO_32);
-        } else data[i] = BigInt(v);
+        else setInt64(data, halves, i, values[rows[i]!]!);
       }
-      const nullBitmap = nullCount ? bitmap : null;
-      return type === 'int64'
-        ? makeVector(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data }))
-        : makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: n, nullCount, nullBitmap, data }));
+      return int64Vector(column.type, data, bitmap, nullCount);
     }
   }
   throw new Error(`column of type ${column.type} cannot be written as ${type}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MANIFEST_FOLDER, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
+import { MANIFEST_FOLDER, partitionDate, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
 import type { GroupColumns } from '../core/group-columns.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
@@ -172,11 +172,8 @@ export class ParquetTableSink implements OutputSink {
   private encodePartitions(spec: TableSpec, stem: string, parts: Map<string, number>, rows: Row[]): StagedFile[] {
     const files: StagedFile[] = [];
     for (const [dt, partitionRows] of byDay(rows)) {
-      const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
-      const part = parts.get(dir) ?? 0;
-      parts.set(dir, part + 1);
       partitionRows.sort((a, b) => a.window_start! - b.window_start!);
-      files.push({ table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: partitionRows.length,
+      files.push({ table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: partitionRows.length,
         body: encodeParquet(spec, partitionRows) });
     }
     return files;
@@ -184,12 +181,17 @@ export class ParquetTableSink implements OutputSink {
 
   private encodeColumnPartitions(spec: TableSpec, stem: string, parts: Map<string, number>, groups: GroupColumns,
     where?: (row: number) => boolean): StagedFile[] {
-    return partitionByDay(groups, where).map(({ dt, rows }) => {
-      const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
-      const part = parts.get(dir) ?? 0;
-      parts.set(dir, part + 1);
-      return { table: spec.name, key: `${dir}${stem}-${part}.parquet`, rows: rows.length, body: encodeColumns(spec, groups, rows) };
-    });
+    return partitionByDay(groups, where).map(({ dt, rows }) => (
+      { table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: rows.length, body: encodeColumns(spec, groups, rows) }
+    ));
+  }
+
+  /** `<prefix><table>/dt=<dt>/<stem>-<part>.parquet`, parts numbered per partition in write order. */
+  private partKey(spec: TableSpec, dt: string, stem: string, parts: Map<string, number>): string {
+    const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
+    const part = parts.get(dir) ?? 0;
+    parts.set(dir, part + 1);
+    return `${dir}${stem}-${part}.parquet`;
   }
 
   private async put(staged: readonly StagedFile[]): Promise<OutputFile[]> {
@@ -233,7 +235,7 @@ export function outputStem(identity: string, key: string): string {
 function byDay(rows: Row[]): Map<string, Row[]> {
   const days = new Map<string, Row[]>();
   for (const row of rows) {
-    const dt = new Date(row.window_start ?? 0).toISOString().slice(0, 10);
+    const dt = partitionDate(row.window_start ?? 0);
     let list = days.get(dt);
     if (!list) days.set(dt, (list = []));
     list.push(row);

@@ -1,6 +1,7 @@
 import type { Quarantine, QuarantineRecord } from '../core/events/ingest-s3-object.js';
 import { objectIdentity, type S3ObjectRef } from '../core/events/s3-object-ref.js';
 import { parseFlowLogKey } from '../core/s3-key.js';
+import { partitionDate } from '../../schemas/tables.js';
 import type { BlobStore } from './blob-store.js';
 import { outputStem } from './parquet-sink.js';
 
@@ -23,6 +24,5 @@ export function quarantineKey(ref: S3ObjectRef, record: QuarantineRecord): strin
   const fileTime = parseFlowLogKey(ref.key).fileTimeMs;
   const eventTime = ref.eventTime ? Date.parse(ref.eventTime) : NaN;
   const time = fileTime ?? (Number.isNaN(eventTime) ? Date.parse(record.rejectedAt) : eventTime);
-  const dt = new Date(time).toISOString().slice(0, 10);
-  return `rejects/dt=${dt}/${outputStem(objectIdentity(ref), ref.key)}.json`;
+  return `rejects/dt=${partitionDate(time)}/${outputStem(objectIdentity(ref), ref.key)}.json`;
 }

@@ -1,4 +1,4 @@
-import { SUMMARY_TABLE, type SummaryRow } from '../../../schemas/tables.js';
+import { partitionDate, SUMMARY_TABLE, type SummaryRow } from '../../../schemas/tables.js';
 
 /**
  * `summary` rows as newline-delimited JSON for Firehose record-format conversion: one object per
@@ -30,7 +30,7 @@ export function firehoseTimestamp(epochMs: number): string {
 
 /** The `dt` partition of a row: UTC day of `window_start`, as in the S3 table layout. */
 export function partitionDay(row: SummaryRow): string {
-  return new Date(row.window_start ?? 0).toISOString().slice(0, 10);
+  return partitionDate(row.window_start ?? 0);
 }
 
 const KEY_COLUMNS = SUMMARY_TABLE.keyColumns;
