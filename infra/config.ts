@@ -22,7 +22,7 @@ export interface CiphertrailConfig {
   readonly syncMemoryMb: number;
   readonly syncTimeoutSeconds: number;
   readonly boundarySyncSchedule: string;
-  /** Roles in member accounts the boundary sync assumes (DescribeVpcEncryptionControls, DescribeVpcs). */
+  /** Roles in member accounts the boundary sync assumes (DescribeVpcEncryptionControls, DescribeVpcs, DescribeNetworkInterfaces). */
   readonly memberRoleArns: readonly string[];
   /** Regions the boundary sync describes; empty means the deployment region. */
   readonly syncRegions: readonly string[];
