@@ -102,8 +102,6 @@ export const FLOW_LOG_FIELDS: readonly FlowLogFieldSpec[] = [
   f('next-hop-interface-type', 11, 'STRING', 'Type of the next-hop interface (open-ended)'),
 ];
 
-export type FlowLogFieldName = string;
-
 const byName = new Map<string, FlowLogFieldSpec>();
 for (const spec of FLOW_LOG_FIELDS) {
   byName.set(spec.name, spec);
