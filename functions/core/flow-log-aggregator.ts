@@ -2,7 +2,7 @@ import { findFlowLogField } from '../../schemas/flow-log-fields.js';
 import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
-import { GroupTable, R_BYTES, R_FIRST, R_LAST, R_PACKETS, TokenDictionary } from './group-table.js';
+import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, KernelDictionary, KernelTable } from './kernel/flow-kernel.js';
 import { isBlankLine, LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
 
@@ -66,215 +66,94 @@ const MAX_UNIX_SECONDS = 253402300799;
 /** Enum indexes (1 + position in the catalog's `enumValues`). */
 const LOG_STATUS_OK = 1;
 const LOG_STATUS_NODATA = 2;
-const REJECT_REASON_EC = 2;
+/** Flow-log lines are at most a few KB; a longer run without a newline is not a flow-log object. */
+const MAX_LINE_BYTES = 1 << 20;
+const NEWLINE = 10;
 
-/** Positions in the layout of the fields the aggregation reads (NONE when absent). */
-interface Positions {
-  interface_id: number; log_status: number; start: number; end: number; account_id: number; region: number;
-  vpc_id: number; subnet_id: number; flow_direction: number; traffic_path: number; encryption_status: number;
-  action: number; packets: number; bytes: number; reject_reason: number; srcaddr: number; dstaddr: number;
-  pkt_srcaddr: number; pkt_dstaddr: number; protocol: number; srcport: number; dstport: number;
-  pkt_src_aws_service: number; pkt_dst_aws_service: number; interface_type: number;
-}
-
-const positionsOf = (layout: FlowLogLayout | undefined): Positions => {
-  const at = (column: string) => layout?.positionOf.get(column) ?? NONE;
-  return {
-    interface_id: at('interface_id'), log_status: at('log_status'), start: at('start'), end: at('end'),
-    account_id: at('account_id'), region: at('region'), vpc_id: at('vpc_id'), subnet_id: at('subnet_id'),
-    flow_direction: at('flow_direction'), traffic_path: at('traffic_path'), encryption_status: at('encryption_status'),
-    action: at('action'), packets: at('packets'), bytes: at('bytes'), reject_reason: at('reject_reason'),
-    srcaddr: at('srcaddr'), dstaddr: at('dstaddr'), pkt_srcaddr: at('pkt_srcaddr'), pkt_dstaddr: at('pkt_dstaddr'),
-    protocol: at('protocol'), srcport: at('srcport'), dstport: at('dstport'),
-    pkt_src_aws_service: at('pkt_src_aws_service'), pkt_dst_aws_service: at('pkt_dst_aws_service'),
-    interface_type: at('interface_type'),
-  };
-};
-
-/** Key fields of every record: the decoder hashes their tokens while it scans them. */
-const HASHED_COLUMNS = ['account_id', 'region', 'vpc_id', 'subnet_id', 'interface_id'];
-
-// Key columns of the two group tables.
+// Key columns of the two group tables (as in the kernel, functions/core/kernel/assembly/flow-kernel.ts).
 const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
-  S_STATUS = 8, S_ACTION = 9, S_WIDTH = 10;
+  S_STATUS = 8, S_ACTION = 9;
 const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
   C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
-  C_STATUS = 16, C_WIDTH = 17;
+  C_STATUS = 16;
 
 /**
- * Consumes the lines of one flow-log object and aggregates them into `summary` groups and
- * cleartext groups. Pure: no I/O, no clock. Lines are byte ranges of a chunk (`pushBytes`, the
- * bulk path) or ranges of a string (`pushLine`).
+ * Consumes the text of one flow-log object and aggregates it into `summary` groups and cleartext
+ * groups. Pure: no I/O, no clock. Text comes as chunks split anywhere (`pushChunk`, the bulk
+ * path) or as single lines (`pushBytes`, `pushLine`).
  *
- * No string is made per line: key tokens are interned into per-column dictionaries (bytes →
- * small ids) and group keys are tuples of ids, so memory holds each distinct value once.
+ * Decoding and aggregation run in a WebAssembly kernel (functions/core/kernel/): key tokens are
+ * interned into per-column dictionaries (bytes → small ids) and group keys are tuples of ids, so
+ * memory holds each distinct value once and no string is made per line. Lines the kernel does
+ * not aggregate (malformed, blank, NODATA/SKIPDATA, no usable time) come back here and are
+ * judged by the line decoder, which words every reason.
  */
 export class FlowLogAggregator {
   readonly stats: ParseStats;
-  private readonly windowSeconds: number;
-  private readonly maxGroups: number;
-  private readonly maxSamples: number;
-  private readonly summary = new GroupTable(S_WIDTH);
-  private readonly cleartext = new GroupTable(C_WIDTH);
-  private readonly accounts = new TokenDictionary();
-  private readonly regions = new TokenDictionary();
-  private readonly vpcs = new TokenDictionary();
-  private readonly subnets = new TokenDictionary();
-  private readonly enis = new TokenDictionary();
-  private readonly addresses = new TokenDictionary();
-  private readonly services = new TokenDictionary();
-  private readonly interfaceTypes = new TokenDictionary();
-  /** Window start (epoch seconds) per window id. */
-  private windows: number[] = [];
-  private readonly windowIds = new Map<number, number>();
-  private lastWindow = NaN;
-  private lastWindowId = 0;
-  private fallbackAccountId = -1;
-  private fallbackRegionId = -1;
+  private readonly kernel: FlowKernel;
+  private bound = false;
   private decoder: LineDecoder | undefined;
-  private pos: Positions = positionsOf(undefined);
+  private layout: FlowLogLayout | undefined;
   private firstLineSeen = false;
   private headerLine = '';
-  private scratch: Buffer = Buffer.alloc(1024);
-  private readonly fallbackAccount: string;
-  private readonly fallbackRegion: string;
+  /** Bytes of an unfinished line at the start of the kernel's input (chunked input). */
+  private carry = 0;
+  private textBytes = 0;
   private readonly fileTimeSec: number;
 
   constructor(readonly objectName: string, keyInfo: FlowLogKeyInfo, private readonly options: AggregateOptions = {}) {
-    this.windowSeconds = options.windowSeconds ?? 300;
-    this.maxGroups = options.maxGroups ?? 100_000;
-    this.maxSamples = options.maxSamples ?? 5;
-    this.fallbackAccount = keyInfo.accountId ?? '-';
-    this.fallbackRegion = keyInfo.region ?? '-';
     this.fileTimeSec = keyInfo.fileTimeMs !== undefined ? keyInfo.fileTimeMs / 1000 : NaN;
+    this.kernel = FlowKernel.acquire({
+      windowSeconds: options.windowSeconds ?? 300,
+      fileTimeSec: this.fileTimeSec,
+      maxGroups: options.onFlush ? options.maxGroups ?? 100_000 : Infinity,
+      fallbackAccount: keyInfo.accountId ?? '-',
+      fallbackRegion: keyInfo.region ?? '-',
+    });
     this.stats = {
       lines: 0, records: 0, malformed: 0, malformedSamples: [], noData: {}, skipData: {}, cleartextRecords: 0,
       layoutOrigin: 'none', format: undefined, warnings: [],
     };
   }
 
-  /** Feeds the line `text[start, end)`; a trailing CR is tolerated by the decoder. */
+  /** Feeds a chunk of the object's text; lines may span chunks (the bulk path). */
+  pushChunk(chunk: Uint8Array): void {
+    const carry = this.carry;
+    const total = carry + chunk.length;
+    this.textBytes += chunk.length;
+    this.kernel.input(total).set(chunk, carry);
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) {
+      this.keepCarry(total);
+      return;
+    }
+    const end = carry + lastNewline + 1;
+    this.run(end);
+    if (end < total) this.kernel.input(total).copyWithin(0, end, total);
+    this.keepCarry(total - end);
+  }
+
+  /** Feeds the line `text[start, end)`; a trailing CR is tolerated. */
   pushLine(text: string, start: number, end: number): void {
     const line = start === 0 && end === text.length ? text : text.slice(start, end);
-    if (line.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(line.length * 3 + 64);
-    this.pushBytes(this.scratch, 0, this.scratch.write(line, 0, 'utf8'));
+    const bytes = Buffer.from(line, 'utf8');
+    this.pushBytes(bytes, 0, bytes.length);
   }
 
   /** Feeds the line `bytes[start, end)` (UTF-8, without its newline; a trailing CR is tolerated). */
   pushBytes(bytes: Uint8Array, start: number, end: number): void {
-    const stats = this.stats;
-    stats.lines++;
-    if (!this.firstLineSeen) {
-      if (isBlankLine(bytes, start, end)) return;
-      this.firstLineSeen = true;
-      this.bindLayout(utf8Text(bytes, start, end));
-      if (this.stats.layoutOrigin === 'header') return;
-    }
-    const d = this.decoder!;
-    const reason = d.decodeBytes(bytes, start, end);
-    if (reason !== null) {
-      if (isBlankLine(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
-      this.malformed(stats.lines, reason, bytes, start, end);
+    if (this.carry !== 0) throw new Error('pushBytes after a chunk that ended inside a line');
+    if (this.bound && bytes.subarray(start, end).includes(NEWLINE)) {
+      // One line with a newline inside is malformed, not two lines.
+      this.stats.lines++;
+      this.judgeLine(bytes, start, end);
       return;
     }
-    stats.records++;
-    const p = this.pos;
-    const isNull = d.isNull;
-    const num = d.num;
-
-    if (p.log_status !== NONE) {
-      const status = d.enumIndex[p.log_status]!;
-      if (status !== LOG_STATUS_OK && status !== 0) {
-        const counts = status === LOG_STATUS_NODATA ? stats.noData : stats.skipData;
-        const eni = p.interface_id === NONE ? '-' : d.token(p.interface_id);
-        counts[eni] = (counts[eni] ?? 0) + 1;
-        return;
-      }
-    }
-
-    const startSec = p.start !== NONE && !isNull[p.start] ? num64(d, p.start) : NaN;
-    const endSec = p.end !== NONE && !isNull[p.end] ? num64(d, p.end) : NaN;
-    if (startSec > MAX_UNIX_SECONDS || endSec > MAX_UNIX_SECONDS) {
-      const field = startSec > MAX_UNIX_SECONDS ? 'start' : 'end';
-      this.malformed(stats.lines, `${field}: not a Unix time in seconds (after year 9999)`, bytes, start, end);
-      stats.records--;
-      return;
-    }
-    const timeSec = startSec === startSec ? startSec : endSec === endSec ? endSec : this.fileTimeSec;
-    if (timeSec !== timeSec) {
-      this.malformed(stats.lines, 'no start or end time, and no file time in the object key', bytes, start, end);
-      stats.records--;
-      return;
-    }
-    const windowStart = Math.floor(timeSec / this.windowSeconds) * this.windowSeconds;
-    const window = windowStart === this.lastWindow ? this.lastWindowId : this.windowId(windowStart);
-    const first = startSec === startSec ? startSec : timeSec;
-    const last = endSec === endSec ? endSec : first;
-
-    const hashes = d.hashes;
-    const account = p.account_id !== NONE && !isNull[p.account_id]
-      ? this.accounts.internHashed(bytes, d.starts[p.account_id]!, d.ends[p.account_id]!, hashes[p.account_id]!)
-      : this.fallbackAccountKey();
-    const region = p.region !== NONE && !isNull[p.region]
-      ? this.regions.internHashed(bytes, d.starts[p.region]!, d.ends[p.region]!, hashes[p.region]!) : this.fallbackRegionKey();
-    const vpc = this.hashedIdOf(p.vpc_id, this.vpcs);
-    const eni = this.hashedIdOf(p.interface_id, this.enis);
-    const direction = p.flow_direction === NONE ? 0 : d.enumIndex[p.flow_direction]!;
-    const path = p.traffic_path === NONE || isNull[p.traffic_path] ? -1 : num[p.traffic_path]!;
-    const status = p.encryption_status === NONE || isNull[p.encryption_status] ? -1 : num[p.encryption_status]!;
-    const action = p.action === NONE ? 0 : d.enumIndex[p.action]!;
-
-    const packets = p.packets === NONE ? NaN : num[p.packets]!;
-    const bigPackets = p.packets === NONE ? undefined : d.big[p.packets];
-    const bytesSent = p.bytes === NONE ? NaN : num[p.bytes]!;
-    const bigBytes = p.bytes === NONE ? undefined : d.big[p.bytes];
-
-    const s = this.summary.key;
-    s[S_WINDOW] = window;
-    s[S_ACCOUNT] = account;
-    s[S_REGION] = region;
-    s[S_VPC] = vpc;
-    s[S_SUBNET] = this.hashedIdOf(p.subnet_id, this.subnets);
-    s[S_ENI] = eni;
-    s[S_DIRECTION] = direction;
-    s[S_PATH] = path;
-    s[S_STATUS] = status;
-    s[S_ACTION] = action;
-    const r = this.summary.record;
-    r[R_PACKETS] = packets;
-    r[R_BYTES] = bytesSent;
-    r[R_FIRST] = first;
-    r[R_LAST] = last;
-    this.summary.add(bigPackets, bigBytes);
-
-    const rejectReason = p.reject_reason === NONE ? 0 : d.enumIndex[p.reject_reason]!;
-    if (status === 0 || rejectReason === REJECT_REASON_EC) {
-      if (status === 0) stats.cleartextRecords++;
-      const c = this.cleartext.key;
-      c[C_WINDOW] = window;
-      c[C_ACCOUNT] = account;
-      c[C_REGION] = region;
-      c[C_VPC] = vpc;
-      c[C_ENI] = eni;
-      c[C_SRC] = this.preferred(p.pkt_srcaddr, p.srcaddr);
-      c[C_DST] = this.preferred(p.pkt_dstaddr, p.dstaddr);
-      c[C_PROTOCOL] = p.protocol === NONE || isNull[p.protocol] ? -1 : num[p.protocol]!;
-      c[C_PORT] = this.servicePort();
-      c[C_SRC_SERVICE] = this.idOf(p.pkt_src_aws_service, this.services);
-      c[C_DST_SERVICE] = this.idOf(p.pkt_dst_aws_service, this.services);
-      c[C_PATH] = path;
-      c[C_DIRECTION] = direction;
-      c[C_ACTION] = action;
-      c[C_REJECT] = rejectReason;
-      c[C_IFTYPE] = this.idOf(p.interface_type, this.interfaceTypes);
-      c[C_STATUS] = status;
-      this.cleartext.record.set(r);
-      this.cleartext.add(bigPackets, bigBytes);
-    }
-
-    if (this.options.onFlush && (this.summary.size >= this.maxGroups || this.cleartext.size >= this.maxGroups)) {
-      this.options.onFlush(this.drain());
-    }
+    const length = end - start;
+    const input = this.kernel.input(length + 1);
+    input.set(bytes.subarray(start, end), 0);
+    input[length] = NEWLINE;
+    this.run(length + 1);
   }
 
   /**
@@ -282,6 +161,12 @@ export class FlowLogAggregator {
    * could be bound or when lines were present but none of them parsed.
    */
   finish(): AggregateBatch {
+    if (this.carry > 0) {
+      const length = this.carry;
+      this.kernel.input(length + 1)[length] = NEWLINE;
+      this.carry = 0;
+      this.run(length + 1);
+    }
     const stats = this.stats;
     if (!this.firstLineSeen) throw new ObjectRejectedError('empty object: no lines');
     if (stats.records === 0 && stats.malformed > 0) {
@@ -291,25 +176,109 @@ export class FlowLogAggregator {
         stats.malformedSamples,
       );
     }
-    return this.drain();
+    const batch = this.drain();
+    this.kernel.release();
+    return batch;
+  }
+
+  /** Runs the complete lines of the kernel's input[0, end) (end is just after a newline). */
+  private run(end: number): void {
+    const kernel = this.kernel;
+    const stats = this.stats;
+    let pos = 0;
+    while (!this.bound && pos < end) pos = this.firstLines(pos, end);
+    while (pos < end) {
+      const status = kernel.process(pos, end);
+      stats.lines += kernel.lines;
+      stats.records += kernel.records;
+      stats.cleartextRecords += kernel.cleartextRecords;
+      if (status === KERNEL_DONE) return;
+      pos = kernel.nextOffset;
+      if (status === KERNEL_BAIL) this.judgeLine(kernel.input(end), kernel.bailStart, kernel.bailEnd);
+      else this.options.onFlush!(this.drain());
+    }
+  }
+
+  /** Lines before the layout is known: blank lines, then the header line or the first record. */
+  private firstLines(pos: number, end: number): number {
+    const input = this.kernel.input(end);
+    const newline = input.indexOf(NEWLINE, pos);
+    this.stats.lines++;
+    if (isBlankLine(input, pos, newline)) return newline + 1;
+    this.firstLineSeen = true;
+    this.bindLayout(utf8Text(input, pos, newline));
+    this.bound = true;
+    if (this.stats.layoutOrigin === 'header') return newline + 1;
+    // Without a header the first line is a record: the kernel counts and reads it.
+    this.stats.lines--;
+    return pos;
+  }
+
+  private keepCarry(length: number): void {
+    this.carry = length;
+    if (length > MAX_LINE_BYTES) {
+      throw new ObjectRejectedError(`no line break in the ${length} characters after byte ` +
+        `${this.textBytes - length} of the text: not a flow-log text object`);
+    }
+  }
+
+  /**
+   * A line the kernel did not aggregate. Blank lines and repeated header lines are skipped;
+   * malformed lines are counted with the decoder's reason; NODATA/SKIPDATA records are counted
+   * per interface; records without a usable time are malformed.
+   */
+  private judgeLine(bytes: Uint8Array, start: number, end: number): void {
+    const stats = this.stats;
+    const d = this.decoder!;
+    const reason = d.decodeBytes(bytes, start, end);
+    if (reason !== null) {
+      if (isBlankLine(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
+      this.malformed(stats.lines, reason, bytes, start, end);
+      return;
+    }
+    const p = this.layout!.positionOf;
+    const logStatus = p.get('log_status') ?? NONE;
+    if (logStatus !== NONE) {
+      const status = d.enumIndex[logStatus]!;
+      if (status !== LOG_STATUS_OK && status !== 0) {
+        stats.records++;
+        const counts = status === LOG_STATUS_NODATA ? stats.noData : stats.skipData;
+        const interfaceId = p.get('interface_id');
+        const eni = interfaceId === undefined ? '-' : d.token(interfaceId);
+        counts[eni] = (counts[eni] ?? 0) + 1;
+        return;
+      }
+    }
+    const seconds = (column: string) => {
+      const f = p.get(column);
+      if (f === undefined || d.isNull[f]) return NaN;
+      const big = d.big[f];
+      return big === undefined ? d.num[f]! : Number(big);
+    };
+    const startSec = seconds('start');
+    const endSec = seconds('end');
+    if (startSec > MAX_UNIX_SECONDS || endSec > MAX_UNIX_SECONDS) {
+      const field = startSec > MAX_UNIX_SECONDS ? 'start' : 'end';
+      this.malformed(stats.lines, `${field}: not a Unix time in seconds (after year 9999)`, bytes, start, end);
+      return;
+    }
+    if (startSec !== startSec && endSec !== endSec && this.fileTimeSec !== this.fileTimeSec) {
+      this.malformed(stats.lines, 'no start or end time, and no file time in the object key', bytes, start, end);
+      return;
+    }
+    // The kernel refused a line the decoder accepts: never drop it silently.
+    this.malformed(stats.lines, 'internal error: the line decoder and the aggregation kernel disagree', bytes, start, end);
   }
 
   private drain(): AggregateBatch {
+    const kernel = this.kernel;
     const shared = {
-      accounts: this.accounts.snapshot(), regions: this.regions.snapshot(), vpcs: this.vpcs.snapshot(), enis: this.enis.snapshot(),
+      accounts: kernel.dictionary(KernelDictionary.Accounts), regions: kernel.dictionary(KernelDictionary.Regions),
+      vpcs: kernel.dictionary(KernelDictionary.Vpcs), enis: kernel.dictionary(KernelDictionary.Enis),
     };
-    const columns = { summary: this.summaryColumns(shared), cleartext: this.cleartextColumns(shared) };
-    this.summary.clear();
-    this.cleartext.clear();
-    for (const dictionary of [this.accounts, this.regions, this.vpcs, this.subnets, this.enis, this.addresses,
-      this.services, this.interfaceTypes]) {
-      dictionary.clear();
-    }
-    this.windows = [];
-    this.windowIds.clear();
-    this.lastWindow = NaN;
-    this.fallbackAccountId = -1;
-    this.fallbackRegionId = -1;
+    const windows = kernel.windows();
+    const columns = { summary: this.summaryColumns(shared, windows), cleartext: this.cleartextColumns(shared, windows) };
+    kernel.clear();
     return columnBatch(columns);
   }
 
@@ -333,8 +302,9 @@ export class FlowLogAggregator {
     }
     this.stats.layoutOrigin = layout.origin;
     this.stats.format = layout.fields.map((f) => f.name).join(' ');
-    this.decoder = new LineDecoder(layout, HASHED_COLUMNS);
-    this.pos = positionsOf(layout);
+    this.layout = layout;
+    this.decoder = new LineDecoder(layout);
+    this.kernel.bindLayout(layout);
   }
 
   /** Concatenated objects (`cat a.gz b.gz`) repeat the header line; a repeat is not data. */
@@ -342,138 +312,87 @@ export class FlowLogAggregator {
     return this.headerLine !== '' && utf8Text(bytes, start, end).trim() === this.headerLine;
   }
 
-  private windowId(windowStart: number): number {
-    let id = this.windowIds.get(windowStart);
-    if (id === undefined) {
-      id = this.windows.length;
-      this.windows.push(windowStart);
-      this.windowIds.set(windowStart, id);
-    }
-    this.lastWindow = windowStart;
-    this.lastWindowId = id;
-    return id;
-  }
-
-  private fallbackAccountKey(): number {
-    if (this.fallbackAccountId < 0) this.fallbackAccountId = this.accounts.internString(this.fallbackAccount);
-    return this.fallbackAccountId;
-  }
-
-  private fallbackRegionKey(): number {
-    if (this.fallbackRegionId < 0) this.fallbackRegionId = this.regions.internString(this.fallbackRegion);
-    return this.fallbackRegionId;
-  }
-
-  /** Dictionary id of the token at `position` (0, null, when absent or `-`). */
-  private idOf(position: number, dictionary: TokenDictionary): number {
-    if (position === NONE) return 0;
-    const d = this.decoder!;
-    return d.isNull[position] ? 0 : dictionary.intern(d.bytes, d.starts[position]!, d.ends[position]!);
-  }
-
-  /** `idOf` for the HASHED_COLUMNS: the decoder hashed the token while scanning it. */
-  private hashedIdOf(position: number, dictionary: TokenDictionary): number {
-    if (position === NONE) return 0;
-    const d = this.decoder!;
-    return d.isNull[position] ? 0 : dictionary.internHashed(d.bytes, d.starts[position]!, d.ends[position]!, d.hashes[position]!);
-  }
-
-  private preferred(packetLevel: number, interfaceLevel: number): number {
-    const d = this.decoder!;
-    if (packetLevel !== NONE && !d.isNull[packetLevel]) {
-      return this.addresses.intern(d.bytes, d.starts[packetLevel]!, d.ends[packetLevel]!);
-    }
-    return this.idOf(interfaceLevel, this.addresses);
-  }
-
-  /** The service side of a conversation is the lower port: servers listen below the ephemeral ranges. -1 is null. */
-  private servicePort(): number {
-    const d = this.decoder!;
-    const p = this.pos;
-    const src = p.srcport === NONE || d.isNull[p.srcport] ? -1 : d.num[p.srcport]!;
-    const dst = p.dstport === NONE || d.isNull[p.dstport] ? -1 : d.num[p.dstport]!;
-    if (src < 0) return dst;
-    if (dst < 0) return src;
-    return src < dst ? src : dst;
-  }
-
   private malformed(line: number, reason: string, bytes: Uint8Array, start: number, end: number): void {
     this.stats.malformed++;
-    if (this.stats.malformedSamples.length < this.maxSamples) {
+    if (this.stats.malformedSamples.length < (this.options.maxSamples ?? 5)) {
       this.stats.malformedSamples.push({ line, reason, text: utf8Text(bytes, start, Math.min(end, start + 300)).trimEnd() });
     }
   }
 
-  /** The window_start column (epoch ms) of a table's window-id key column. */
-  private windowColumn(ids: Int32Array): Float64Array {
-    const out = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = this.windows[ids[i]!]! * 1000;
-    return out;
-  }
-
-  private measureColumns(g: GroupTable): Record<string, ColumnData> {
-    const ms = (seconds: Float64Array) => {
-      for (let i = 0; i < seconds.length; i++) seconds[i]! *= 1000;
-      return seconds;
-    };
+  private measureColumns(table: KernelTable): Record<string, ColumnData> {
+    const m = this.kernel.measures(table);
+    const has = (column: string) => this.layout?.positionOf.has(column) ?? false;
     return {
-      flows: { type: 'int64', values: g.measureColumn('flows'), big: NO_BIG },
+      flows: { type: 'int64', values: m.flows, big: NO_BIG },
       // A measure the format does not carry is unknown (null), not zero.
-      packets: { type: 'int64', values: this.pos.packets === NONE ? null : g.measureColumn('packets'), big: g.bigSums('packets') },
-      bytes: { type: 'int64', values: this.pos.bytes === NONE ? null : g.measureColumn('bytes'), big: g.bigSums('bytes') },
-      first_seen: { type: 'timestamp', values: ms(g.measureColumn('first')) },
-      last_seen: { type: 'timestamp', values: ms(g.measureColumn('last')) },
+      packets: { type: 'int64', values: has('packets') ? m.packets : null, big: m.bigPackets },
+      bytes: { type: 'int64', values: has('bytes') ? m.bytes : null, big: m.bigBytes },
+      first_seen: { type: 'timestamp', values: m.first },
+      last_seen: { type: 'timestamp', values: m.last },
     };
   }
 
-  private summaryColumns(shared: SharedDictionaries): GroupColumns {
-    const g = this.summary;
+  private summaryColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
+    const t = KernelTable.Summary;
+    const k = this.kernel;
+    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary });
+    const int = (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) });
     return {
-      length: g.size,
+      length: k.groupCount(t),
       columns: {
-        window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(S_WINDOW)) },
-        account_id: textColumn(g, S_ACCOUNT, shared.accounts),
-        region: textColumn(g, S_REGION, shared.regions),
-        vpc_id: textColumn(g, S_VPC, shared.vpcs),
-        subnet_id: textColumn(g, S_SUBNET, this.subnets.snapshot()),
-        interface_id: textColumn(g, S_ENI, shared.enis),
-        flow_direction: textColumn(g, S_DIRECTION, DIRECTIONS),
-        traffic_path: intColumn(g, S_PATH),
-        encryption_status: intColumn(g, S_STATUS),
-        action: textColumn(g, S_ACTION, ACTIONS),
-        ...this.measureColumns(g),
+        window_start: { type: 'timestamp', values: windowColumn(k.keyColumn(t, S_WINDOW), windows) },
+        account_id: text(S_ACCOUNT, shared.accounts),
+        region: text(S_REGION, shared.regions),
+        vpc_id: text(S_VPC, shared.vpcs),
+        subnet_id: text(S_SUBNET, k.dictionary(KernelDictionary.Subnets)),
+        interface_id: text(S_ENI, shared.enis),
+        flow_direction: text(S_DIRECTION, DIRECTIONS),
+        traffic_path: int(S_PATH),
+        encryption_status: int(S_STATUS),
+        action: text(S_ACTION, ACTIONS),
+        ...this.measureColumns(t),
       },
     };
   }
 
-  private cleartextColumns(shared: SharedDictionaries): GroupColumns {
-    const g = this.cleartext;
-    const addresses = this.addresses.snapshot();
-    const services = this.services.snapshot();
+  private cleartextColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
+    const t = KernelTable.Cleartext;
+    const k = this.kernel;
+    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary });
+    const int = (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) });
+    const addresses = k.dictionary(KernelDictionary.Addresses);
+    const services = k.dictionary(KernelDictionary.Services);
     return {
-      length: g.size,
+      length: k.groupCount(t),
       columns: {
-        window_start: { type: 'timestamp', values: this.windowColumn(g.keyColumn(C_WINDOW)) },
-        account_id: textColumn(g, C_ACCOUNT, shared.accounts),
-        region: textColumn(g, C_REGION, shared.regions),
-        vpc_id: textColumn(g, C_VPC, shared.vpcs),
-        interface_id: textColumn(g, C_ENI, shared.enis),
-        srcaddr: textColumn(g, C_SRC, addresses),
-        dstaddr: textColumn(g, C_DST, addresses),
-        protocol: intColumn(g, C_PROTOCOL),
-        port: intColumn(g, C_PORT),
-        pkt_src_aws_service: textColumn(g, C_SRC_SERVICE, services),
-        pkt_dst_aws_service: textColumn(g, C_DST_SERVICE, services),
-        traffic_path: intColumn(g, C_PATH),
-        flow_direction: textColumn(g, C_DIRECTION, DIRECTIONS),
-        action: textColumn(g, C_ACTION, ACTIONS),
-        reject_reason: textColumn(g, C_REJECT, REJECT_REASONS),
-        interface_type: textColumn(g, C_IFTYPE, this.interfaceTypes.snapshot()),
-        ...this.measureColumns(g),
-        encryption_status: intColumn(g, C_STATUS),
+        window_start: { type: 'timestamp', values: windowColumn(k.keyColumn(t, C_WINDOW), windows) },
+        account_id: text(C_ACCOUNT, shared.accounts),
+        region: text(C_REGION, shared.regions),
+        vpc_id: text(C_VPC, shared.vpcs),
+        interface_id: text(C_ENI, shared.enis),
+        srcaddr: text(C_SRC, addresses),
+        dstaddr: text(C_DST, addresses),
+        protocol: int(C_PROTOCOL),
+        port: int(C_PORT),
+        pkt_src_aws_service: text(C_SRC_SERVICE, services),
+        pkt_dst_aws_service: text(C_DST_SERVICE, services),
+        traffic_path: int(C_PATH),
+        flow_direction: text(C_DIRECTION, DIRECTIONS),
+        action: text(C_ACTION, ACTIONS),
+        reject_reason: text(C_REJECT, REJECT_REASONS),
+        interface_type: text(C_IFTYPE, k.dictionary(KernelDictionary.InterfaceTypes)),
+        ...this.measureColumns(t),
+        encryption_status: int(C_STATUS),
       },
     };
   }
+}
+
+/** The window_start column (epoch ms) of a table's window-id key column. */
+function windowColumn(ids: Int32Array, windows: Float64Array): Float64Array {
+  const out = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = windows[ids[i]!]! * 1000;
+  return out;
 }
 
 const NO_BIG: ReadonlyMap<number, bigint> = new Map();
@@ -486,9 +405,6 @@ interface SharedDictionaries {
   readonly enis: DictionarySnapshot;
 }
 
-const textColumn = (g: GroupTable, c: number, dictionary: DictionarySnapshot): ColumnData =>
-  ({ type: 'string', ids: g.keyColumn(c), dictionary });
-const intColumn = (g: GroupTable, c: number): ColumnData => ({ type: 'int32', values: g.keyColumn(c) });
 
 /**
  * A batch whose rows are made only when read: the Parquet sink reads `columns`, while alert
@@ -505,12 +421,6 @@ function columnBatch(columns: { summary: GroupColumns; cleartext: GroupColumns }
     columns: { enumerable: false, value: columns },
   });
   return batch;
-}
-
-/** An int64 field as a number (start/end beyond 2^53 lose precision, which is fine for times). */
-function num64(d: LineDecoder, position: number): number {
-  const big = d.big[position];
-  return big === undefined ? d.num[position]! : Number(big);
 }
 
 function sameFields(a: FlowLogLayout, b: FlowLogLayout): boolean {

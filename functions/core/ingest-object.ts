@@ -2,7 +2,7 @@ import { type AggregateBatch, type AggregateOptions, type CleartextGroup, FlowLo
   ObjectRejectedError, type ParseStats } from './flow-log-aggregator.js';
 import type { OutputFile, OutputSink, SourceObject } from './ports.js';
 import { parseFlowLogKey } from './s3-key.js';
-import { streamLineBytes, type TextStreamStats } from './text-stream.js';
+import { streamText, type TextStreamStats } from './text-stream.js';
 
 export interface ObjectReport {
   readonly name: string;
@@ -46,7 +46,7 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
   try {
     let stream: TextStreamStats;
     try {
-      stream = await streamLineBytes(await object.open(), (bytes, start, end) => aggregator.pushBytes(bytes, start, end));
+      stream = await streamText(await object.open(), (chunk) => aggregator.pushChunk(chunk));
     } catch (err) {
       if (err instanceof ObjectRejectedError && /^Parquet object/.test(err.message)) {
         if (!options.parquetReader) throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');

@@ -1,6 +1,5 @@
 import { fieldKind } from '../../schemas/flow-log-fields.js';
 import type { FlowLogLayout } from './flow-log-format.js';
-import { finishTokenHash, hashBytes, mix } from './group-table.js';
 
 const KIND_STRING = 0;
 const KIND_ENUM = 1;
@@ -29,10 +28,14 @@ export function isBlankLine(bytes: Uint8Array, start: number, end: number): bool
 }
 
 /**
- * Decodes one flow-log line against a layout without allocating per field. The line is a byte
- * range of a larger chunk (lines are never copied): one pass finds the tokens, parses every
- * integer and checks every enum; token offsets, numbers and enum indexes land in reusable typed
- * arrays, and strings are made only when asked for.
+ * Decodes one flow-log line against a layout without allocating per field: one pass finds the
+ * tokens, parses every integer and checks every enum; token offsets, numbers and enum indexes
+ * land in reusable typed arrays, and strings are made only when asked for.
+ *
+ * This is the reference for what a well-formed line is, and it words every reason a line is
+ * not. Bulk ingest decodes in the aggregation kernel (functions/core/kernel/), which applies the
+ * same rules and hands every line it refuses back to this decoder for the reason;
+ * test/core/flow-kernel.property.test.ts holds the two to the same verdicts.
  */
 export class LineDecoder {
   readonly fieldCount: number;
@@ -44,22 +47,15 @@ export class LineDecoder {
   /** Enum string fields: 1 + the index of the value in the field's `enumValues`; 0 when null. */
   readonly enumIndex: Uint8Array;
   readonly big: (bigint | undefined)[];
-  /**
-   * Token hashes (`hashBytes`, the `TokenDictionary` hash) of the fields named in the constructor's
-   * `hashed`, computed while scanning so that interning needs no second pass (not set for `-`).
-   */
-  readonly hashes: Int32Array;
   /** The bytes the last decoded line lives in (`starts`/`ends` index into them). */
   bytes: Uint8Array = EMPTY;
   private readonly kinds: Uint8Array;
-  private readonly hashed: Uint8Array;
   private readonly enumBytes: (readonly Uint8Array[] | undefined)[];
   /** Int enum fields: allowed[v] === 1 for allowed values v. */
   private readonly intAllowed: (Uint8Array | undefined)[];
   private scratch: Buffer = Buffer.alloc(1024);
 
-  /** `hashed`: column names (`vpc_id`) of string fields whose token hash the caller wants in `hashes`. */
-  constructor(readonly layout: FlowLogLayout, hashed: readonly string[] = []) {
+  constructor(readonly layout: FlowLogLayout) {
     const n = layout.fields.length;
     this.fieldCount = n;
     this.starts = new Int32Array(n);
@@ -69,8 +65,6 @@ export class LineDecoder {
     this.enumIndex = new Uint8Array(n);
     this.big = new Array<bigint | undefined>(n).fill(undefined);
     this.kinds = new Uint8Array(n);
-    this.hashes = new Int32Array(n);
-    this.hashed = new Uint8Array(n);
     this.enumBytes = [];
     this.intAllowed = [];
     layout.fields.forEach((spec, i) => {
@@ -84,8 +78,6 @@ export class LineDecoder {
         for (const v of values) allowed[Number(v)] = 1;
       }
       this.intAllowed.push(allowed);
-      this.hashed[i] = hashed.includes(spec.column) ? 1 : 0;
-      if (this.hashed[i] === 1 && this.kinds[i] !== KIND_STRING) throw new Error(`${spec.name} is not a plain string field`);
     });
   }
 
@@ -102,7 +94,9 @@ export class LineDecoder {
 
   /**
    * Tokenizes and validates the line `bytes[start, end)` (separators: runs of spaces, tabs and
-   * CRs). Returns null when the line is well formed, otherwise the reason it is malformed.
+   * CRs). Returns null when the line is well formed, otherwise the reason it is malformed. Any
+   * other control character (below 0x20, newline included) makes the line malformed: flow-log
+   * text never holds one, and a value with one inside could not be told from two.
    */
   decodeBytes(bytes: Uint8Array, start: number, end: number): string | null {
     this.bytes = bytes;
@@ -110,8 +104,6 @@ export class LineDecoder {
     const starts = this.starts;
     const ends = this.ends;
     const kinds = this.kinds;
-    const hashed = this.hashed;
-    const hashes = this.hashes;
     const isNull = this.isNull;
     const num = this.num;
     // The first invalid field; reported only once the field count is known to be right.
@@ -123,42 +115,19 @@ export class LineDecoder {
     for (;;) {
       while (i < end && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
       if (i >= end) break;
+      if (c < 32) return controlCharacter(c, i - start);
       const s = i;
       if (f >= n) {
-        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        while (i < end && bytes[i]! > 32) i++;
         f++;
         continue;
       }
       const kind = kinds[f]!;
       if (kind < KIND_INT32) {
-        if (hashed[f] === 1) {
-          // The same scan, hashing each 4-byte word on the way (see `finishTokenHash`).
-          let h = 0;
-          let b0 = 0;
-          let b1 = 0;
-          let b2 = 0;
-          let b3 = 0;
-          while (i + 4 <= end && (b0 = bytes[i]!) > 32 && (b1 = bytes[i + 1]!) > 32 && (b2 = bytes[i + 2]!) > 32
-            && (b3 = bytes[i + 3]!) > 32) {
-            h = mix(h, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
-            i += 4;
-          }
-          let tail = 0;
-          for (let shift = 0; i < end && (c = bytes[i]!) > 32; i++, shift += 8) tail |= c << shift;
-          if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
-            // A control character other than tab or CR belongs to the token (rare): hash it afresh.
-            while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
-            hashes[f] = hashBytes(bytes, s, i);
-          } else {
-            hashes[f] = finishTokenHash(h, tail, i - s);
-          }
-        } else {
-          // Four bytes a step while all four are inside the token (tokens average 9 bytes).
-          while (i + 4 <= end && bytes[i]! > 32 && bytes[i + 1]! > 32 && bytes[i + 2]! > 32 && bytes[i + 3]! > 32) i += 4;
-          while (i < end && bytes[i]! > 32) i++;
-          // A control character other than tab or CR belongs to the token (rare).
-          while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
-        }
+        // Four bytes a step while all four are inside the token (tokens average 9 bytes).
+        while (i + 4 <= end && bytes[i]! > 32 && bytes[i + 1]! > 32 && bytes[i + 2]! > 32 && bytes[i + 3]! > 32) i += 4;
+        while (i < end && bytes[i]! > 32) i++;
+        if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return controlCharacter(c, i - start);
         starts[f] = s;
         ends[f] = i;
         if (i - s === 1 && bytes[s] === 45 /* - */) {
@@ -186,10 +155,11 @@ export class LineDecoder {
         v = v * 10 + d;
         i++;
       }
-      if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) {
+      if (i < end && bytes[i]! > 32) {
         digitsOk = false;
-        while (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) i++;
+        while (i < end && bytes[i]! > 32) i++;
       }
+      if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return controlCharacter(c, i - start);
       starts[f] = s;
       ends[f] = i;
       const digits = i - s;
@@ -280,6 +250,11 @@ export class LineDecoder {
     for (let k = 0; k < word.length; k++) if (this.bytes[s + k] !== word.charCodeAt(k)) return false;
     return true;
   }
+}
+
+/** The reason for a control character at (0-based) column `at` of a line. */
+function controlCharacter(c: number, at: number): string {
+  return `control character 0x${c.toString(16).padStart(2, '0')} at column ${at + 1}`;
 }
 
 const WHY_NUMBER = 1;

@@ -111,8 +111,11 @@ function noLineBreak(length: number, textBytes: number): ObjectRejectedError {
     `${textBytes - length} of the text: not a flow-log text object`);
 }
 
-/** Detects the encoding, decompresses, and hands every chunk of text to `onChunk`. */
-async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void): Promise<TextStreamStats> {
+/**
+ * Detects the encoding, decompresses, and hands every chunk of text to `onChunk` (chunks split
+ * lines anywhere). This is the ingest hot path: the aggregator splits lines itself.
+ */
+export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void): Promise<TextStreamStats> {
   const iterator = input[Symbol.asyncIterator]();
   try {
     return await readText(iterator, onChunk);

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { type AggregateBatch, FlowLogAggregator } from '../../functions/core/flow-log-aggregator.js';
 import { DictionarySnapshot, rowsOf } from '../../functions/core/group-columns.js';
-import { GroupTable, R_BYTES, R_FIRST, R_LAST, R_PACKETS, TokenDictionary } from '../../functions/core/group-table.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
 import { generateCorpus } from '../helpers/flow-log-corpus.js';
 import { MemoryBlobStore } from '../helpers/sources.js';
@@ -57,38 +56,5 @@ describe('columnar output', () => {
     const first = batches[0]!;
     expect(rowsOf(first.columns!.summary)).toEqual(first.summary);
     expect(rowsOf(first.columns!.cleartext)).toEqual(first.cleartext);
-  });
-});
-
-describe('TokenDictionary and GroupTable', () => {
-  it('interns byte strings to stable ids through growth, and snapshots them', () => {
-    const dictionary = new TokenDictionary();
-    const tokens = Array.from({ length: 5000 }, (_, i) => Buffer.from(`eni-${(i * 7919).toString(16)}é`, 'utf8'));
-    const ids = tokens.map((t) => dictionary.intern(t, 0, t.length));
-    expect(new Set(ids).size).toBe(tokens.length);
-    expect(tokens.map((t) => dictionary.intern(t, 0, t.length))).toEqual(ids);
-    expect(dictionary.internString('-')).toBe(0);
-    const snapshot = dictionary.snapshot();
-    dictionary.clear();
-    expect(ids.map((id) => snapshot.string(id))).toEqual(tokens.map((t) => t.toString('utf8')));
-    expect(snapshot.string(0)).toBeNull();
-    expect(DictionarySnapshot.of(['ingress', 'egress']).string(2)).toBe('egress');
-  });
-
-  it('sums per tuple key, exact past 2^53, through growth', () => {
-    const table = new GroupTable(3, 4);
-    for (let i = 0; i < 10_000; i++) {
-      table.key.set([i % 1000, -1, 7]);
-      table.record.set([1, i % 1000 === 3 ? 2 ** 52 : 1, 100 + i, 200 + i], R_PACKETS);
-      table.add(undefined, undefined);
-    }
-    expect(table.size).toBe(1000);
-    expect([table.record[R_BYTES], table.record[R_FIRST], table.record[R_LAST]]).toEqual([1, 100 + 9999, 200 + 9999]);
-    const bytes = table.measureColumn('bytes');
-    expect(table.bigSums('bytes').get(3)).toBe(10n * 2n ** 52n);
-    expect(bytes[4]).toBe(10);
-    expect(Array.from(table.keyColumn(0).subarray(0, 3))).toEqual([0, 1, 2]);
-    expect(Array.from(table.measureColumn('first').subarray(0, 2))).toEqual([100, 101]);
-    expect(Array.from(table.measureColumn('last').subarray(0, 2))).toEqual([200 + 9000, 200 + 9001]);
   });
 });

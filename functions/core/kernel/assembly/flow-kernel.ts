@@ -1,0 +1,859 @@
+// The decode + aggregate hot path of FlowLogAggregator, in AssemblyScript (compiled to WebAssembly
+// by `npm run build:kernel`; the wasm is embedded in ../flow-kernel-wasm.ts).
+//
+// It takes whole chunks of complete lines (each ending in '\n'), and for every line either
+// aggregates it into the two group tables or stops and hands the line back to JavaScript
+// ("bail"): malformed lines, blank lines, NODATA/SKIPDATA records and records without a usable
+// time. Those never touch the tables, so JavaScript keeps one set of rules for messages and
+// counts (functions/core/line-decoder.ts) while every aggregated record goes through here.
+//
+// Memory is managed by hand (runtime stub, bump allocation): a handful of growable regions.
+// Validation mirrors LineDecoder.decodeBytes exactly; test/core/flow-kernel.property.test.ts
+// checks the two against each other on generated and hostile lines.
+
+// Field kinds (as in line-decoder.ts).
+const KIND_STRING: u8 = 0;
+const KIND_ENUM: u8 = 1;
+const KIND_INT32: u8 = 2;
+const KIND_INT64: u8 = 3;
+
+// Roles: the fields the aggregation reads (numbering shared with ../flow-kernel.ts).
+const ROLE_INTERFACE_ID = 0;
+const ROLE_LOG_STATUS = 1;
+const ROLE_START = 2;
+const ROLE_END = 3;
+const ROLE_ACCOUNT_ID = 4;
+const ROLE_REGION = 5;
+const ROLE_VPC_ID = 6;
+const ROLE_SUBNET_ID = 7;
+const ROLE_FLOW_DIRECTION = 8;
+const ROLE_TRAFFIC_PATH = 9;
+const ROLE_ENCRYPTION_STATUS = 10;
+const ROLE_ACTION = 11;
+const ROLE_PACKETS = 12;
+const ROLE_BYTES = 13;
+const ROLE_REJECT_REASON = 14;
+const ROLE_SRCADDR = 15;
+const ROLE_DSTADDR = 16;
+const ROLE_PKT_SRCADDR = 17;
+const ROLE_PKT_DSTADDR = 18;
+const ROLE_PROTOCOL = 19;
+const ROLE_SRCPORT = 20;
+const ROLE_DSTPORT = 21;
+const ROLE_PKT_SRC_AWS_SERVICE = 22;
+const ROLE_PKT_DST_AWS_SERVICE = 23;
+const ROLE_INTERFACE_TYPE = 24;
+const ROLES = 25;
+
+// Dictionaries.
+const DICT_ACCOUNTS = 0;
+const DICT_REGIONS = 1;
+const DICT_VPCS = 2;
+const DICT_SUBNETS = 3;
+const DICT_ENIS = 4;
+const DICT_ADDRESSES = 5;
+const DICT_SERVICES = 6;
+const DICT_INTERFACE_TYPES = 7;
+const DICTS = 8;
+
+// Tables and their key columns (as in flow-log-aggregator.ts).
+const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
+  S_STATUS = 8, S_ACTION = 9, S_WIDTH = 10;
+const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
+  C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
+  C_STATUS = 16, C_WIDTH = 17;
+
+// Measures per group: flows, packets (lo, hi), bytes (lo, hi) as u64; first, last as f64 seconds.
+const M_FLOWS = 0, M_PACKETS_LO = 8, M_PACKETS_HI = 16, M_BYTES_LO = 24, M_BYTES_HI = 32, M_FIRST = 40, M_LAST = 48;
+const M_SIZE = 56;
+
+// process() results.
+export const DONE = 0;
+export const BAIL = 1;
+export const FLUSH = 2;
+
+const MAX_FIELDS = 64;
+const MAX_UNIX_SECONDS: f64 = 253402300799;
+const LOG_STATUS_OK: u8 = 1;
+const REJECT_REASON_EC: i32 = 2;
+const NONE = -1;
+
+// ---- memory: bump allocation of growable regions ----
+
+function alloc(size: usize): usize {
+  return heap.alloc(size);
+}
+
+function grow(ptr: usize, oldSize: usize, newSize: usize): usize {
+  const next = alloc(newSize);
+  memory.copy(next, ptr, oldSize);
+  heap.free(ptr);
+  return next;
+}
+
+// ---- layout (set once per object) ----
+
+let fieldCount = 0;
+const kinds = alloc(MAX_FIELDS);
+const intAllowed = alloc(MAX_FIELDS * 8); // u64 bitmask of allowed values (< 64) per int field; 0 = any
+const enumWords = alloc(MAX_FIELDS * 4 * 24); // up to 4 words (≤ 15 bytes) per enum field: length, bytes 0–7, bytes 8–15 (u64 each)
+const enumCounts = alloc(MAX_FIELDS);
+const roleField = alloc(ROLES * 4); // field position per role, or NONE
+
+// Per-field results of the line being decoded.
+const starts = alloc(MAX_FIELDS * 4);
+const ends = alloc(MAX_FIELDS * 4);
+const nums = alloc(MAX_FIELDS * 8); // i64 value of int fields
+const nulls = alloc(MAX_FIELDS); // 1 when the token is '-'
+const enumIndex = alloc(MAX_FIELDS); // enum fields: 1 + index of the word, 0 when null
+
+let windowSeconds: f64 = 300;
+let fileTimeSec: f64 = NaN;
+let maxGroups = 100000;
+
+export function configure(window: f64, fileTime: f64, flushAt: i32): void {
+  windowSeconds = window;
+  fileTimeSec = fileTime;
+  maxGroups = flushAt;
+  fallbackAccountLength = 0;
+  fallbackRegionLength = 0;
+}
+
+export function setLayout(fields: i32): void {
+  fieldCount = fields;
+  memory.fill(kinds, 0, MAX_FIELDS);
+  memory.fill(intAllowed, 0, MAX_FIELDS * 8);
+  memory.fill(enumCounts, 0, MAX_FIELDS);
+  for (let r = 0; r < ROLES; r++) store<i32>(roleField + (r << 2), NONE);
+}
+
+export function setField(position: i32, kind: u8, allowedMask: u64): void {
+  store<u8>(kinds + position, kind);
+  store<u64>(intAllowed + (position << 3), allowedMask);
+}
+
+/** Adds an enum word (bytes at `scratch`) to field `position`. */
+export function addEnumWord(position: i32, length: i32): void {
+  const count = load<u8>(enumCounts + position);
+  const word = enumWords + (position * 4 + count) * 24;
+  memory.fill(word, 0, 24);
+  store<u64>(word, <u64>length);
+  memory.copy(word + 8, scratch, length);
+  store<u8>(enumCounts + position, count + 1);
+}
+
+export function setRole(role: i32, position: i32): void {
+  store<i32>(roleField + (role << 2), position);
+}
+
+// ---- input: JavaScript copies text here ----
+
+let scratch: usize = alloc(256);
+let scratchCapacity = 256;
+let input: usize = alloc(1 << 16);
+let inputCapacity: i32 = 1 << 16;
+const PADDING = 64; // SIMD loads read up to 16 bytes past a line's newline
+
+/** Scratch bytes for values passed in and out (enum words, fallbacks, dictionary offsets). */
+export function reserveScratch(size: i32): usize {
+  if (size > scratchCapacity) {
+    while (size > scratchCapacity) scratchCapacity *= 2;
+    scratch = alloc(scratchCapacity);
+  }
+  return scratch;
+}
+
+/** Makes room for `size` bytes of input and returns where they go (moves the old contents). */
+export function reserveInput(size: i32): usize {
+  if (size + PADDING > inputCapacity) {
+    let capacity = inputCapacity;
+    while (size + PADDING > capacity) capacity *= 2;
+    input = grow(input, inputCapacity, capacity);
+    inputCapacity = capacity;
+  }
+  return input;
+}
+
+export function inputPtr(): usize {
+  return input;
+}
+
+// ---- counters and the last bail, read by JavaScript after process() ----
+
+let lines = 0;
+let records = 0;
+let cleartextRecords = 0;
+let cursor = 0;
+let bailStart = 0;
+let bailEnd = 0;
+
+export function linesSeen(): i32 { return lines; }
+export function recordsSeen(): i32 { return records; }
+export function cleartextSeen(): i32 { return cleartextRecords; }
+export function nextOffset(): i32 { return cursor; }
+export function bailLineStart(): i32 { return bailStart; }
+export function bailLineEnd(): i32 { return bailEnd; }
+
+// ---- hashing ----
+
+// @ts-ignore: decorator
+@inline function mix64(h: u64, w: u64): u64 {
+  h = (h ^ w) * 0x9E3779B97F4A7C15;
+  return h ^ (h >> 32);
+}
+
+// @ts-ignore: decorator
+@inline function hashToken(s: usize, length: i32): u32 {
+  let h: u64 = <u64>length;
+  let p = s;
+  let rest = length;
+  while (rest >= 8) {
+    h = mix64(h, load<u64>(p));
+    p += 8;
+    rest -= 8;
+  }
+  if (rest > 0) h = mix64(h, load<u64>(p) & ((<u64>1 << (<u64>rest << 3)) - 1));
+  h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9;
+  return <u32>(h ^ (h >> 32));
+}
+
+// @ts-ignore: decorator
+@inline function bytesEqual(a: usize, b: usize, length: i32): bool {
+  let k = 0;
+  for (; k + 8 <= length; k += 8) if (load<u64>(a + k) != load<u64>(b + k)) return false;
+  for (; k < length; k++) if (load<u8>(a + k) != load<u8>(b + k)) return false;
+  return true;
+}
+
+// ---- token dictionaries: bytes → ids 1, 2, 3…; 0 is null ----
+// Per dictionary (struct of 8 i32/usize fields at dicts + d * 32): arena, arenaUsed, arenaCapacity,
+// entries (offset, length, hash per id: 12 bytes), entryCapacity, table (i32 ids), tableMask, count.
+
+const dicts = alloc(DICTS * 32);
+const D_ARENA = 0, D_USED = 4, D_ARENA_CAP = 8, D_ENTRIES = 12, D_ENTRY_CAP = 16, D_TABLE = 20, D_MASK = 24, D_COUNT = 28;
+
+function initDictionaries(): void {
+  for (let d = 0; d < DICTS; d++) {
+    const base = dicts + (d << 5);
+    store<usize>(base + D_ARENA, alloc(1 << 12));
+    store<i32>(base + D_USED, 0);
+    store<i32>(base + D_ARENA_CAP, 1 << 12);
+    store<usize>(base + D_ENTRIES, alloc(256 * 12));
+    store<i32>(base + D_ENTRY_CAP, 256);
+    const table = alloc(512 * 4);
+    memory.fill(table, 0, 512 * 4);
+    store<usize>(base + D_TABLE, table);
+    store<i32>(base + D_MASK, 511);
+    store<i32>(base + D_COUNT, 1);
+  }
+}
+
+function clearDictionaries(): void {
+  for (let d = 0; d < DICTS; d++) {
+    const base = dicts + (d << 5);
+    memory.fill(load<usize>(base + D_TABLE), 0, (load<i32>(base + D_MASK) + 1) << 2);
+    store<i32>(base + D_USED, 0);
+    store<i32>(base + D_COUNT, 1);
+  }
+}
+
+function intern(d: i32, s: usize, length: i32): i32 {
+  const base = dicts + (d << 5);
+  const h = hashToken(s, length);
+  let table = load<usize>(base + D_TABLE);
+  let mask = load<i32>(base + D_MASK);
+  const entries = load<usize>(base + D_ENTRIES);
+  let arena = load<usize>(base + D_ARENA);
+  let p = <i32>h & mask;
+  for (;;) {
+    const id = load<i32>(table + (p << 2));
+    if (id == 0) break;
+    const e = entries + id * 12;
+    if (load<u32>(e + 8) == h && load<i32>(e + 4) == length && bytesEqual(arena + load<i32>(e), s, length)) return id;
+    p = (p + 1) & mask;
+  }
+  const id = load<i32>(base + D_COUNT);
+  store<i32>(base + D_COUNT, id + 1);
+  let entryCap = load<i32>(base + D_ENTRY_CAP);
+  let entriesNow = entries;
+  if (id == entryCap) {
+    entriesNow = grow(entries, entryCap * 12, entryCap * 24);
+    store<usize>(base + D_ENTRIES, entriesNow);
+    store<i32>(base + D_ENTRY_CAP, entryCap * 2);
+  }
+  const used = load<i32>(base + D_USED);
+  const arenaCap = load<i32>(base + D_ARENA_CAP);
+  if (used + length > arenaCap) {
+    let capacity = arenaCap * 2;
+    while (used + length > capacity) capacity *= 2;
+    arena = grow(arena, used, capacity);
+    store<usize>(base + D_ARENA, arena);
+    store<i32>(base + D_ARENA_CAP, capacity);
+  }
+  memory.copy(arena + used, s, length);
+  store<i32>(base + D_USED, used + length);
+  const e = entriesNow + id * 12;
+  store<i32>(e, used);
+  store<i32>(e + 4, length);
+  store<u32>(e + 8, h);
+  store<i32>(table + (p << 2), id);
+  if ((id + 1) * 2 > mask + 1) {
+    // Rehash into a table twice the size.
+    const size = (mask + 1) << 1;
+    heap.free(table);
+    table = alloc(size << 2);
+    memory.fill(table, 0, size << 2);
+    mask = size - 1;
+    for (let k = 1; k <= id; k++) {
+      let q = <i32>load<u32>(entriesNow + k * 12 + 8) & mask;
+      while (load<i32>(table + (q << 2)) != 0) q = (q + 1) & mask;
+      store<i32>(table + (q << 2), k);
+    }
+    store<usize>(base + D_TABLE, table);
+    store<i32>(base + D_MASK, mask);
+  }
+  return id;
+}
+
+/** Number of ids of dictionary `d`, including the null id 0. */
+export function dictionarySize(d: i32): i32 {
+  return load<i32>(dicts + (d << 5) + D_COUNT);
+}
+
+/** UTF-8 bytes of all values of dictionary `d`, in id order (ids are assigned in arena order). */
+export function dictionaryBytes(d: i32): usize {
+  return load<usize>(dicts + (d << 5) + D_ARENA);
+}
+
+export function dictionaryByteLength(d: i32): i32 {
+  return load<i32>(dicts + (d << 5) + D_USED);
+}
+
+/** Byte length of value `id` of dictionary `d`. */
+export function dictionaryValueLength(d: i32, id: i32): i32 {
+  return load<i32>(load<usize>(dicts + (d << 5) + D_ENTRIES) + id * 12 + 4);
+}
+
+/** Writes the offsets (count + 1 of them, offsets[id]..offsets[id + 1] is value id) to `out`. */
+export function dictionaryOffsets(d: i32, out: usize): void {
+  const base = dicts + (d << 5);
+  const count = load<i32>(base + D_COUNT);
+  const entries = load<usize>(base + D_ENTRIES);
+  store<i32>(out, 0);
+  store<i32>(out + 4, 0);
+  for (let id = 1; id < count; id++) {
+    const e = entries + id * 12;
+    store<i32>(out + ((id + 1) << 2), load<i32>(e) + load<i32>(e + 4));
+  }
+}
+
+// Fallback account and region (from the S3 key), interned on first use after each clear.
+let fallbackAccountCapacity = 64;
+let fallbackAccount: usize = alloc(64);
+let fallbackAccountLength = 0;
+let fallbackRegionCapacity = 64;
+let fallbackRegion: usize = alloc(64);
+let fallbackRegionLength = 0;
+let fallbackAccountId = -1;
+let fallbackRegionId = -1;
+
+/** Sets the fallback value of `which` (0 account, 1 region) from `length` bytes at scratch; length 0 is null. */
+export function setFallback(which: i32, length: i32): void {
+  // Kernels are reused: the two buffers are kept and grown, never allocated per object.
+  if (which == 0) {
+    if (length + 8 > fallbackAccountCapacity) {
+      fallbackAccountCapacity = length + 8;
+      fallbackAccount = alloc(fallbackAccountCapacity);
+    }
+    memory.copy(fallbackAccount, scratch, length);
+    fallbackAccountLength = length;
+  } else {
+    if (length + 8 > fallbackRegionCapacity) {
+      fallbackRegionCapacity = length + 8;
+      fallbackRegion = alloc(fallbackRegionCapacity);
+    }
+    memory.copy(fallbackRegion, scratch, length);
+    fallbackRegionLength = length;
+  }
+}
+
+// ---- group tables ----
+// A group is one row: its key (width i32 values, padded to 8 bytes) followed by its measures, so
+// that finding a group and adding to it touch the same one or two cache lines.
+// Per table (at tables + t * 32): rows, slots ((hash, slot + 1) pairs), slotMask, count, capacity,
+// width, stride (bytes per row), measure offset in a row.
+
+const tables = alloc(2 * 32);
+const T_ROWS = 0, T_SLOTS = 4, T_MASK = 8, T_COUNT = 12, T_CAPACITY = 16, T_WIDTH = 20, T_STRIDE = 24, T_MEASURES = 28;
+const keyScratch = alloc(2 * 32 * 4);
+
+function initTable(t: i32, width: i32): void {
+  const base = tables + (t << 5);
+  const capacity = 1024;
+  const measures = (width * 4 + 7) & ~7;
+  const stride = measures + M_SIZE;
+  store<usize>(base + T_ROWS, alloc(capacity * stride));
+  const slots = alloc(capacity * 4 * 8);
+  memory.fill(slots, 0, capacity * 4 * 8);
+  store<usize>(base + T_SLOTS, slots);
+  store<i32>(base + T_MASK, capacity * 4 - 1);
+  store<i32>(base + T_COUNT, 0);
+  store<i32>(base + T_CAPACITY, capacity);
+  store<i32>(base + T_WIDTH, width);
+  store<i32>(base + T_STRIDE, stride);
+  store<i32>(base + T_MEASURES, measures);
+}
+
+function clearTable(t: i32): void {
+  const base = tables + (t << 5);
+  memory.fill(load<usize>(base + T_SLOTS), 0, (load<i32>(base + T_MASK) + 1) << 3);
+  store<i32>(base + T_COUNT, 0);
+}
+
+export function groupCount(t: i32): i32 {
+  return load<i32>(tables + (t << 5) + T_COUNT);
+}
+
+/** The rows of table t: groupCount(t) rows of groupStride(t) bytes, measures at groupMeasureOffset(t). */
+export function groupRows(t: i32): usize {
+  return load<usize>(tables + (t << 5) + T_ROWS);
+}
+
+export function groupStride(t: i32): i32 {
+  return load<i32>(tables + (t << 5) + T_STRIDE);
+}
+
+export function groupMeasureOffset(t: i32): i32 {
+  return load<i32>(tables + (t << 5) + T_MEASURES);
+}
+
+// @ts-ignore: decorator
+@inline function addU128(m: usize, lo: i32, value: u64): void {
+  const before = load<u64>(m + lo);
+  const sum = before + value;
+  store<u64>(m + lo, sum);
+  if (sum < before) store<u64>(m + lo + 8, load<u64>(m + lo + 8) + 1);
+}
+
+/**
+ * Adds one record to the group whose key is in keyScratch (table t). Packets/bytes are added
+ * unless null; first/last are epoch seconds.
+ */
+function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull: bool, first: f64, last: f64): void {
+  const base = tables + (t << 5);
+  const width = load<i32>(base + T_WIDTH);
+  const stride = load<i32>(base + T_STRIDE);
+  const key = keyScratch + (t << 7);
+  let h: u64 = <u64>width;
+  for (let c = 0; c < width; c += 2) h = mix64(h, load<u64>(key + (c << 2)));
+  const h32 = <u32>(h ^ (h >> 29));
+  const slots = load<usize>(base + T_SLOTS);
+  const mask = load<i32>(base + T_MASK);
+  let rows = load<usize>(base + T_ROWS);
+  let p = <i32>h32 & mask;
+  let slot = -1;
+  for (;;) {
+    const entry = load<i32>(slots + (p << 3) + 4);
+    if (entry == 0) break;
+    if (load<u32>(slots + (p << 3)) == h32) {
+      const row = rows + (entry - 1) * stride;
+      let c = 0;
+      while (c < width && load<i32>(row + (c << 2)) == load<i32>(key + (c << 2))) c++;
+      if (c == width) {
+        slot = entry - 1;
+        break;
+      }
+    }
+    p = (p + 1) & mask;
+  }
+  let m: usize;
+  if (slot < 0) {
+    slot = load<i32>(base + T_COUNT);
+    store<i32>(base + T_COUNT, slot + 1);
+    const capacity = load<i32>(base + T_CAPACITY);
+    if (slot == capacity) {
+      rows = grow(rows, capacity * stride, capacity * 2 * stride);
+      store<usize>(base + T_ROWS, rows);
+      store<i32>(base + T_CAPACITY, capacity * 2);
+    }
+    const row = rows + slot * stride;
+    memory.copy(row, key, width * 4);
+    store<u32>(slots + (p << 3), h32);
+    store<i32>(slots + (p << 3) + 4, slot + 1);
+    m = row + load<i32>(base + T_MEASURES);
+    store<u64>(m + M_FLOWS, 1);
+    store<u64>(m + M_PACKETS_LO, 0);
+    store<u64>(m + M_PACKETS_HI, 0);
+    store<u64>(m + M_BYTES_LO, 0);
+    store<u64>(m + M_BYTES_HI, 0);
+    store<f64>(m + M_FIRST, first);
+    store<f64>(m + M_LAST, last);
+    if ((slot + 1) * 2 > mask + 1) rehashTable(base);
+  } else {
+    m = rows + slot * stride + load<i32>(base + T_MEASURES);
+    store<u64>(m + M_FLOWS, load<u64>(m + M_FLOWS) + 1);
+    if (first < load<f64>(m + M_FIRST)) store<f64>(m + M_FIRST, first);
+    if (last > load<f64>(m + M_LAST)) store<f64>(m + M_LAST, last);
+  }
+  if (!packetsNull) addU128(m, M_PACKETS_LO, packets);
+  if (!bytesNull) addU128(m, M_BYTES_LO, bytes);
+}
+
+function rehashTable(base: usize): void {
+  const old = load<usize>(base + T_SLOTS);
+  const oldSize = load<i32>(base + T_MASK) + 1;
+  const size = oldSize << 1;
+  const slots = alloc(size << 3);
+  memory.fill(slots, 0, size << 3);
+  const mask = size - 1;
+  for (let q = 0; q < oldSize; q++) {
+    const entry = load<i32>(old + (q << 3) + 4);
+    if (entry == 0) continue;
+    const h = load<u32>(old + (q << 3));
+    let p = <i32>h & mask;
+    while (load<i32>(slots + (p << 3) + 4) != 0) p = (p + 1) & mask;
+    store<u32>(slots + (p << 3), h);
+    store<i32>(slots + (p << 3) + 4, entry);
+  }
+  heap.free(old);
+  store<usize>(base + T_SLOTS, slots);
+  store<i32>(base + T_MASK, mask);
+}
+
+// ---- windows: window start (seconds) → id ----
+
+let windowStarts: usize = alloc(64 * 8);
+let windowCapacity = 64;
+let windowCount = 0;
+let lastWindowStart: f64 = NaN;
+let lastWindowId = 0;
+
+function windowId(start: f64): i32 {
+  if (start == lastWindowStart) return lastWindowId;
+  let id = 0;
+  // Objects span a few windows; a linear scan from the newest is cheaper than hashing.
+  for (id = windowCount - 1; id >= 0; id--) if (load<f64>(windowStarts + (id << 3)) == start) break;
+  if (id < 0) {
+    if (windowCount == windowCapacity) {
+      windowStarts = grow(windowStarts, windowCapacity * 8, windowCapacity * 16);
+      windowCapacity *= 2;
+    }
+    id = windowCount++;
+    store<f64>(windowStarts + (id << 3), start);
+  }
+  lastWindowStart = start;
+  lastWindowId = id;
+  return id;
+}
+
+export function windowsCount(): i32 { return windowCount; }
+export function windowsPtr(): usize { return windowStarts; }
+
+// ---- set-up and clearing ----
+
+export function init(): void {
+  memory.fill(keyScratch, 0, 2 * 32 * 4); // the hash reads keys in pairs: the word after an odd width stays 0
+  initDictionaries();
+  initTable(0, S_WIDTH);
+  initTable(1, C_WIDTH);
+}
+
+/** Forgets every group, value and window (after JavaScript has read them). */
+export function clear(): void {
+  clearDictionaries();
+  clearTable(0);
+  clearTable(1);
+  windowCount = 0;
+  lastWindowStart = NaN;
+  fallbackAccountId = -1;
+  fallbackRegionId = -1;
+}
+
+// ---- decoding ----
+
+// @ts-ignore: decorator
+@inline function isSeparator(c: u32): bool {
+  return c == 32 || c == 9 || c == 13;
+}
+
+/** The first byte at or after `i` that is ≤ 32 (separator, newline or control character). */
+// @ts-ignore: decorator
+@inline function tokenEnd(i: usize): usize {
+  const limit = i8x16.splat(32);
+  let mask = i8x16.bitmask(i8x16.le_u(v128.load(i), limit));
+  while (mask == 0) {
+    i += 16;
+    mask = i8x16.bitmask(i8x16.le_u(v128.load(i), limit));
+  }
+  return i + ctz(mask);
+}
+
+/** The newline ending the line that contains `i`. */
+function lineEnd(i: usize): usize {
+  const newline = i8x16.splat(10);
+  let mask = i8x16.bitmask(i8x16.eq(v128.load(i), newline));
+  while (mask == 0) {
+    i += 16;
+    mask = i8x16.bitmask(i8x16.eq(v128.load(i), newline));
+  }
+  return i + ctz(mask);
+}
+
+/** 1 + the index of the token t[0, length) among field f's enum words; 0 when none. */
+// @ts-ignore: decorator
+@inline function enumWordIndex(f: i32, t: usize, length: i32): u8 {
+  if (length > 15) return 0;
+  const count = load<u8>(enumCounts + f);
+  const lo = length >= 8 ? load<u64>(t) : load<u64>(t) & ((<u64>1 << (<u64>length << 3)) - 1);
+  const hi = length <= 8 ? 0 : load<u64>(t + 8) & ((<u64>1 << (<u64>(length - 8) << 3)) - 1);
+  for (let k: u8 = 0; k < count; k++) {
+    const word = enumWords + (f * 4 + <i32>k) * 24;
+    if (load<u64>(word) == <u64>length && load<u64>(word + 8) == lo && load<u64>(word + 16) == hi) return k + 1;
+  }
+  return 0;
+}
+
+/** True when the digits t[0, length) (leading zeros allowed) are at most 2^63 - 1. */
+function fitsInt64(t: usize, length: i32): bool {
+  let k = 0;
+  while (k < length - 1 && load<u8>(t + k) == 48) k++;
+  const significant = length - k;
+  if (significant != 19) return significant < 19;
+  const max = '9223372036854775807';
+  for (let j = 0; j < 19; j++) {
+    const digit = <i32>load<u8>(t + k + j);
+    const limit = <i32>max.charCodeAt(j);
+    if (digit != limit) return digit < limit;
+  }
+  return true;
+}
+
+/**
+ * Tokenizes and validates the line starting at `s` (it ends at the next '\n'). Returns the
+ * position of that newline when the line is a well-formed record of the layout, or the
+ * negated (position + 1) when it is not.
+ */
+function decodeLine(s: usize): isize {
+  const n = fieldCount;
+  let f = 0;
+  let i = s;
+  let c: u32 = 0;
+  let ok = true;
+  for (;;) {
+    while (isSeparator(c = load<u8>(i))) i++;
+    if (c == 10) break;
+    if (c < 32 || f >= n) {
+      // A control character (the JavaScript decoder names it), or more tokens than fields.
+      return -(<isize>lineEnd(i) + 1);
+    }
+    const t = i;
+    const kind = load<u8>(kinds + f);
+    if (kind < KIND_INT32) {
+      i = tokenEnd(i);
+      const length = <i32>(i - t);
+      store<i32>(starts + (f << 2), <i32>t);
+      store<i32>(ends + (f << 2), <i32>i);
+      if (length == 1 && load<u8>(t) == 45) {
+        store<u8>(nulls + f, 1);
+        store<u8>(enumIndex + f, 0);
+      } else {
+        store<u8>(nulls + f, 0);
+        if (kind == KIND_ENUM) {
+          const index = enumWordIndex(f, t, length);
+          store<u8>(enumIndex + f, index);
+          if (index == 0) ok = false;
+        }
+      }
+    } else {
+      let v: u64 = 0;
+      let d: u32 = 0;
+      while ((d = <u32>load<u8>(i) - 48) <= 9) {
+        v = v * 10 + d;
+        i++;
+      }
+      let digitsOk = true;
+      if (load<u8>(i) > 32) {
+        digitsOk = false;
+        i = tokenEnd(i);
+      }
+      store<i32>(starts + (f << 2), <i32>t);
+      store<i32>(ends + (f << 2), <i32>i);
+      const digits = <i32>(i - t);
+      if (digits == 1 && load<u8>(t) == 45) {
+        store<u8>(nulls + f, 1);
+      } else {
+        store<u8>(nulls + f, 0);
+        if (!digitsOk) {
+          ok = false;
+        } else if (kind == KIND_INT32) {
+          const allowed = load<u64>(intAllowed + (f << 3));
+          if (digits > 10 || v > 2147483647) ok = false;
+          else if (allowed != 0 && (v >= 64 || ((allowed >> v) & 1) == 0)) ok = false;
+        } else if (digits > 18 && !fitsInt64(t, digits)) {
+          ok = false;
+        }
+        store<u64>(nums + (f << 3), v);
+      }
+    }
+    f++;
+  }
+  if (f != n || !ok) return -(<isize>i + 1);
+  return i;
+}
+
+// @ts-ignore: decorator
+@inline function role(r: i32): i32 {
+  return load<i32>(roleField + (r << 2));
+}
+
+// @ts-ignore: decorator
+@inline function present(f: i32): bool {
+  return f != NONE && load<u8>(nulls + f) == 0;
+}
+
+// @ts-ignore: decorator
+@inline function num(f: i32): u64 {
+  return load<u64>(nums + (f << 3));
+}
+
+function idOf(f: i32, d: i32): i32 {
+  if (!present(f)) return 0;
+  const s = <usize>load<i32>(starts + (f << 2));
+  return intern(d, s, load<i32>(ends + (f << 2)) - <i32>s);
+}
+
+function intOrNull(f: i32): i32 {
+  return present(f) ? <i32>num(f) : -1;
+}
+
+function enumOf(f: i32): i32 {
+  return f == NONE ? 0 : <i32>load<u8>(enumIndex + f);
+}
+
+/**
+ * Aggregates the complete lines in input[start, end) (the byte before `end` is '\n').
+ * Returns DONE, BAIL (the line bailStart..bailEnd is JavaScript's; resume at nextOffset())
+ * or FLUSH (a table reached maxGroups; read and clear, then resume at nextOffset()).
+ * Counters restart at every call.
+ */
+export function process(start: i32, end: i32): i32 {
+  lines = 0;
+  records = 0;
+  cleartextRecords = 0;
+  const limit = input + <usize>end;
+  let s = input + <usize>start;
+  const fInterface = role(ROLE_INTERFACE_ID), fLogStatus = role(ROLE_LOG_STATUS), fStart = role(ROLE_START),
+    fEnd = role(ROLE_END), fAccount = role(ROLE_ACCOUNT_ID), fRegion = role(ROLE_REGION), fVpc = role(ROLE_VPC_ID),
+    fSubnet = role(ROLE_SUBNET_ID), fDirection = role(ROLE_FLOW_DIRECTION), fPath = role(ROLE_TRAFFIC_PATH),
+    fStatus = role(ROLE_ENCRYPTION_STATUS), fAction = role(ROLE_ACTION), fPackets = role(ROLE_PACKETS),
+    fBytes = role(ROLE_BYTES), fReject = role(ROLE_REJECT_REASON);
+  const summaryKey = keyScratch;
+  const cleartextKey = keyScratch + 128;
+  while (s < limit) {
+    lines++;
+    const decoded = decodeLine(s);
+    const lineStop: usize = decoded < 0 ? <usize>(-decoded - 1) : <usize>decoded;
+    const nl = load<u8>(lineStop) == 10 ? lineStop : lineEnd(lineStop);
+    if (decoded < 0 || (fLogStatus != NONE && load<u8>(enumIndex + fLogStatus) > LOG_STATUS_OK)) {
+      return bail(s, nl);
+    }
+    const startSec: f64 = present(fStart) ? <f64>num(fStart) : NaN;
+    const endSec: f64 = present(fEnd) ? <f64>num(fEnd) : NaN;
+    if (startSec > MAX_UNIX_SECONDS || endSec > MAX_UNIX_SECONDS) return bail(s, nl);
+    const timeSec = startSec == startSec ? startSec : endSec == endSec ? endSec : fileTimeSec;
+    if (timeSec != timeSec) return bail(s, nl);
+
+    const window = windowId(Math.floor(timeSec / windowSeconds) * windowSeconds);
+    const first = startSec == startSec ? startSec : timeSec;
+    const last = endSec == endSec ? endSec : first;
+    let account: i32;
+    if (present(fAccount)) account = idOf(fAccount, DICT_ACCOUNTS);
+    else {
+      if (fallbackAccountId < 0) {
+        fallbackAccountId = fallbackAccountLength == 0 ? 0 : intern(DICT_ACCOUNTS, fallbackAccount, fallbackAccountLength);
+      }
+      account = fallbackAccountId;
+    }
+    let region: i32;
+    if (present(fRegion)) region = idOf(fRegion, DICT_REGIONS);
+    else {
+      if (fallbackRegionId < 0) {
+        fallbackRegionId = fallbackRegionLength == 0 ? 0 : intern(DICT_REGIONS, fallbackRegion, fallbackRegionLength);
+      }
+      region = fallbackRegionId;
+    }
+    const vpc = idOf(fVpc, DICT_VPCS);
+    const eni = idOf(fInterface, DICT_ENIS);
+    const direction = enumOf(fDirection);
+    const path = intOrNull(fPath);
+    const status = intOrNull(fStatus);
+    const action = enumOf(fAction);
+    const packetsNull = !present(fPackets);
+    const packets = packetsNull ? 0 : num(fPackets);
+    const bytesNull = !present(fBytes);
+    const bytes = bytesNull ? 0 : num(fBytes);
+
+    store<i32>(summaryKey + (S_WINDOW << 2), window);
+    store<i32>(summaryKey + (S_ACCOUNT << 2), account);
+    store<i32>(summaryKey + (S_REGION << 2), region);
+    store<i32>(summaryKey + (S_VPC << 2), vpc);
+    store<i32>(summaryKey + (S_SUBNET << 2), idOf(fSubnet, DICT_SUBNETS));
+    store<i32>(summaryKey + (S_ENI << 2), eni);
+    store<i32>(summaryKey + (S_DIRECTION << 2), direction);
+    store<i32>(summaryKey + (S_PATH << 2), path);
+    store<i32>(summaryKey + (S_STATUS << 2), status);
+    store<i32>(summaryKey + (S_ACTION << 2), action);
+    addGroup(0, packets, packetsNull, bytes, bytesNull, first, last);
+    records++;
+
+    const rejectReason = enumOf(fReject);
+    if (status == 0 || rejectReason == REJECT_REASON_EC) {
+      if (status == 0) cleartextRecords++;
+      store<i32>(cleartextKey + (C_WINDOW << 2), window);
+      store<i32>(cleartextKey + (C_ACCOUNT << 2), account);
+      store<i32>(cleartextKey + (C_REGION << 2), region);
+      store<i32>(cleartextKey + (C_VPC << 2), vpc);
+      store<i32>(cleartextKey + (C_ENI << 2), eni);
+      store<i32>(cleartextKey + (C_SRC << 2), preferred(role(ROLE_PKT_SRCADDR), role(ROLE_SRCADDR)));
+      store<i32>(cleartextKey + (C_DST << 2), preferred(role(ROLE_PKT_DSTADDR), role(ROLE_DSTADDR)));
+      store<i32>(cleartextKey + (C_PROTOCOL << 2), intOrNull(role(ROLE_PROTOCOL)));
+      store<i32>(cleartextKey + (C_PORT << 2), servicePort());
+      store<i32>(cleartextKey + (C_SRC_SERVICE << 2), idOf(role(ROLE_PKT_SRC_AWS_SERVICE), DICT_SERVICES));
+      store<i32>(cleartextKey + (C_DST_SERVICE << 2), idOf(role(ROLE_PKT_DST_AWS_SERVICE), DICT_SERVICES));
+      store<i32>(cleartextKey + (C_PATH << 2), path);
+      store<i32>(cleartextKey + (C_DIRECTION << 2), direction);
+      store<i32>(cleartextKey + (C_ACTION << 2), action);
+      store<i32>(cleartextKey + (C_REJECT << 2), rejectReason);
+      store<i32>(cleartextKey + (C_IFTYPE << 2), idOf(role(ROLE_INTERFACE_TYPE), DICT_INTERFACE_TYPES));
+      store<i32>(cleartextKey + (C_STATUS << 2), status);
+      addGroup(1, packets, packetsNull, bytes, bytesNull, first, last);
+    }
+    s = nl + 1;
+    if (groupCount(0) >= maxGroups || groupCount(1) >= maxGroups) {
+      cursor = <i32>(s - input);
+      return FLUSH;
+    }
+  }
+  cursor = <i32>(s - input);
+  return DONE;
+}
+
+function bail(s: usize, nl: usize): i32 {
+  bailStart = <i32>(s - input);
+  bailEnd = <i32>(nl - input);
+  cursor = bailEnd + 1;
+  return BAIL;
+}
+
+function preferred(packetLevel: i32, interfaceLevel: i32): i32 {
+  return present(packetLevel) ? idOf(packetLevel, DICT_ADDRESSES) : idOf(interfaceLevel, DICT_ADDRESSES);
+}
+
+/** The service side of a conversation is the lower port (see flow-log-aggregator.ts). -1 is null. */
+function servicePort(): i32 {
+  const src = intOrNull(role(ROLE_SRCPORT));
+  const dst = intOrNull(role(ROLE_DSTPORT));
+  if (src < 0) return dst;
+  if (dst < 0) return src;
+  return src < dst ? src : dst;
+}
