@@ -1,7 +1,6 @@
-// Worker-thread entry of `ingest --jobs`: registers tsx's loader in this thread (each worker has
-// its own module loader), then runs the TypeScript worker loop.
+// Fallback worker-thread entry of `ingest --jobs` (see worker-entry.ts): registers tsx's loader in
+// this thread (each worker has its own module loader), then runs the TypeScript worker loop.
 import { register } from 'tsx/esm/api';
 
 register();
-const { workerMain } = await import('./worker-pool.ts');
-await workerMain();
+await import('./worker-main.ts');

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseLogFormat } from '../core/flow-log-format.js';
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
+import { workerEntryFile } from './worker-entry.js';
 
 /**
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
@@ -39,7 +39,6 @@ export async function ingestInWorkers(objects: readonly SourceObject[], settings
   onReport: (done: readonly ObjectReport[]) => void = () => undefined): Promise<ObjectReport[]> {
   const reports: ObjectReport[] = new Array(objects.length);
   const done: ObjectReport[] = [];
-  const entry = fileURLToPath(new URL('./ingest-worker.js', import.meta.url));
   let next = 0;
   let failure: Error | undefined;
   const workers: Worker[] = [];
@@ -74,6 +73,7 @@ export async function ingestInWorkers(objects: readonly SourceObject[], settings
       dispatch();
     });
   try {
+    const entry = await workerEntryFile();
     for (let w = 0; w < Math.min(jobs, objects.length); w++) workers.push(new Worker(entry, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {
