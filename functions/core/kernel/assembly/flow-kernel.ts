@@ -456,10 +456,11 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
     const entry = load<i32>(slots + (p << 3) + 4);
     if (entry == 0) break;
     if (load<u32>(slots + (p << 3)) == h32) {
+      // Keys compare eight bytes a step: rows and the scratch key are zero-padded to even widths.
       const row = rows + (entry - 1) * stride;
       let c = 0;
-      while (c < width && load<i32>(row + (c << 2)) == load<i32>(key + (c << 2))) c++;
-      if (c == width) {
+      while (c < width && load<u64>(row + (c << 2)) == load<u64>(key + (c << 2))) c += 2;
+      if (c >= width) {
         slot = entry - 1;
         break;
       }
@@ -477,7 +478,7 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
       store<i32>(base + T_CAPACITY, capacity * 2);
     }
     const row = rows + slot * stride;
-    memory.copy(row, key, width * 4);
+    for (let c = 0; c < width; c += 2) store<u64>(row + (c << 2), load<u64>(key + (c << 2)));
     store<u32>(slots + (p << 3), h32);
     store<i32>(slots + (p << 3) + 4, slot + 1);
     m = row + load<i32>(base + T_MEASURES);
@@ -763,7 +764,8 @@ export function process(start: i32, end: i32): i32 {
     const timeSec = startSec == startSec ? startSec : endSec == endSec ? endSec : fileTimeSec;
     if (timeSec != timeSec) return bail(s, nl);
 
-    const window = windowId(Math.floor(timeSec / windowSeconds) * windowSeconds);
+    const window = timeSec >= lastWindowStart && timeSec < lastWindowStart + windowSeconds ? lastWindowId
+      : windowId(Math.floor(timeSec / windowSeconds) * windowSeconds);
     const first = startSec == startSec ? startSec : timeSec;
     const last = endSec == endSec ? endSec : first;
     let account: i32;
