@@ -21,10 +21,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 const BUNDLE_TARGET = 'node22';
 
-/**
- * ESM bundles of CommonJS dependencies need `require`, `__filename` and `__dirname` in scope:
- * parquet-wasm's node build loads `${__dirname}/parquet_wasm_bg.wasm` (toolchain gotcha G4).
- */
+/** ESM bundles of CommonJS dependencies need `require`, `__filename` and `__dirname` in scope. */
 const ESM_BANNER =
   "import { createRequire as __ctRequire } from 'node:module';" +
   "import { fileURLToPath as __ctPath } from 'node:url';" +
@@ -32,9 +29,6 @@ const ESM_BANNER =
   'const require = __ctRequire(import.meta.url);' +
   'const __filename = __ctPath(import.meta.url);' +
   'const __dirname = __ctDir(__filename);';
-
-/** The Parquet writer's WebAssembly module: copied beside every bundle that loads it. */
-export const PARQUET_WASM = 'node_modules/parquet-wasm/node/parquet_wasm_bg.wasm';
 
 /** Modules never bundled into a Lambda: DuckDB is the CLI's query engine (native, 68 MB). */
 export const LAMBDA_EXCLUDED_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
@@ -109,21 +103,9 @@ export class HandlerFunction extends Construct {
         bundleAwsSDK: true,
         externalModules: LAMBDA_EXCLUDED_MODULES,
         banner: ESM_BANNER,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_input: string, outputDir: string) => [copyWasmIfLoaded(outputDir)],
-        },
       },
     });
     acknowledge(this.function, 'nodejs22.x on purpose: the supported runtime nearest the Node 20 the code is tested on ' +
       '(see LAMBDA_RUNTIME).', 'AwsSolutions-L1');
   }
-}
-
-/** Shell step: copy the Parquet wasm next to the bundle when the bundle loads it (G4). */
-function copyWasmIfLoaded(outputDir: string): string {
-  const wasm = join(REPO_ROOT, PARQUET_WASM);
-  const name = 'parquet_wasm_bg.wasm';
-  return `if grep -q ${name} "${join(outputDir, 'index.mjs')}"; then cp "${wasm}" "${outputDir}/"; fi`;
 }

@@ -1,0 +1,75 @@
+import type { ColumnType } from '../../../schemas/tables.js';
+import type { ColumnData } from '../../core/group-columns.js';
+import { type ColumnValues, type IntColumn, setBigHalves, setHalves, type StringColumn } from './column-values.js';
+
+/** The selected `rows` of one aggregator column, as the writer takes them. No string is made. */
+export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int32Array): ColumnValues {
+  if (column.type === 'string' && type === 'string') return stringColumn(column.ids, column.dictionary.offsets, column.dictionary.data, rows);
+  if (column.type === 'int32' && type === 'int32') return int32Column(column.values, rows);
+  if (column.type === 'int64' && type === 'int64') return int64Column('int64', column.values, column.big, rows);
+  if (column.type === 'timestamp' && type === 'timestamp') return int64Column('timestamp', column.values, undefined, rows);
+  throw new Error(`column of type ${column.type} cannot be written as ${type}`);
+}
+
+/** Only the ids the rows use, renumbered densely in order of first appearance (as the row path numbers strings). */
+function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, rows: Int32Array): StringColumn {
+  const n = rows.length;
+  const indices = new Int32Array(n);
+  let nullCount = 0;
+  const dense = new Int32Array(offsets.length - 1).fill(-1);
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = ids[rows[i]!]!;
+    if (id === 0) {
+      indices[i] = -1;
+      nullCount++;
+      continue;
+    }
+    let index = dense[id]!;
+    if (index < 0) {
+      index = used.length;
+      dense[id] = index;
+      used.push(id);
+    }
+    indices[i] = index;
+  }
+  const starts = new Int32Array(used.length);
+  const ends = new Int32Array(used.length);
+  for (let k = 0; k < used.length; k++) {
+    starts[k] = offsets[used[k]!]!;
+    ends[k] = offsets[used[k]! + 1]!;
+  }
+  return { kind: 'string', indices, nullCount, dictionary: { count: used.length, data, starts, ends } };
+}
+
+function int32Column(values: Int32Array, rows: Int32Array): IntColumn {
+  const n = rows.length;
+  const low = new Int32Array(n);
+  let defined: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = values[rows[i]!]!;
+    if (v >= 0) {
+      low[i] = v;
+      continue;
+    }
+    defined ??= new Uint8Array(n).fill(1);
+    defined[i] = 0;
+  }
+  return { kind: 'int32', low, high: null, defined };
+}
+
+function int64Column(kind: 'int64' | 'timestamp', values: Float64Array | null, big: ReadonlyMap<number, bigint> | undefined,
+  rows: Int32Array): IntColumn {
+  const n = rows.length;
+  const low = new Int32Array(n);
+  const high = new Int32Array(n);
+  if (values === null) return { kind, low, high, defined: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) setHalves(low, high, i, values[rows[i]!]!);
+  if (big !== undefined && big.size !== 0) {
+    for (let i = 0; i < n; i++) {
+      const exact = big.get(rows[i]!);
+      if (exact !== undefined) setBigHalves(low, high, i, exact);
+    }
+  }
+  return { kind, low, high, defined: null };
+}

@@ -1,0 +1,35 @@
+/** Enum values of the Parquet format's Thrift definitions (parquet.thrift) that this writer uses. */
+
+export const enum PhysicalType {
+  Int32 = 1,
+  Int64 = 2,
+  ByteArray = 6,
+}
+
+export const enum ConvertedType {
+  Utf8 = 0,
+  TimestampMillis = 9,
+}
+
+export const enum Repetition {
+  Optional = 1,
+}
+
+export const enum Encoding {
+  Plain = 0,
+  Rle = 3,
+  RleDictionary = 8,
+}
+
+export const enum CompressionCodec {
+  Uncompressed = 0,
+  Snappy = 1,
+  Gzip = 2,
+}
+
+export const enum PageType {
+  DataPage = 0,
+  DictionaryPage = 2,
+}
+
+export const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // "PAR1"

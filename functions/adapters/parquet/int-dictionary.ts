@@ -1,0 +1,56 @@
+import type { IntColumn } from './column-values.js';
+
+/** An integer column's distinct values (first-appearance order) and each row's index among them. */
+export interface IntDictionaryEncoding {
+  /** Per row: index into the dictionary, or -1 for null. */
+  readonly indices: Int32Array;
+  readonly count: number;
+  readonly low: Int32Array;
+  /** High halves for INT64; null for INT32. */
+  readonly high: Int32Array | null;
+}
+
+/**
+ * Dictionary-encodes an integer column with an open-addressing table keyed on both halves.
+ * Returns null once the dictionary grows past `maxEntries` (the values are then written PLAIN).
+ */
+export function encodeIntDictionary(column: IntColumn, maxEntries: number): IntDictionaryEncoding | null {
+  const { low, high, defined } = column;
+  const n = low.length;
+  let bits = 10;
+  while (1 << bits < 2 * Math.min(n, maxEntries)) bits++;
+  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
+  const slots = new Int32Array(1 << bits).fill(-1);
+  const keyLow = new Int32Array(Math.min(n, maxEntries));
+  const keyHigh = high === null ? null : new Int32Array(keyLow.length);
+  const indices = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (defined !== null && defined[i] === 0) {
+      indices[i] = -1;
+      continue;
+    }
+    const lo = low[i]!;
+    const hi = high === null ? 0 : high[i]!;
+    // Multiplicative hash: the top bits, since timestamps' low bits are mostly zero.
+    let slot = Math.imul(lo ^ Math.imul(hi, 0x85ebca77), 0x9e3779b1) >>> shift;
+    for (;;) {
+      const k = slots[slot]!;
+      if (k < 0) {
+        if (count === maxEntries) return null;
+        slots[slot] = count;
+        keyLow[count] = lo;
+        if (keyHigh !== null) keyHigh[count] = hi;
+        indices[i] = count++;
+        break;
+      }
+      if (keyLow[k] === lo && (keyHigh === null || keyHigh[k] === hi)) {
+        indices[i] = k;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { indices, count, low: keyLow.subarray(0, count), high: keyHigh === null ? null : keyHigh.subarray(0, count) };
+}
