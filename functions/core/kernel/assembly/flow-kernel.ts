@@ -638,32 +638,38 @@ function decodeLine(s: usize): isize {
   const n = fieldCount;
   let f = 0;
   let i = s;
-  let c: u32 = 0;
   let ok = true;
   for (;;) {
-    while (isSeparator(c = load<u8>(i))) i++;
-    if (c == 10) break;
-    if (c < 32 || f >= n) {
-      // A control character (the JavaScript decoder names it), or more tokens than fields.
+    const c = <u32>load<u8>(i);
+    if (c <= 32) {
+      if (c == 32 || c == 9 || c == 13) {
+        i++;
+        continue;
+      }
+      if (c == 10) break;
+      // A control character (the JavaScript decoder names it).
       return -(<isize>lineEnd(i) + 1);
     }
+    if (f >= n) return -(<isize>lineEnd(i) + 1); // more tokens than fields
+    if (c == 45 && load<u8>(i + 1) <= 32) {
+      // '-': null, whatever the kind.
+      store<u8>(nulls + f, 1);
+      store<u8>(enumIndex + f, 0);
+      i++;
+      f++;
+      continue;
+    }
+    store<u8>(nulls + f, 0);
     const t = i;
     const kind = load<u8>(kinds + f);
     if (kind < KIND_INT32) {
       i = tokenEnd(i);
-      const length = <i32>(i - t);
       store<i32>(starts + (f << 2), <i32>t);
       store<i32>(ends + (f << 2), <i32>i);
-      if (length == 1 && load<u8>(t) == 45) {
-        store<u8>(nulls + f, 1);
-        store<u8>(enumIndex + f, 0);
-      } else {
-        store<u8>(nulls + f, 0);
-        if (kind == KIND_ENUM) {
-          const index = enumWordIndex(f, t, length);
-          store<u8>(enumIndex + f, index);
-          if (index == 0) ok = false;
-        }
+      if (kind == KIND_ENUM) {
+        const index = enumWordIndex(f, t, <i32>(i - t));
+        store<u8>(enumIndex + f, index);
+        if (index == 0) ok = false;
       }
     } else {
       let v: u64 = 0;
@@ -672,29 +678,18 @@ function decodeLine(s: usize): isize {
         v = v * 10 + d;
         i++;
       }
-      let digitsOk = true;
-      if (load<u8>(i) > 32) {
-        digitsOk = false;
-        i = tokenEnd(i);
-      }
-      store<i32>(starts + (f << 2), <i32>t);
-      store<i32>(ends + (f << 2), <i32>i);
       const digits = <i32>(i - t);
-      if (digits == 1 && load<u8>(t) == 45) {
-        store<u8>(nulls + f, 1);
-      } else {
-        store<u8>(nulls + f, 0);
-        if (!digitsOk) {
-          ok = false;
-        } else if (kind == KIND_INT32) {
-          const allowed = load<u64>(intAllowed + (f << 3));
-          if (digits > 10 || v > 2147483647) ok = false;
-          else if (allowed != 0 && (v >= 64 || ((allowed >> v) & 1) == 0)) ok = false;
-        } else if (digits > 18 && !fitsInt64(t, digits)) {
-          ok = false;
-        }
-        store<u64>(nums + (f << 3), v);
+      if (load<u8>(i) > 32) {
+        ok = false; // not a number
+        i = tokenEnd(i);
+      } else if (kind == KIND_INT32) {
+        const allowed = load<u64>(intAllowed + (f << 3));
+        if (digits > 10 || v > 2147483647) ok = false;
+        else if (allowed != 0 && (v >= 64 || ((allowed >> v) & 1) == 0)) ok = false;
+      } else if (digits > 18 && !fitsInt64(t, digits)) {
+        ok = false;
       }
+      store<u64>(nums + (f << 3), v);
     }
     f++;
   }
