@@ -10,7 +10,7 @@
  *
  * Options: --runs <n> (repeats per step, median reported; default 3), --no-big (skip the 500 MB
  * and 2 GB objects), --corpus realistic|stress (one corpus only), --scaling-only, --quick (one
- * run, no big objects).
+ * run, no big objects), --core <n> (the core single-core steps are pinned to; default 0).
  * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json` and `.md`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,9 +29,11 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' }, 'no-big': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false }, 'scaling-only': { type: 'boolean', default: false },
-    corpus: { type: 'string' },
+    corpus: { type: 'string' }, core: { type: 'string', default: '0' },
   },
 });
+/** The core every single-core step runs on. */
+const CORE = String(Number(opts.core));
 const RUNS = opts.quick ? 1 : Number(opts.runs);
 const BIG = !opts['no-big'] && !opts.quick;
 
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
   const scaled = corpora[0];
   if (scaled) {
     log(`\nmulti-object scaling (full ingest of the ${scaled.name} corpus):`);
-    const one = repeat('--jobs 1 on 1 core (taskset -c 0)', '0', 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', scaled.dir], true);
+    const one = repeat(`--jobs 1 on 1 core (taskset -c ${CORE})`, CORE, 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', scaled.dir], true);
     const two = repeat('--jobs 2 on 2 cores (taskset -c 0,1)', '0,1', 'ingest.ts', ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', scaled.dir], true);
     const identical = sameTree(join(BENCH, 'out/jobs1'), join(BENCH, 'out/jobs2'));
     log(`  speedup ${(one.ms / two.ms).toFixed(2)}× on 2 cores; Parquet output identical: ${identical}`);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     log('\nmemory: one object, full ingest on one core:');
     for (const size of [500, 2000]) {
       const [object] = await ensureCorpus(join(BENCH, `corpus/big-${size}`), [bigObject(size)], log) as [BenchObject];
-      const m = task('0', 'ingest.ts', ['--out', join(BENCH, `out/big-${size}`), '--jobs', '1', object.path]);
+      const m = task(CORE, 'ingest.ts', ['--out', join(BENCH, `out/big-${size}`), '--jobs', '1', object.path]);
       log(`  ${(mb(object.textBytes) / 1000).toFixed(2)} GB text (${fmt(object.records)} records): peak RSS ${m.maxRssMb.toFixed(0)} MB, ` +
         `${fmt(rate(object.records, m.ms))} records/s, summary ${fmt(m.summaryRows!)} + unencrypted ${fmt(m.unencryptedRows!)} rows   target < 256 MB`);
       results[`big${size}`] = { ...m, textBytes: object.textBytes, records: object.records };
@@ -179,14 +181,14 @@ interface Outcome {
 /** Ceiling, parse + aggregate, full ingest and DuckDB on one corpus, one pinned core. */
 function oneCore(corpus: Corpus): Outcome {
   const { name, files, records, textBytes } = corpus;
-  log(`\n${name} corpus, one core (taskset -c 0), median of ${RUNS}:`);
-  const ceilingBytes = repeat('gunzip + split (bytes)', '0', 'gunzip-split.ts', ['bytes', ...files]);
-  const ceilingText = repeat('gunzip + latin1 + split (strings)', '0', 'gunzip-split.ts', ['latin1', ...files]);
+  log(`\n${name} corpus, one core (taskset -c ${CORE}), median of ${RUNS}:`);
+  const ceilingBytes = repeat('gunzip + split (bytes)', CORE, 'gunzip-split.ts', ['bytes', ...files]);
+  const ceilingText = repeat('gunzip + latin1 + split (strings)', CORE, 'gunzip-split.ts', ['latin1', ...files]);
   const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
-  const parse = repeat('ciphertrail parse + aggregate', '0', 'parse-aggregate.ts', files);
-  const ingest = repeat('ciphertrail full ingest (Parquet)', '0', 'ingest.ts', ['--out', join(BENCH, `out/ingest-${name}`), '--jobs', '1', corpus.dir]);
-  const duckA = repeat('DuckDB 1 thread, materialize', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
-  const duckB = repeat('DuckDB 1 thread, scan twice', '0', 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
+  const parse = repeat('ciphertrail parse + aggregate', CORE, 'parse-aggregate.ts', files);
+  const ingest = repeat('ciphertrail full ingest (Parquet)', CORE, 'ingest.ts', ['--out', join(BENCH, `out/ingest-${name}`), '--jobs', '1', corpus.dir]);
+  const duckA = repeat('DuckDB 1 thread, materialize', CORE, 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
+  const duckB = repeat('DuckDB 1 thread, scan twice', CORE, 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
   const duck = duckA.ms <= duckB.ms ? duckA : duckB;
   if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
     log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
