@@ -1,3 +1,5 @@
+// First: the GC setting must be in place before the ingest work allocates (see gc-tuning.ts).
+import '../adapters/gc-tuning.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { type AlertStep, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';

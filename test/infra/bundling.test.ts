@@ -53,6 +53,13 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
     }
   });
 
+  it('turns incremental marking off in the ingest bundle only (functions/adapters/gc-tuning.ts)', () => {
+    for (const [service, dir] of assetOf) {
+      const sets = readFileSync(join(dir, 'index.mjs'), 'utf8').includes('"--no-incremental-marking"');
+      expect(sets, service).toBe(service === 'ingest');
+    }
+  });
+
   it('loads and answers an SQS batch from another working directory', async () => {
     const bundle = pathToFileURL(join(assetOf.get('ingest')!, 'index.mjs')).href;
     const script = join(outdir, 'invoke.mjs');
