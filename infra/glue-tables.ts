@@ -48,7 +48,7 @@ export function glueTableInput(spec: TableSpec, options: GlueTableOptions): CfnT
     parameters: {
       EXTERNAL: 'TRUE',
       classification: 'parquet',
-      'parquet.compression': 'ZSTD',
+      'parquet.compression': 'GZIP',
       ...projection,
       'storage.location.template': template,
     },
