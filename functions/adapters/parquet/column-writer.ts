@@ -19,6 +19,14 @@ export const ROWS_PER_PAGE = 32_768;
 /** Integer dictionaries stop at a 1 MiB dictionary page (as arrow-rs does); the column is then PLAIN. */
 const MAX_DICTIONARY_BYTES = 1 << 20;
 
+// Scratch reused by every page of every column (pages are written one at a time, synchronously):
+// a page costs no allocation beyond what its codec returns.
+const pageHeader = new ByteWriter(64);
+const pageBody = new ByteWriter(1 << 16);
+const levelsScratch = new Int32Array(ROWS_PER_PAGE);
+const presentScratch = new Int32Array(ROWS_PER_PAGE);
+const plainScratch = new Int32Array(2 * ROWS_PER_PAGE);
+
 export interface ColumnToWrite {
   readonly name: string;
   readonly type: ColumnType;
@@ -38,7 +46,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
   const rows = column.values.kind === 'string' ? column.values.indices.length : column.values.low.length;
   const encoded = encode(column);
   const sizes = { uncompressed: 0, compressed: 0 };
-  const header = new ByteWriter(64);
+  const header = pageHeader;
   const writePage = (body: Uint8Array, kind: PageKind, writeHeader: (sizes: { uncompressed: number; compressed: number }) => void) => {
     const compressed = codec.compress(body, kind);
     header.reset();
@@ -58,7 +66,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
   }
   const dataPageOffset = out.length;
   const encoding = encoded.kind === 'dictionary' ? Encoding.RleDictionary : Encoding.Plain;
-  const body = new ByteWriter(1 << 16);
+  const body = pageBody;
   let pages = 0;
   for (let from = 0; from < rows || pages === 0; from += ROWS_PER_PAGE) {
     const to = Math.min(from + ROWS_PER_PAGE, rows);
@@ -114,25 +122,45 @@ function plainStrings(dictionary: ByteDictionary): Uint8Array {
   const { count, data, starts, ends } = dictionary;
   let size = 4 * count;
   for (let k = 0; k < count; k++) size += ends[k]! - starts[k]!;
-  const out = new ByteWriter(size + 16);
+  const out = new Uint8Array(size);
+  let at = 0;
   for (let k = 0; k < count; k++) {
-    out.int32(ends[k]! - starts[k]!);
-    out.append(data.subarray(starts[k]!, ends[k]!));
+    const start = starts[k]!;
+    const length = ends[k]! - start;
+    out[at] = length;
+    out[at + 1] = length >>> 8;
+    out[at + 2] = length >>> 16;
+    out[at + 3] = length >>> 24;
+    at += 4;
+    // Most entries are ids and addresses: a loop beats making a subarray for each.
+    if (length <= 64) for (let b = 0; b < length; b++) out[at + b] = data[start + b]!;
+    else out.set(data.subarray(start, start + length), at);
+    at += length;
   }
-  return out.view();
+  return out;
 }
 
-/** PLAIN INT32 or INT64 (little-endian halves) of the defined values in [from, to). */
-function plainInts(low: Int32Array, high: Int32Array | null, defined: Uint8Array | null, from: number, to: number): Uint8Array {
-  const words = new Int32Array((to - from) * (high === null ? 1 : 2));
+/** PLAIN INT32 or INT64 (little-endian halves) of the defined values in [from, to), in `words` if given. */
+function plainInts(low: Int32Array, high: Int32Array | null, defined: Uint8Array | null, from: number, to: number,
+  words = new Int32Array((to - from) * (high === null ? 1 : 2))): Uint8Array {
   let w = 0;
-  for (let i = from; i < to; i++) {
-    if (defined !== null && defined[i] === 0) continue;
-    words[w++] = low[i]!;
-    if (high !== null) words[w++] = high[i]!;
+  if (defined === null && high === null) {
+    words.set(low.subarray(from, to));
+    w = to - from;
+  } else if (defined === null) {
+    for (let i = from; i < to; i++) {
+      words[w++] = low[i]!;
+      words[w++] = high![i]!;
+    }
+  } else {
+    for (let i = from; i < to; i++) {
+      if (defined[i] === 0) continue;
+      words[w++] = low[i]!;
+      if (high !== null) words[w++] = high[i]!;
+    }
   }
   // Typed arrays are little-endian on every platform Node and Lambda run on (x86-64, arm64).
-  return new Uint8Array(words.buffer, 0, w * 4);
+  return new Uint8Array(words.buffer, words.byteOffset, w * 4);
 }
 
 /** Definition levels (bit width 1) with their 4-byte length prefix: `isNull(i)` gives level 0. */
@@ -143,9 +171,8 @@ function writeDefinitionLevels(body: ByteWriter, from: number, to: number, nullC
     body.varint((to - from) * 2);
     body.byte(1);
   } else {
-    const scratch = new Int32Array(to - from);
-    levels(scratch);
-    writeRleHybrid(body, scratch, 0, scratch.length, 1);
+    levels(levelsScratch);
+    writeRleHybrid(body, levelsScratch, 0, to - from, 1);
   }
   const length = body.length - lengthAt - 4;
   const b = body.bytes;
@@ -166,7 +193,7 @@ function writeIndexPage(body: ByteWriter, indices: Int32Array, from: number, to:
     writeRleHybrid(body, indices, from, to, bitWidth);
     return;
   }
-  const present = new Int32Array(to - from);
+  const present = presentScratch;
   let n = 0;
   for (let i = from; i < to; i++) if (indices[i]! >= 0) present[n++] = indices[i]!;
   writeRleHybrid(body, present, 0, n, bitWidth);
@@ -177,5 +204,5 @@ function writePlainPage(body: ByteWriter, column: IntColumn, from: number, to: n
   writeDefinitionLevels(body, from, to, nullCount, (levels) => {
     for (let i = from; i < to; i++) levels[i - from] = defined === null ? 1 : defined[i]!;
   });
-  body.append(plainInts(column.low, column.high, defined, from, to));
+  body.append(plainInts(column.low, column.high, defined, from, to, plainScratch));
 }

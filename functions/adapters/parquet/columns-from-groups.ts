@@ -11,13 +11,23 @@ export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int
   throw new Error(`column of type ${column.type} cannot be written as ${type}`);
 }
 
+/**
+ * Id to dense index (-1: not seen yet), kept across calls: aggregator dictionaries are large and
+ * a file uses few of their ids, so each call resets only the ids it used instead of allocating.
+ */
+let denseOfId = new Int32Array(0);
+let usedIds = new Int32Array(0);
+
 /** Only the ids the rows use, renumbered densely in order of first appearance (as the row path numbers strings). */
 function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, rows: Int32Array): StringColumn {
   const n = rows.length;
   const indices = new Int32Array(n);
   let nullCount = 0;
-  const dense = new Int32Array(offsets.length - 1).fill(-1);
-  const used: number[] = [];
+  if (denseOfId.length < offsets.length) denseOfId = new Int32Array(offsets.length).fill(-1);
+  const dense = denseOfId;
+  if (usedIds.length < Math.min(n, offsets.length)) usedIds = new Int32Array(Math.min(n, offsets.length));
+  const used = usedIds;
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const id = ids[rows[i]!]!;
     if (id === 0) {
@@ -27,19 +37,21 @@ function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, ro
     }
     let index = dense[id]!;
     if (index < 0) {
-      index = used.length;
+      index = count++;
       dense[id] = index;
-      used.push(id);
+      used[index] = id;
     }
     indices[i] = index;
   }
-  const starts = new Int32Array(used.length);
-  const ends = new Int32Array(used.length);
-  for (let k = 0; k < used.length; k++) {
-    starts[k] = offsets[used[k]!]!;
-    ends[k] = offsets[used[k]! + 1]!;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const id = used[k]!;
+    starts[k] = offsets[id]!;
+    ends[k] = offsets[id + 1]!;
+    dense[id] = -1;
   }
-  return { kind: 'string', indices, nullCount, dictionary: { count: used.length, data, starts, ends } };
+  return { kind: 'string', indices, nullCount, dictionary: { count, data, starts, ends } };
 }
 
 function int32Column(values: Int32Array, rows: Int32Array): IntColumn {

@@ -15,6 +15,46 @@ export interface IntDictionaryEncoding {
  * Returns null once the dictionary grows past `maxEntries` (the values are then written PLAIN).
  */
 export function encodeIntDictionary(column: IntColumn, maxEntries: number): IntDictionaryEncoding | null {
+  if (column.high === null && maxEntries >= SMALL_LIMIT) {
+    const small = encodeSmallInts(column.low, column.defined);
+    if (small !== null) return small;
+  }
+  return encodeHashed(column, maxEntries);
+}
+
+/** INT32 columns below this (ports, protocol, codes) index a table directly instead of hashing. */
+const SMALL_LIMIT = 1 << 16;
+/** Value to dictionary index (-1: not seen yet); each call resets the entries it set. */
+const indexOfSmall = new Int32Array(SMALL_LIMIT).fill(-1);
+
+/** Same result as hashing, for INT32 values in [0, SMALL_LIMIT); null as soon as one is outside. */
+function encodeSmallInts(low: Int32Array, defined: Uint8Array | null): IntDictionaryEncoding | null {
+  const n = low.length;
+  const indices = new Int32Array(n);
+  const keys = new Int32Array(Math.min(n, SMALL_LIMIT));
+  let count = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    if (defined !== null && defined[i] === 0) {
+      indices[i] = -1;
+      continue;
+    }
+    const value = low[i]!;
+    if (value >>> 0 >= SMALL_LIMIT) break;
+    let index = indexOfSmall[value]!;
+    if (index < 0) {
+      index = count++;
+      indexOfSmall[value] = index;
+      keys[index] = value;
+    }
+    indices[i] = index;
+  }
+  for (let k = 0; k < count; k++) indexOfSmall[keys[k]!] = -1;
+  if (i < n) return null;
+  return { indices, count, low: keys.subarray(0, count), high: null };
+}
+
+function encodeHashed(column: IntColumn, maxEntries: number): IntDictionaryEncoding | null {
   const { low, high, defined } = column;
   const n = low.length;
   let bits = 10;

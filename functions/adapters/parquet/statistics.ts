@@ -36,6 +36,9 @@ function compareBytes(data: Uint8Array, aFrom: number, aTo: number, bFrom: numbe
  */
 export function intStatistics(low: Int32Array, high: Int32Array | null, defined: Uint8Array | null,
   nullCount: number): ChunkStatistics {
+  if (defined === null && low.length > 0) {
+    return high === null ? int32Statistics(low, nullCount) : int64Statistics(low, high, nullCount);
+  }
   let min = -1;
   let max = -1;
   for (let i = 0; i < low.length; i++) {
@@ -48,6 +51,41 @@ export function intStatistics(low: Int32Array, high: Int32Array | null, defined:
     else if (compareInt(low, high, i, max) > 0) max = i;
   }
   if (min < 0) return { nullCount, min: null, max: null };
+  return { nullCount, min: plainInt(low, high, min), max: plainInt(low, high, max) };
+}
+
+/** The no-null cases, in one branch-light pass each (sums are PLAIN, so every row is compared). */
+function int32Statistics(low: Int32Array, nullCount: number): ChunkStatistics {
+  let min = 0;
+  let max = 0;
+  for (let i = 1; i < low.length; i++) {
+    const value = low[i]!;
+    if (value < low[min]!) min = i;
+    else if (value > low[max]!) max = i;
+  }
+  return { nullCount, min: plainInt(low, null, min), max: plainInt(low, null, max) };
+}
+
+function int64Statistics(low: Int32Array, high: Int32Array, nullCount: number): ChunkStatistics {
+  let min = 0;
+  let max = 0;
+  let minHigh = high[0]!;
+  let minLow = low[0]! >>> 0;
+  let maxHigh = minHigh;
+  let maxLow = minLow;
+  for (let i = 1; i < low.length; i++) {
+    const h = high[i]!;
+    const l = low[i]! >>> 0;
+    if (h < minHigh || (h === minHigh && l < minLow)) {
+      min = i;
+      minHigh = h;
+      minLow = l;
+    } else if (h > maxHigh || (h === maxHigh && l > maxLow)) {
+      max = i;
+      maxHigh = h;
+      maxLow = l;
+    }
+  }
   return { nullCount, min: plainInt(low, high, min), max: plainInt(low, high, max) };
 }
 

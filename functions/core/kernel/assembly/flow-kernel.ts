@@ -444,8 +444,17 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
   const width = load<i32>(base + T_WIDTH);
   const stride = load<i32>(base + T_STRIDE);
   const key = keyScratch + (t << 7);
+  // Two independent multiply chains (even and odd key words), folded at the end.
   let h: u64 = <u64>width;
-  for (let c = 0; c < width; c += 2) h = mix64(h, load<u64>(key + (c << 2)));
+  let g: u64 = 0x632BE59BD9B4E019;
+  let c = 0;
+  for (; c + 4 <= width; c += 4) {
+    h = mix64(h, load<u64>(key + (c << 2)));
+    g = mix64(g, load<u64>(key + (c << 2) + 8));
+  }
+  if (c < width) h = mix64(h, load<u64>(key + (c << 2)));
+  if (c + 2 < width) g = mix64(g, load<u64>(key + (c << 2) + 8));
+  h = mix64(h, g);
   const h32 = <u32>(h ^ (h >> 29));
   const slots = load<usize>(base + T_SLOTS);
   const mask = load<i32>(base + T_MASK);
