@@ -13,14 +13,9 @@ export interface TextStreamStats {
   bytesText: number;
 }
 
-/** A line sink: receives the line `text[start, end)` without the newline. */
-export type LineSink = (text: string, start: number, end: number) => void;
-
 const GUNZIP_CHUNK = 1 << 20; // 1 MiB output chunks: ~3x faster than zlib's 16 KiB default
 /** Enough leading bytes to tell gzip (2) and Parquet (4) from text. */
 const MAGIC_BYTES = 4;
-/** Flow-log lines are at most a few KB; a longer run without a newline is not a flow-log object. */
-const MAX_LINE_CHARS = 1 << 20;
 
 /** Detects the object encoding from its first bytes (magic numbers, never the file name). */
 export function detectEncoding(head: Uint8Array): ObjectEncoding {
@@ -35,85 +30,10 @@ function looksBinary(head: Uint8Array): boolean {
 }
 
 /**
- * Streams a gzip or plain-text object line by line in constant memory. The encoding is
- * detected from the first chunk. Corrupt gzip (truncated, bad CRC) rejects the object.
- * Parquet objects are refused here; they are read by row group elsewhere.
- * Lines come as latin1 strings; the bulk path (`streamLineBytes`) skips that decoding.
- */
-export async function streamLines(input: AsyncIterable<Uint8Array>, onLine: LineSink): Promise<TextStreamStats> {
-  let carry = '';
-  let textBytes = 0;
-  const stats = await streamText(input, (chunk) => {
-    textBytes += chunk.length;
-    const text = carry.length === 0 ? chunk.toString('latin1') : carry + chunk.toString('latin1');
-    let pos = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', pos)) !== -1) {
-      onLine(text, pos, nl);
-      pos = nl + 1;
-    }
-    carry = pos === 0 ? text : text.slice(pos);
-    if (carry.length > MAX_LINE_CHARS) throw noLineBreak(carry.length, textBytes);
-  });
-  if (carry.length > 0) onLine(carry, 0, carry.length);
-  return stats;
-}
-
-/** A line sink for bytes: receives the line `bytes[start, end)` without the newline. */
-export type ByteLineSink = (bytes: Buffer, start: number, end: number) => void;
-
-/**
- * `streamLines` without decoding: each line is a byte range of the decompressed chunk it lies in
- * (a line across two chunks is copied once). This is the ingest hot path.
- */
-export async function streamLineBytes(input: AsyncIterable<Uint8Array>, onLine: ByteLineSink): Promise<TextStreamStats> {
-  let carry: Buffer[] = [];
-  let carryLength = 0;
-  let textBytes = 0;
-  const stats = await streamText(input, (chunk) => {
-    textBytes += chunk.length;
-    let pos = 0;
-    if (carryLength > 0) {
-      const nl = chunk.indexOf(10);
-      if (nl === -1) {
-        carry.push(chunk);
-        carryLength += chunk.length;
-        if (carryLength > MAX_LINE_CHARS) throw noLineBreak(carryLength, textBytes);
-        return;
-      }
-      carry.push(chunk.subarray(0, nl));
-      const line = Buffer.concat(carry);
-      carry = [];
-      carryLength = 0;
-      onLine(line, 0, line.length);
-      pos = nl + 1;
-    }
-    let nl: number;
-    while ((nl = chunk.indexOf(10, pos)) !== -1) {
-      onLine(chunk, pos, nl);
-      pos = nl + 1;
-    }
-    if (pos < chunk.length) {
-      carry.push(chunk.subarray(pos));
-      carryLength = chunk.length - pos;
-      if (carryLength > MAX_LINE_CHARS) throw noLineBreak(carryLength, textBytes);
-    }
-  });
-  if (carryLength > 0) {
-    const line = Buffer.concat(carry);
-    onLine(line, 0, line.length);
-  }
-  return stats;
-}
-
-function noLineBreak(length: number, textBytes: number): ObjectRejectedError {
-  return new ObjectRejectedError(`no line break in the ${length} characters after byte ` +
-    `${textBytes - length} of the text: not a flow-log text object`);
-}
-
-/**
- * Detects the encoding, decompresses, and hands every chunk of text to `onChunk` (chunks split
- * lines anywhere). This is the ingest hot path: the aggregator splits lines itself.
+ * Streams a gzip or plain-text object in constant memory: detects the encoding from the first
+ * bytes (magic numbers), inflates gzip, and hands every chunk of text to `onChunk` (chunks split
+ * lines anywhere; the aggregator splits lines itself). Corrupt gzip (truncated, bad CRC)
+ * rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
  */
 export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void): Promise<TextStreamStats> {
   const iterator = input[Symbol.asyncIterator]();
