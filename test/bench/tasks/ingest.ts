@@ -5,6 +5,8 @@
  * Usage: tsx test/bench/tasks/ingest.ts <ingest arguments...>
  * Prints one JSON line: { ms, cpuMs, maxRssMb, records, objects, rejected, summaryRows, unencryptedRows, textBytes }.
  */
+// As the CLI entry and the ingest Lambda do, first (functions/adapters/gc-tuning.ts).
+import '../../../functions/adapters/gc-tuning.js';
 import { parseIngestArgs, runIngest } from '../../../functions/cli/ingest-command.js';
 import { startClock } from './clock.js';
 
