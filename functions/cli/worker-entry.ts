@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * The file `ingest --jobs` starts its worker threads from. The CLI runs from the TypeScript
  * sources through tsx, and tsx in a fresh thread spends ~0.6 s loading and transpiling the
  * module graph before a worker does any work. So the worker loop (./worker-main.ts) is bundled
- * once with esbuild (tsx's own dependency) into one ESM file under node_modules/.cache, named by
- * its content hash; a worker then starts in about a tenth of the time. When esbuild cannot run,
- * workers fall back to registering tsx themselves (./ingest-worker.js).
+ * once with esbuild (tsx's own dependency) into node_modules/.cache/ciphertrail/<content hash>/,
+ * with code splitting so that the lazy imports stay lazy (a worker on local files never loads
+ * the AWS SDK). When esbuild cannot run, workers register tsx themselves (./ingest-worker.js).
  */
 export async function workerEntryFile(): Promise<string> {
   const viaTsx = fileURLToPath(new URL('./ingest-worker.js', import.meta.url));
@@ -17,23 +17,49 @@ export async function workerEntryFile(): Promise<string> {
   if (!existsSync(source)) return viaTsx;
   try {
     const { build } = await import('esbuild');
+    const cache = join(dirname(source), '..', '..', 'node_modules', '.cache', 'ciphertrail');
+    const staging = join(cache, 'staging');
     const result = await build({
       entryPoints: [source], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
+      splitting: true, outdir: staging, entryNames: '[name]', chunkNames: '[name]-[hash]', outExtension: { '.js': '.mjs' },
       write: false, logLevel: 'silent',
     });
-    const code = result.outputFiles[0]!.contents;
-    const root = join(dirname(source), '..', '..');
-    const dir = join(root, 'node_modules', '.cache', 'ciphertrail');
-    const file = join(dir, `ingest-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
-      // Written aside and renamed: a concurrent run never starts a worker from half a file.
-      const partial = `${file}.${process.pid}.tmp`;
-      writeFileSync(partial, code);
-      renameSync(partial, file);
+    const hash = createHash('sha256');
+    for (const file of result.outputFiles) hash.update(relative(staging, file.path)).update(file.contents);
+    const dir = join(cache, `ingest-worker-${hash.digest('hex').slice(0, 16)}`);
+    const entry = join(dir, 'worker-main.mjs');
+    if (!existsSync(entry)) {
+      // Written aside and renamed: a concurrent run never starts a worker from half a bundle.
+      const partial = `${dir}.${process.pid}.tmp`;
+      for (const file of result.outputFiles) {
+        const target = join(partial, relative(staging, file.path));
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, file.contents);
+      }
+      try {
+        renameSync(partial, dir);
+      } catch {
+        rmSync(partial, { recursive: true, force: true }); // another run got there first
+      }
+      pruneOldBundles(cache, dir);
     }
-    return file;
+    return entry;
   } catch {
     return viaTsx;
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Bundles of earlier sources, untouched for an hour (no run can still be starting workers from them). */
+function pruneOldBundles(cache: string, current: string): void {
+  for (const name of readdirSync(cache)) {
+    const path = join(cache, name);
+    if (path === current || !name.startsWith('ingest-worker-')) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > HOUR_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Already gone: another run pruned it.
+    }
   }
 }
