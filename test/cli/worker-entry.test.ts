@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerEntryFile } from '../../functions/cli/worker-entry.js';
@@ -18,6 +18,23 @@ describe('worker entry for ingest --jobs', () => {
     expect(staticImports(dir, 'worker-main.mjs').some((spec) => spec.startsWith('@aws-sdk/'))).toBe(false);
     expect(code).toContain('@aws-sdk/client-s3');
     expect(await workerEntryFile()).toBe(file);
+  });
+});
+
+describe('worker entry cache', () => {
+  it('builds a new bundle when a source file changes', async () => {
+    const before = await workerEntryFile();
+    const source = new URL('../../schemas/tables.ts', import.meta.url);
+    const { atime, mtime } = statSync(source);
+    try {
+      utimesSync(source, atime, new Date(mtime.getTime() + 1000));
+      const after = await workerEntryFile();
+      expect(after).not.toBe(before);
+      expect(existsSync(after)).toBe(true);
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+    expect(await workerEntryFile()).toBe(before);
   });
 });
 
