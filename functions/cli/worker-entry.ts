@@ -57,7 +57,7 @@ function sourceKey(root: string): string {
       if (entry.isDirectory()) visit(path);
       else if (/\.(ts|js|json|sql)$/.test(entry.name)) {
         const { size, mtimeMs } = statSync(path);
-        hash.update(`${relative(root, path)}:${size}:${Math.trunc(mtimeMs)}\n`);
+        hash.update(`${relative(root, path)}:${size}:${mtimeMs}\n`);
       }
     }
   };
