@@ -26,8 +26,8 @@ export const enum KernelDictionary { Accounts = 0, Regions, Vpcs, Subnets, Enis,
 
 /** The two group tables (flow-log-aggregator.ts names their key columns). */
 export const enum KernelTable { Summary = 0, Cleartext = 1 }
-// A group row is its key (i32s, padded to 8 bytes), then its measures: flows, packets lo/hi,
-// bytes lo/hi (u64), first, last (f64 seconds).
+// Measures as exportMeasure numbers them.
+const M_FLOWS = 0, M_PACKETS_LO = 1, M_PACKETS_HI = 2, M_BYTES_LO = 3, M_BYTES_HI = 4, M_FIRST = 5, M_LAST = 6;
 const TWO_32 = 4294967296;
 const MAX_FIELDS = 64;
 const MAX_ENUM_WORDS = 4;
@@ -57,9 +57,8 @@ interface KernelExports {
   dictionaryByteLength(d: number): number;
   dictionaryOffsets(d: number, out: number): void;
   groupCount(t: number): number;
-  groupRows(t: number): number;
-  groupStride(t: number): number;
-  groupMeasureOffset(t: number): number;
+  exportKeyColumn(t: number, c: number, out: number): void;
+  exportMeasure(t: number, m: number, out: number): void;
   windowsCount(): number;
   windowsPtr(): number;
   clear(): void;
@@ -207,27 +206,30 @@ export class FlowKernel {
     return this.k.groupCount(table);
   }
 
-  /** Key column `c` of every group of `table`, in insertion order. */
+  /** Key column `c` of every group of `table`, in insertion order (negative ints are null). */
   keyColumn(table: KernelTable, c: number): Int32Array {
     const k = this.k;
     const count = k.groupCount(table);
-    const step = k.groupStride(table) >> 2;
-    const rows = new Int32Array(k.memory.buffer, k.groupRows(table), count * step);
-    const out = new Int32Array(count);
-    for (let g = 0, at = c; g < count; g++, at += step) out[g] = rows[at]!;
-    return out;
+    const out = k.reserveScratch(count * 4);
+    k.exportKeyColumn(table, c, out);
+    return new Int32Array(k.memory.buffer, out, count).slice();
   }
 
   /** The measures of every group of `table`, in insertion order. */
   measures(table: KernelTable): KernelMeasures {
     const k = this.k;
     const count = k.groupCount(table);
-    const stride = k.groupStride(table);
-    const rows = k.groupRows(table);
-    const words = new Uint32Array(k.memory.buffer, rows, (count * stride) >> 2);
-    const doubles = new Float64Array(k.memory.buffer, rows, (count * stride) >> 3);
-    const wordStep = stride >> 2;
-    const offset = k.groupMeasureOffset(table) >> 2;
+    const measure = (m: number) => {
+      const out = k.reserveScratch(count * 8);
+      k.exportMeasure(table, m, out);
+      return new Uint32Array(k.memory.buffer, out, count * 2).slice();
+    };
+    const words = (lo: number, hi: number) => ({ lo: measure(lo), hi: measure(hi) });
+    const flowWords = measure(M_FLOWS);
+    const packetWords = words(M_PACKETS_LO, M_PACKETS_HI);
+    const byteWords = words(M_BYTES_LO, M_BYTES_HI);
+    const firstSeconds = new Float64Array(measure(M_FIRST).buffer);
+    const lastSeconds = new Float64Array(measure(M_LAST).buffer);
     const flows = new Float64Array(count);
     const packets = new Float64Array(count);
     const bytes = new Float64Array(count);
@@ -236,12 +238,11 @@ export class FlowKernel {
     const bigPackets = new Map<number, bigint>();
     const bigBytes = new Map<number, bigint>();
     for (let g = 0; g < count; g++) {
-      const w = g * wordStep + offset;
-      flows[g] = words[w]! + words[w + 1]! * TWO_32;
-      packets[g] = exactSum(words, w + 2, g, bigPackets);
-      bytes[g] = exactSum(words, w + 6, g, bigBytes);
-      first[g] = doubles[(w >> 1) + 5]! * 1000;
-      last[g] = doubles[(w >> 1) + 6]! * 1000;
+      flows[g] = flowWords[2 * g]! + flowWords[2 * g + 1]! * TWO_32;
+      packets[g] = exactSum(packetWords.lo, packetWords.hi, g, bigPackets);
+      bytes[g] = exactSum(byteWords.lo, byteWords.hi, g, bigBytes);
+      first[g] = firstSeconds[g]! * 1000;
+      last[g] = lastSeconds[g]! * 1000;
     }
     return { flows, packets, bytes, bigPackets, bigBytes, first, last };
   }
@@ -276,12 +277,12 @@ export class FlowKernel {
   }
 }
 
-/** A u128 sum at words[w..w+4) (lo u64, hi u64) as a double, recording it in `big` when beyond 2^53. */
-function exactSum(words: Uint32Array, w: number, g: number, big: Map<number, bigint>): number {
-  const lo0 = words[w]!;
-  const lo1 = words[w + 1]!;
-  if (lo1 < 0x200000 && words[w + 2] === 0 && words[w + 3] === 0) return lo0 + lo1 * TWO_32;
-  const exact = (BigInt(words[w + 3]!) << 96n) | (BigInt(words[w + 2]!) << 64n) | (BigInt(lo1) << 32n) | BigInt(lo0);
+/** The 128-bit sum of group g (low and high u64 as 32-bit word pairs) as a double, recorded in `big` past 2^53. */
+function exactSum(lo: Uint32Array, hi: Uint32Array, g: number, big: Map<number, bigint>): number {
+  const lo0 = lo[2 * g]!;
+  const lo1 = lo[2 * g + 1]!;
+  if (lo1 < 0x200000 && hi[2 * g] === 0 && hi[2 * g + 1] === 0) return lo0 + lo1 * TWO_32;
+  const exact = (BigInt(hi[2 * g + 1]!) << 96n) | (BigInt(hi[2 * g]!) << 64n) | (BigInt(lo1) << 32n) | BigInt(lo0);
   big.set(g, exact);
   return Number(exact);
 }

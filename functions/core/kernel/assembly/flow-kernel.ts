@@ -56,16 +56,11 @@ const DICT_SERVICES = 6;
 const DICT_INTERFACE_TYPES = 7;
 const DICTS = 8;
 
-// Tables and their key columns (as in flow-log-aggregator.ts).
-const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
-  S_STATUS = 8, S_ACTION = 9, S_WIDTH = 10;
-const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
-  C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
-  C_STATUS = 16, C_WIDTH = 17;
+// Key columns of the two tables as JavaScript numbers them (flow-log-aggregator.ts); exportKeyColumn maps
+// them onto the packed rows.
+const S_DIRECTION = 6, S_PATH = 7, S_STATUS = 8;
+const C_PATH = 11, C_IFTYPE = 15, C_STATUS = 16;
 
-// Measures per group: flows, packets (lo, hi), bytes (lo, hi) as u64; first, last as f64 seconds.
-const M_FLOWS = 0, M_PACKETS_LO = 8, M_PACKETS_HI = 16, M_BYTES_LO = 24, M_BYTES_HI = 32, M_FIRST = 40, M_LAST = 48;
-const M_SIZE = 56;
 
 // process() results.
 export const DONE = 0;
@@ -378,21 +373,46 @@ export function setFallback(which: i32, length: i32): void {
 }
 
 // ---- group tables ----
-// A group is one row: its key (width i32 values, padded to 8 bytes) followed by its measures, so
-// that finding a group and adding to it touch the same one or two cache lines.
-// Per table (at tables + t * 32): rows, slots ((hash, slot + 1) pairs), slotMask, count, capacity,
-// width, stride (bytes per row), measure offset in a row.
+// A group is one row, 64-byte aligned: its packed key (the small enum and code columns share
+// words), the low 32 bits of its flow count, then packets, bytes (low 64 bits each), first and
+// last seen. A summary row is one cache line, a cleartext row one and a half, so finding a group
+// and adding to it touches one slot and one or two lines. The high words of the three sums sit in
+// a side array (24 bytes a group), touched only when a low word carries.
+// Per table (at tables + t * 48): rows, slots ((hash, slot + 1) pairs), slotMask, count,
+// capacity, width (key words), stride (bytes per row), carries.
 
-const tables = alloc(2 * 32);
-const T_ROWS = 0, T_SLOTS = 4, T_MASK = 8, T_COUNT = 12, T_CAPACITY = 16, T_WIDTH = 20, T_STRIDE = 24, T_MEASURES = 28;
+const tables = alloc(2 * 48);
+const T_ROWS = 0, T_SLOTS = 4, T_MASK = 8, T_COUNT = 12, T_CAPACITY = 16, T_WIDTH = 20, T_STRIDE = 24, T_CARRIES = 28;
 const keyScratch = alloc(2 * 32 * 4);
+// Packed key widths (words) and the row layout that follows the key.
+const SUMMARY_KEY_WORDS = 7;
+const CLEARTEXT_KEY_WORDS = 14;
+const R_PACKETS = 0, R_BYTES = 8, R_FIRST = 16, R_LAST = 24, R_MEASURES = 32; // after measuresAt(width)
+const CARRY_FLOWS = 0, CARRY_PACKETS = 8, CARRY_BYTES = 16, CARRY_SIZE = 24;
+
+// @ts-ignore: decorator
+@inline function flowsAt(width: i32): i32 {
+  return width << 2;
+}
+
+// @ts-ignore: decorator
+@inline function measuresAt(width: i32): i32 {
+  return ((width + 1) * 4 + 7) & ~7;
+}
+
+/** A 64-byte aligned, zeroed region of `size` bytes. */
+function allocRows(size: i32): usize {
+  const raw = alloc(size + 64);
+  const rows = (raw + 63) & ~(<usize>63);
+  memory.fill(rows, 0, size);
+  return rows;
+}
 
 function initTable(t: i32, width: i32): void {
-  const base = tables + (t << 5);
+  const base = tables + t * 48;
   const capacity = 1024;
-  const measures = (width * 4 + 7) & ~7;
-  const stride = measures + M_SIZE;
-  store<usize>(base + T_ROWS, alloc(capacity * stride));
+  const stride = (measuresAt(width) + R_MEASURES + 31) & ~31;
+  store<usize>(base + T_ROWS, allocRows(capacity * stride));
   const slots = alloc(capacity * 4 * 8);
   memory.fill(slots, 0, capacity * 4 * 8);
   store<usize>(base + T_SLOTS, slots);
@@ -401,47 +421,94 @@ function initTable(t: i32, width: i32): void {
   store<i32>(base + T_CAPACITY, capacity);
   store<i32>(base + T_WIDTH, width);
   store<i32>(base + T_STRIDE, stride);
-  store<i32>(base + T_MEASURES, measures);
+  store<usize>(base + T_CARRIES, allocRows(capacity * CARRY_SIZE));
 }
 
 function clearTable(t: i32): void {
-  const base = tables + (t << 5);
+  const base = tables + t * 48;
   memory.fill(load<usize>(base + T_SLOTS), 0, (load<i32>(base + T_MASK) + 1) << 3);
+  memory.fill(load<usize>(base + T_CARRIES), 0, load<i32>(base + T_COUNT) * CARRY_SIZE);
   store<i32>(base + T_COUNT, 0);
 }
 
 export function groupCount(t: i32): i32 {
-  return load<i32>(tables + (t << 5) + T_COUNT);
-}
-
-/** The rows of table t: groupCount(t) rows of groupStride(t) bytes, measures at groupMeasureOffset(t). */
-export function groupRows(t: i32): usize {
-  return load<usize>(tables + (t << 5) + T_ROWS);
-}
-
-export function groupStride(t: i32): i32 {
-  return load<i32>(tables + (t << 5) + T_STRIDE);
-}
-
-export function groupMeasureOffset(t: i32): i32 {
-  return load<i32>(tables + (t << 5) + T_MEASURES);
-}
-
-// @ts-ignore: decorator
-@inline function addU128(m: usize, lo: i32, value: u64): void {
-  const before = load<u64>(m + lo);
-  const sum = before + value;
-  store<u64>(m + lo, sum);
-  if (sum < before) store<u64>(m + lo + 8, load<u64>(m + lo + 8) + 1);
+  return load<i32>(tables + t * 48 + T_COUNT);
 }
 
 /**
- * Adds one record to the group whose key is in keyScratch (table t). Packets/bytes are added
- * unless null; first/last are epoch seconds.
+ * Writes key column `c` (numbered as in flow-log-aggregator.ts) of every group of table t, in
+ * insertion order, as i32 to `out` (unpacked; -1 is null for the int columns).
+ */
+export function exportKeyColumn(t: i32, c: i32, out: usize): void {
+  const base = tables + t * 48;
+  const count = load<i32>(base + T_COUNT);
+  const stride = load<i32>(base + T_STRIDE);
+  const rows = load<usize>(base + T_ROWS);
+  // Where the column lives: a whole word, or a byte of a packed word (stored + 1 for the ints).
+  let word = 0;
+  let byte = -1;
+  let bias = 0;
+  if (t == 0) {
+    if (c < S_DIRECTION) word = c;
+    else {
+      word = 6;
+      byte = c - S_DIRECTION; // direction, path, status, action
+      bias = c == S_PATH || c == S_STATUS ? 1 : 0;
+    }
+  } else {
+    if (c < C_PATH) word = c;
+    else if (c == C_IFTYPE) word = 11;
+    else if (c == C_STATUS) {
+      word = 13;
+      byte = 0;
+      bias = 1;
+    } else {
+      word = 12;
+      byte = c - C_PATH; // path, direction, action, reject
+      bias = c == C_PATH ? 1 : 0;
+    }
+  }
+  for (let g = 0; g < count; g++) {
+    const at = rows + g * stride + (word << 2);
+    const value = byte < 0 ? load<i32>(at) : <i32>load<u8>(at + byte) - bias;
+    store<i32>(out + (g << 2), value);
+  }
+}
+
+/**
+ * Writes measure `m` of every group of table t to `out`, 8 bytes each: 0 flows, 1 packets low,
+ * 2 packets high, 3 bytes low, 4 bytes high (u64); 5 first, 6 last (f64 seconds).
+ */
+export function exportMeasure(t: i32, m: i32, out: usize): void {
+  const base = tables + t * 48;
+  const count = load<i32>(base + T_COUNT);
+  const stride = load<i32>(base + T_STRIDE);
+  const width = load<i32>(base + T_WIDTH);
+  const rows = load<usize>(base + T_ROWS);
+  const carries = load<usize>(base + T_CARRIES);
+  for (let g = 0; g < count; g++) {
+    const row = rows + g * stride;
+    const measures = row + measuresAt(width);
+    const carry = carries + g * CARRY_SIZE;
+    let value: u64 = 0;
+    if (m == 0) value = <u64>load<u32>(row + flowsAt(width)) | (load<u64>(carry + CARRY_FLOWS) << 32);
+    else if (m == 1) value = load<u64>(measures + R_PACKETS);
+    else if (m == 2) value = load<u64>(carry + CARRY_PACKETS);
+    else if (m == 3) value = load<u64>(measures + R_BYTES);
+    else if (m == 4) value = load<u64>(carry + CARRY_BYTES);
+    else if (m == 5) value = load<u64>(measures + R_FIRST);
+    else value = load<u64>(measures + R_LAST);
+    store<u64>(out + (g << 3), value);
+  }
+}
+
+/**
+ * Adds one record to the group whose packed key is in keyScratch (table t). Packets/bytes are
+ * added unless null; first/last are epoch seconds.
  */
 function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull: bool, first: f64, last: f64): void {
-  const base = tables + (t << 5);
-  const width = load<i32>(base + T_WIDTH);
+  const base = tables + t * 48;
+  const width = t == 0 ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
   const stride = load<i32>(base + T_STRIDE);
   const key = keyScratch + (t << 7);
   // Two independent multiply chains (even and odd key words), folded at the end.
@@ -452,8 +519,7 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
     h = mix64(h, load<u64>(key + (c << 2)));
     g = mix64(g, load<u64>(key + (c << 2) + 8));
   }
-  if (c < width) h = mix64(h, load<u64>(key + (c << 2)));
-  if (c + 2 < width) g = mix64(g, load<u64>(key + (c << 2) + 8));
+  for (; c < width; c++) h = mix64(h, <u64>load<u32>(key + (c << 2)));
   h = mix64(h, g);
   const h32 = <u32>(h ^ (h >> 29));
   const slots = load<usize>(base + T_SLOTS);
@@ -465,48 +531,71 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
     const entry = load<i32>(slots + (p << 3) + 4);
     if (entry == 0) break;
     if (load<u32>(slots + (p << 3)) == h32) {
-      // Keys compare eight bytes a step: rows and the scratch key are zero-padded to even widths.
       const row = rows + (entry - 1) * stride;
-      let c = 0;
-      while (c < width && load<u64>(row + (c << 2)) == load<u64>(key + (c << 2))) c += 2;
-      if (c >= width) {
+      let k = 0;
+      while (k + 2 <= width && load<u64>(row + (k << 2)) == load<u64>(key + (k << 2))) k += 2;
+      if (k + 2 > width && (k == width || load<i32>(row + (k << 2)) == load<i32>(key + (k << 2)))) {
         slot = entry - 1;
         break;
       }
     }
     p = (p + 1) & mask;
   }
-  let m: usize;
+  const measuresOffset = measuresAt(width);
+  let row: usize;
   if (slot < 0) {
     slot = load<i32>(base + T_COUNT);
     store<i32>(base + T_COUNT, slot + 1);
     const capacity = load<i32>(base + T_CAPACITY);
     if (slot == capacity) {
-      rows = grow(rows, capacity * stride, capacity * 2 * stride);
+      const grown = allocRows(capacity * 2 * stride);
+      memory.copy(grown, rows, capacity * stride);
+      rows = grown;
       store<usize>(base + T_ROWS, rows);
+      const carries = allocRows(capacity * 2 * CARRY_SIZE);
+      memory.copy(carries, load<usize>(base + T_CARRIES), capacity * CARRY_SIZE);
+      store<usize>(base + T_CARRIES, carries);
       store<i32>(base + T_CAPACITY, capacity * 2);
     }
-    const row = rows + slot * stride;
-    for (let c = 0; c < width; c += 2) store<u64>(row + (c << 2), load<u64>(key + (c << 2)));
+    row = rows + slot * stride;
+    for (let k = 0; k < width; k++) store<i32>(row + (k << 2), load<i32>(key + (k << 2)));
+    store<u32>(row + flowsAt(width), 1);
+    const m = row + measuresOffset;
+    store<u64>(m + R_PACKETS, 0);
+    store<u64>(m + R_BYTES, 0);
+    store<f64>(m + R_FIRST, first);
+    store<f64>(m + R_LAST, last);
     store<u32>(slots + (p << 3), h32);
     store<i32>(slots + (p << 3) + 4, slot + 1);
-    m = row + load<i32>(base + T_MEASURES);
-    store<u64>(m + M_FLOWS, 1);
-    store<u64>(m + M_PACKETS_LO, 0);
-    store<u64>(m + M_PACKETS_HI, 0);
-    store<u64>(m + M_BYTES_LO, 0);
-    store<u64>(m + M_BYTES_HI, 0);
-    store<f64>(m + M_FIRST, first);
-    store<f64>(m + M_LAST, last);
     if ((slot + 1) * 2 > mask + 1) rehashTable(base);
   } else {
-    m = rows + slot * stride + load<i32>(base + T_MEASURES);
-    store<u64>(m + M_FLOWS, load<u64>(m + M_FLOWS) + 1);
-    if (first < load<f64>(m + M_FIRST)) store<f64>(m + M_FIRST, first);
-    if (last > load<f64>(m + M_LAST)) store<f64>(m + M_LAST, last);
+    row = rows + slot * stride;
+    const flows = load<u32>(row + flowsAt(width)) + 1;
+    store<u32>(row + flowsAt(width), flows);
+    if (flows == 0) carryInto(base, slot, CARRY_FLOWS);
+    const m = row + measuresOffset;
+    if (first < load<f64>(m + R_FIRST)) store<f64>(m + R_FIRST, first);
+    if (last > load<f64>(m + R_LAST)) store<f64>(m + R_LAST, last);
   }
-  if (!packetsNull) addU128(m, M_PACKETS_LO, packets);
-  if (!bytesNull) addU128(m, M_BYTES_LO, bytes);
+  const m = row + measuresOffset;
+  if (!packetsNull) {
+    const before = load<u64>(m + R_PACKETS);
+    const sum = before + packets;
+    store<u64>(m + R_PACKETS, sum);
+    if (sum < before) carryInto(base, slot, CARRY_PACKETS);
+  }
+  if (!bytesNull) {
+    const before = load<u64>(m + R_BYTES);
+    const sum = before + bytes;
+    store<u64>(m + R_BYTES, sum);
+    if (sum < before) carryInto(base, slot, CARRY_BYTES);
+  }
+}
+
+/** A low word of group `slot` wrapped around: one more in its high word. */
+function carryInto(base: usize, slot: i32, which: i32): void {
+  const at = load<usize>(base + T_CARRIES) + slot * CARRY_SIZE + which;
+  store<u64>(at, load<u64>(at) + 1);
 }
 
 function rehashTable(base: usize): void {
@@ -562,10 +651,10 @@ export function windowsPtr(): usize { return windowStarts; }
 // ---- set-up and clearing ----
 
 export function init(): void {
-  memory.fill(keyScratch, 0, 2 * 32 * 4); // the hash reads keys in pairs: the word after an odd width stays 0
+  memory.fill(keyScratch, 0, 2 * 32 * 4);
   initDictionaries();
-  initTable(0, S_WIDTH);
-  initTable(1, C_WIDTH);
+  initTable(0, SUMMARY_KEY_WORDS);
+  initTable(1, CLEARTEXT_KEY_WORDS);
 }
 
 /** Forgets every group, value and window (after JavaScript has read them). */
@@ -799,39 +888,37 @@ export function process(start: i32, end: i32): i32 {
     const bytesNull = !present(fBytes);
     const bytes = bytesNull ? 0 : num(fBytes);
 
-    store<i32>(summaryKey + (S_WINDOW << 2), window);
-    store<i32>(summaryKey + (S_ACCOUNT << 2), account);
-    store<i32>(summaryKey + (S_REGION << 2), region);
-    store<i32>(summaryKey + (S_VPC << 2), vpc);
-    store<i32>(summaryKey + (S_SUBNET << 2), idOf(fSubnet, DICT_SUBNETS));
-    store<i32>(summaryKey + (S_ENI << 2), eni);
-    store<i32>(summaryKey + (S_DIRECTION << 2), direction);
-    store<i32>(summaryKey + (S_PATH << 2), path);
-    store<i32>(summaryKey + (S_STATUS << 2), status);
-    store<i32>(summaryKey + (S_ACTION << 2), action);
+    // Packed summary key: window, account, region, VPC, subnet, ENI, then one word of four bytes:
+    // direction, path + 1, status + 1, action (path and status are -1 when null; all are < 255).
+    store<i32>(summaryKey, window);
+    store<i32>(summaryKey + 4, account);
+    store<i32>(summaryKey + 8, region);
+    store<i32>(summaryKey + 12, vpc);
+    store<i32>(summaryKey + 16, idOf(fSubnet, DICT_SUBNETS));
+    store<i32>(summaryKey + 20, eni);
+    store<i32>(summaryKey + 24, direction | ((path + 1) << 8) | ((status + 1) << 16) | (action << 24));
     addGroup(0, packets, packetsNull, bytes, bytesNull, first, last);
     records++;
 
     const rejectReason = enumOf(fReject);
     if (status == 0 || rejectReason == REJECT_REASON_EC) {
       if (status == 0) cleartextRecords++;
-      store<i32>(cleartextKey + (C_WINDOW << 2), window);
-      store<i32>(cleartextKey + (C_ACCOUNT << 2), account);
-      store<i32>(cleartextKey + (C_REGION << 2), region);
-      store<i32>(cleartextKey + (C_VPC << 2), vpc);
-      store<i32>(cleartextKey + (C_ENI << 2), eni);
-      store<i32>(cleartextKey + (C_SRC << 2), preferred(role(ROLE_PKT_SRCADDR), role(ROLE_SRCADDR)));
-      store<i32>(cleartextKey + (C_DST << 2), preferred(role(ROLE_PKT_DSTADDR), role(ROLE_DSTADDR)));
-      store<i32>(cleartextKey + (C_PROTOCOL << 2), intOrNull(role(ROLE_PROTOCOL)));
-      store<i32>(cleartextKey + (C_PORT << 2), servicePort());
-      store<i32>(cleartextKey + (C_SRC_SERVICE << 2), idOf(role(ROLE_PKT_SRC_AWS_SERVICE), DICT_SERVICES));
-      store<i32>(cleartextKey + (C_DST_SERVICE << 2), idOf(role(ROLE_PKT_DST_AWS_SERVICE), DICT_SERVICES));
-      store<i32>(cleartextKey + (C_PATH << 2), path);
-      store<i32>(cleartextKey + (C_DIRECTION << 2), direction);
-      store<i32>(cleartextKey + (C_ACTION << 2), action);
-      store<i32>(cleartextKey + (C_REJECT << 2), rejectReason);
-      store<i32>(cleartextKey + (C_IFTYPE << 2), idOf(role(ROLE_INTERFACE_TYPE), DICT_INTERFACE_TYPES));
-      store<i32>(cleartextKey + (C_STATUS << 2), status);
+      // Packed cleartext key: the first eleven columns, interface type, then path + 1, direction,
+      // action and reject reason in one word, and status + 1 in the last.
+      store<i32>(cleartextKey, window);
+      store<i32>(cleartextKey + 4, account);
+      store<i32>(cleartextKey + 8, region);
+      store<i32>(cleartextKey + 12, vpc);
+      store<i32>(cleartextKey + 16, eni);
+      store<i32>(cleartextKey + 20, preferred(role(ROLE_PKT_SRCADDR), role(ROLE_SRCADDR)));
+      store<i32>(cleartextKey + 24, preferred(role(ROLE_PKT_DSTADDR), role(ROLE_DSTADDR)));
+      store<i32>(cleartextKey + 28, intOrNull(role(ROLE_PROTOCOL)));
+      store<i32>(cleartextKey + 32, servicePort());
+      store<i32>(cleartextKey + 36, idOf(role(ROLE_PKT_SRC_AWS_SERVICE), DICT_SERVICES));
+      store<i32>(cleartextKey + 40, idOf(role(ROLE_PKT_DST_AWS_SERVICE), DICT_SERVICES));
+      store<i32>(cleartextKey + 44, idOf(role(ROLE_INTERFACE_TYPE), DICT_INTERFACE_TYPES));
+      store<i32>(cleartextKey + 48, (path + 1) | (direction << 8) | (action << 16) | (rejectReason << 24));
+      store<i32>(cleartextKey + 52, status + 1);
       addGroup(1, packets, packetsNull, bytes, bytesNull, first, last);
     }
     s = nl + 1;
