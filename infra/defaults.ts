@@ -22,9 +22,10 @@ export const DEFAULTS = {
    */
   ingestMemoryMb: 1769,
   /**
-   * Seconds. Measured: ~450k records/s (~100 MB of text/s) on one core, so a 75 MB gzip object
-   * (~320 MB of text) takes ~3 s and a batch of 10 such objects ~30 s; 300 s leaves 10× headroom
-   * for S3 latency and retries, and the handler releases work it cannot finish in time.
+   * Seconds. Measured: ~0.86-1.2M records/s (~200-270 MB of text/s) on one core, so a 75 MB gzip
+   * object (~320 MB of text) takes ~1.5 s and a batch of 10 such objects ~15 s; 300 s leaves
+   * ample headroom for S3 latency, throttling and retries, and the handler releases work it
+   * cannot finish in time.
    */
   ingestTimeoutSeconds: 300,
   /** Unset: no reserved concurrency (the account pool). A number reserves and also caps SQS pollers. */
