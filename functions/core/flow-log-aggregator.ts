@@ -92,6 +92,7 @@ export class FlowLogAggregator {
   readonly stats: ParseStats;
   private readonly kernel: FlowKernel;
   private bound = false;
+  private finished = false;
   private decoder: LineDecoder | undefined;
   private layout: FlowLogLayout | undefined;
   private firstLineSeen = false;
@@ -118,6 +119,7 @@ export class FlowLogAggregator {
 
   /** Feeds a chunk of the object's text; lines may span chunks (the bulk path). */
   pushChunk(chunk: Uint8Array): void {
+    this.assertOpen();
     const carry = this.carry;
     const total = carry + chunk.length;
     this.textBytes += chunk.length;
@@ -142,6 +144,7 @@ export class FlowLogAggregator {
 
   /** Feeds the line `bytes[start, end)` (UTF-8, without its newline; a trailing CR is tolerated). */
   pushBytes(bytes: Uint8Array, start: number, end: number): void {
+    this.assertOpen();
     if (this.carry !== 0) throw new Error('pushBytes after a chunk that ended inside a line');
     if (this.bound && bytes.subarray(start, end).includes(NEWLINE)) {
       // One line with a newline inside is malformed, not two lines.
@@ -161,6 +164,7 @@ export class FlowLogAggregator {
    * could be bound or when lines were present but none of them parsed.
    */
   finish(): AggregateBatch {
+    this.assertOpen();
     if (this.carry > 0) {
       const length = this.carry;
       this.kernel.input(length + 1)[length] = NEWLINE;
@@ -177,8 +181,14 @@ export class FlowLogAggregator {
       );
     }
     const batch = this.drain();
+    this.finished = true;
     this.kernel.release();
     return batch;
+  }
+
+  /** After finish() the kernel belongs to the pool (another aggregator may be using it). */
+  private assertOpen(): void {
+    if (this.finished) throw new Error(`${this.objectName}: the aggregator was already finished`);
   }
 
   /** Runs the complete lines of the kernel's input[0, end) (end is just after a newline). */

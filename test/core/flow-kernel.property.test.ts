@@ -280,6 +280,14 @@ describe('aggregation kernel', () => {
     expect(c.finish().summary).toEqual([expect.objectContaining({ account_id: null, interface_id: null, flows: 1n, packets: 0n })]);
   });
 
+  it('refuses input after finish: its kernel is back in the pool', () => {
+    const agg = new FlowLogAggregator('t', parseFlowLogKey(KEY));
+    agg.pushLine(header, 0, header.length);
+    agg.finish();
+    expect(() => agg.pushLine(header, 0, header.length)).toThrow(/already finished/);
+    expect(() => agg.finish()).toThrow(/already finished/);
+  });
+
   it('rejects a run of more than 1 MiB without a newline, naming where it starts', () => {
     const agg = new FlowLogAggregator('t', parseFlowLogKey(KEY));
     agg.pushChunk(Buffer.from(`${header}\n`));
