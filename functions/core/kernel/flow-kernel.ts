@@ -26,6 +26,7 @@ export const enum KernelDictionary { Accounts = 0, Regions, Vpcs, Subnets, Enis,
 
 /** The two group tables (flow-log-aggregator.ts names their key columns). */
 export const enum KernelTable { Summary = 0, Cleartext = 1 }
+
 // Measures as exportMeasure numbers them.
 const M_FLOWS = 0, M_PACKETS_LO = 1, M_PACKETS_HI = 2, M_BYTES_LO = 3, M_BYTES_HI = 4, M_FIRST = 5, M_LAST = 6;
 const TWO_32 = 4294967296;

@@ -61,7 +61,6 @@ const DICTS = 8;
 const S_DIRECTION = 6, S_PATH = 7, S_STATUS = 8;
 const C_PATH = 11, C_IFTYPE = 15, C_STATUS = 16;
 
-
 // process() results.
 export const DONE = 0;
 export const BAIL = 1;
@@ -166,10 +165,6 @@ export function reserveInput(size: i32): usize {
     input = grow(input, inputCapacity, capacity);
     inputCapacity = capacity;
   }
-  return input;
-}
-
-export function inputPtr(): usize {
   return input;
 }
 
@@ -322,11 +317,6 @@ export function dictionaryBytes(d: i32): usize {
 
 export function dictionaryByteLength(d: i32): i32 {
   return load<i32>(dicts + (d << 5) + D_USED);
-}
-
-/** Byte length of value `id` of dictionary `d`. */
-export function dictionaryValueLength(d: i32, id: i32): i32 {
-  return load<i32>(load<usize>(dicts + (d << 5) + D_ENTRIES) + id * 12 + 4);
 }
 
 /** Writes the offsets (count + 1 of them, offsets[id]..offsets[id + 1] is value id) to `out`. */
