@@ -492,16 +492,9 @@ export function exportMeasure(t: i32, m: i32, out: usize): void {
   }
 }
 
-/**
- * Adds one record to the group whose packed key is in keyScratch (table t). Packets/bytes are
- * added unless null; first/last are epoch seconds.
- */
-function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull: bool, first: f64, last: f64): void {
-  const base = tables + t * 48;
+/** The 32-bit hash of a packed key of table t: two independent multiply chains, folded at the end. */
+function keyHash(t: i32, key: usize): u32 {
   const width = t == 0 ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
-  const stride = load<i32>(base + T_STRIDE);
-  const key = keyScratch + (t << 7);
-  // Two independent multiply chains (even and odd key words), folded at the end.
   let h: u64 = <u64>width;
   let g: u64 = 0x632BE59BD9B4E019;
   let c = 0;
@@ -511,7 +504,18 @@ function addGroup(t: i32, packets: u64, packetsNull: bool, bytes: u64, bytesNull
   }
   for (; c < width; c++) h = mix64(h, <u64>load<u32>(key + (c << 2)));
   h = mix64(h, g);
-  const h32 = <u32>(h ^ (h >> 29));
+  return <u32>(h ^ (h >> 29));
+}
+
+/**
+ * Adds one record to the group with packed key `key` (hash h32) of table t. Packets/bytes are
+ * added unless null; first/last are epoch seconds.
+ */
+function addGroup(t: i32, key: usize, h32: u32, packets: u64, packetsNull: bool, bytes: u64, bytesNull: bool, first: f64,
+  last: f64): void {
+  const base = tables + t * 48;
+  const width = t == 0 ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
+  const stride = load<i32>(base + T_STRIDE);
   const slots = load<usize>(base + T_SLOTS);
   const mask = load<i32>(base + T_MASK);
   let rows = load<usize>(base + T_ROWS);
@@ -785,6 +789,75 @@ function decodeLine(s: usize): isize {
   return i;
 }
 
+// ---- batched adds ----
+// Records are added to the tables BATCH at a time: first every record's slot and then its row
+// are read once (independent loads, so the processor overlaps their cache misses), then the
+// records are added in order exactly as one by one. Batching stops while a table is within
+// BATCH groups of maxGroups, so flushes happen at the same record as without it.
+
+const BATCH = 16;
+const batchKeys = alloc(2 * BATCH * 64); // [table][record], 64 bytes each
+const batchHashes = alloc(2 * BATCH * 4);
+const batchPackets = alloc(BATCH * 8);
+const batchBytes = alloc(BATCH * 8);
+const batchFirst = alloc(BATCH * 8);
+const batchLast = alloc(BATCH * 8);
+const batchFlags = alloc(BATCH); // 1 packets null, 2 bytes null, 4 has a cleartext group
+const FLAG_PACKETS_NULL: u8 = 1, FLAG_BYTES_NULL: u8 = 2, FLAG_CLEARTEXT: u8 = 4;
+let pending = 0;
+let touched: u32 = 0; // keeps the warming loads from being optimized away
+
+// @ts-ignore: decorator
+@inline function batchKey(t: i32, j: i32): usize {
+  return batchKeys + ((t * BATCH + j) << 6);
+}
+
+function runBatch(): void {
+  const n = pending;
+  if (n == 0) return;
+  pending = 0;
+  let touch: u32 = 0;
+  for (let t = 0; t < 2; t++) {
+    const base = tables + t * 48;
+    const slots = load<usize>(base + T_SLOTS);
+    const mask = load<i32>(base + T_MASK);
+    for (let j = 0; j < n; j++) {
+      if (t == 1 && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
+      const h = keyHash(t, batchKey(t, j));
+      store<u32>(batchHashes + ((t * BATCH + j) << 2), h);
+      touch += load<u32>(slots + ((<i32>h & mask) << 3) + 4);
+    }
+  }
+  for (let t = 0; t < 2; t++) {
+    const base = tables + t * 48;
+    const slots = load<usize>(base + T_SLOTS);
+    const mask = load<i32>(base + T_MASK);
+    const rows = load<usize>(base + T_ROWS);
+    const stride = load<i32>(base + T_STRIDE);
+    for (let j = 0; j < n; j++) {
+      if (t == 1 && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
+      const h = load<u32>(batchHashes + ((t * BATCH + j) << 2));
+      const entry = load<i32>(slots + ((<i32>h & mask) << 3) + 4);
+      if (entry != 0) touch += load<u32>(rows + (entry - 1) * stride);
+    }
+  }
+  touched += touch;
+  for (let j = 0; j < n; j++) {
+    const flags = load<u8>(batchFlags + j);
+    const packets = load<u64>(batchPackets + (j << 3));
+    const bytes = load<u64>(batchBytes + (j << 3));
+    const first = load<f64>(batchFirst + (j << 3));
+    const last = load<f64>(batchLast + (j << 3));
+    const packetsNull = (flags & FLAG_PACKETS_NULL) != 0;
+    const bytesNull = (flags & FLAG_BYTES_NULL) != 0;
+    addGroup(0, batchKey(0, j), load<u32>(batchHashes + (j << 2)), packets, packetsNull, bytes, bytesNull, first, last);
+    if ((flags & FLAG_CLEARTEXT) != 0) {
+      addGroup(1, batchKey(1, j), load<u32>(batchHashes + ((BATCH + j) << 2)), packets, packetsNull, bytes, bytesNull,
+        first, last);
+    }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function role(r: i32): i32 {
   return load<i32>(roleField + (r << 2));
@@ -831,8 +904,6 @@ export function process(start: i32, end: i32): i32 {
     fSubnet = role(ROLE_SUBNET_ID), fDirection = role(ROLE_FLOW_DIRECTION), fPath = role(ROLE_TRAFFIC_PATH),
     fStatus = role(ROLE_ENCRYPTION_STATUS), fAction = role(ROLE_ACTION), fPackets = role(ROLE_PACKETS),
     fBytes = role(ROLE_BYTES), fReject = role(ROLE_REJECT_REASON);
-  const summaryKey = keyScratch;
-  const cleartextKey = keyScratch + 128;
   while (s < limit) {
     lines++;
     const decoded = decodeLine(s);
@@ -877,6 +948,10 @@ export function process(start: i32, end: i32): i32 {
     const packets = packetsNull ? 0 : num(fPackets);
     const bytesNull = !present(fBytes);
     const bytes = bytesNull ? 0 : num(fBytes);
+    const batching = groupCount(0) + BATCH < maxGroups && groupCount(1) + BATCH < maxGroups;
+    const j = pending;
+    const summaryKey = batching ? batchKey(0, j) : keyScratch;
+    const cleartextKey = batching ? batchKey(1, j) : keyScratch + 128;
 
     // Packed summary key: window, account, region, VPC, subnet, ENI, then one word of four bytes:
     // direction, path + 1, status + 1, action (path and status are -1 when null; all are < 255).
@@ -887,11 +962,11 @@ export function process(start: i32, end: i32): i32 {
     store<i32>(summaryKey + 16, idOf(fSubnet, DICT_SUBNETS));
     store<i32>(summaryKey + 20, eni);
     store<i32>(summaryKey + 24, direction | ((path + 1) << 8) | ((status + 1) << 16) | (action << 24));
-    addGroup(0, packets, packetsNull, bytes, bytesNull, first, last);
     records++;
 
     const rejectReason = enumOf(fReject);
-    if (status == 0 || rejectReason == REJECT_REASON_EC) {
+    const hasCleartext = status == 0 || rejectReason == REJECT_REASON_EC;
+    if (hasCleartext) {
       if (status == 0) cleartextRecords++;
       // Packed cleartext key: the first eleven columns, interface type, then path + 1, direction,
       // action and reject reason in one word, and status + 1 in the last.
@@ -909,19 +984,34 @@ export function process(start: i32, end: i32): i32 {
       store<i32>(cleartextKey + 44, idOf(role(ROLE_INTERFACE_TYPE), DICT_INTERFACE_TYPES));
       store<i32>(cleartextKey + 48, (path + 1) | (direction << 8) | (action << 16) | (rejectReason << 24));
       store<i32>(cleartextKey + 52, status + 1);
-      addGroup(1, packets, packetsNull, bytes, bytesNull, first, last);
     }
     s = nl + 1;
+    if (batching) {
+      store<u64>(batchPackets + (j << 3), packets);
+      store<u64>(batchBytes + (j << 3), bytes);
+      store<f64>(batchFirst + (j << 3), first);
+      store<f64>(batchLast + (j << 3), last);
+      store<u8>(batchFlags + j, (packetsNull ? FLAG_PACKETS_NULL : 0) | (bytesNull ? FLAG_BYTES_NULL : 0)
+        | (hasCleartext ? FLAG_CLEARTEXT : 0));
+      pending = j + 1;
+      if (pending == BATCH) runBatch();
+      continue;
+    }
+    runBatch(); // earlier records first: groups keep their order of first appearance
+    addGroup(0, summaryKey, keyHash(0, summaryKey), packets, packetsNull, bytes, bytesNull, first, last);
+    if (hasCleartext) addGroup(1, cleartextKey, keyHash(1, cleartextKey), packets, packetsNull, bytes, bytesNull, first, last);
     if (groupCount(0) >= maxGroups || groupCount(1) >= maxGroups) {
       cursor = <i32>(s - input);
       return FLUSH;
     }
   }
+  runBatch();
   cursor = <i32>(s - input);
   return DONE;
 }
 
 function bail(s: usize, nl: usize): i32 {
+  runBatch();
   bailStart = <i32>(s - input);
   bailEnd = <i32>(nl - input);
   cursor = bailEnd + 1;
