@@ -342,15 +342,24 @@ export class FlowLogAggregator {
     };
   }
 
+  /** Readers of one table's key columns: text (ids + a dictionary), int, and window_start. */
+  private keyColumns(t: KernelTable, windows: Float64Array) {
+    const k = this.kernel;
+    return {
+      text: (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary }),
+      int: (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) }),
+      window: (c: number): ColumnData => ({ type: 'timestamp', values: windowColumn(k.keyColumn(t, c), windows) }),
+    };
+  }
+
   private summaryColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
     const t = KernelTable.Summary;
     const k = this.kernel;
-    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary });
-    const int = (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) });
+    const { text, int, window } = this.keyColumns(t, windows);
     return {
       length: k.groupCount(t),
       columns: {
-        window_start: { type: 'timestamp', values: windowColumn(k.keyColumn(t, S_WINDOW), windows) },
+        window_start: window(S_WINDOW),
         account_id: text(S_ACCOUNT, shared.accounts),
         region: text(S_REGION, shared.regions),
         vpc_id: text(S_VPC, shared.vpcs),
@@ -368,14 +377,13 @@ export class FlowLogAggregator {
   private cleartextColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
     const t = KernelTable.Cleartext;
     const k = this.kernel;
-    const text = (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary });
-    const int = (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) });
+    const { text, int, window } = this.keyColumns(t, windows);
     const addresses = k.dictionary(KernelDictionary.Addresses);
     const services = k.dictionary(KernelDictionary.Services);
     return {
       length: k.groupCount(t),
       columns: {
-        window_start: { type: 'timestamp', values: windowColumn(k.keyColumn(t, C_WINDOW), windows) },
+        window_start: window(C_WINDOW),
         account_id: text(C_ACCOUNT, shared.accounts),
         region: text(C_REGION, shared.regions),
         vpc_id: text(C_VPC, shared.vpcs),

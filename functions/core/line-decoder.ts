@@ -242,14 +242,6 @@ export class LineDecoder {
     if (this.kinds[f]! < KIND_INT32) return this.token(f);
     return this.big[f] ?? this.num[f]!;
   }
-
-  /** True when field `f` of the last decoded line equals the ASCII `word` (no allocation). */
-  tokenEquals(f: number, word: string): boolean {
-    const s = this.starts[f]!;
-    if (this.ends[f]! - s !== word.length) return false;
-    for (let k = 0; k < word.length; k++) if (this.bytes[s + k] !== word.charCodeAt(k)) return false;
-    return true;
-  }
 }
 
 /** The reason for a control character at (0-based) column `at` of a line. */

@@ -734,7 +734,7 @@ function decodeLine(s: usize): isize {
   for (;;) {
     const c = <u32>load<u8>(i);
     if (c <= 32) {
-      if (c == 32 || c == 9 || c == 13) {
+      if (isSeparator(c)) {
         i++;
         continue;
       }
@@ -907,8 +907,7 @@ export function process(start: i32, end: i32): i32 {
   while (s < limit) {
     lines++;
     const decoded = decodeLine(s);
-    const lineStop: usize = decoded < 0 ? <usize>(-decoded - 1) : <usize>decoded;
-    const nl = load<u8>(lineStop) == 10 ? lineStop : lineEnd(lineStop);
+    const nl: usize = decoded < 0 ? <usize>(-decoded - 1) : <usize>decoded; // the line's newline either way
     if (decoded < 0 || (fLogStatus != NONE && load<u8>(enumIndex + fLogStatus) > LOG_STATUS_OK)) {
       return bail(s, nl);
     }
