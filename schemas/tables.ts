@@ -92,6 +92,7 @@ export const UNENCRYPTED_TABLE = {
     c('dstaddr', 'string', 'Destination address: pkt-dstaddr when present, else dstaddr'),
     c('protocol', 'int32', 'IANA protocol number'),
     c('port', 'int32', 'Service port: the lower of srcport and dstport (see README)'),
+    c('server_side', 'string', 'Which address listens on port: dst (a request, client to server) or src (a reply)'),
     c('pkt_src_aws_service', 'string', 'AWS service of the packet source address'),
     c('pkt_dst_aws_service', 'string', 'AWS service of the packet destination address'),
     c('traffic_path', 'int32', 'Egress path code 1–8; null for ingress or unknown'),
@@ -103,7 +104,7 @@ export const UNENCRYPTED_TABLE = {
   ],
   keyColumns: [
     'window_start', 'account_id', 'region', 'vpc_id', 'interface_id', 'srcaddr', 'dstaddr', 'protocol', 'port',
-    'pkt_src_aws_service', 'pkt_dst_aws_service', 'traffic_path', 'flow_direction', 'action', 'reject_reason',
+    'server_side', 'pkt_src_aws_service', 'pkt_dst_aws_service', 'traffic_path', 'flow_direction', 'action', 'reject_reason',
     'interface_type',
   ],
   partitionKeys: [DT],

@@ -1,10 +1,35 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { describeError } from '../core/describe-error.js';
+import { OutputError, UsageError } from '../core/errors.js';
 import type { BlobStore } from './blob-store.js';
 
-/** A BlobStore over a local directory. Writes are atomic (temp file + rename). */
+/**
+ * A BlobStore over a local directory. Writes are atomic (temp file + rename); a write that fails
+ * (disk full, read-only) removes its temp file and throws OutputError naming the path.
+ */
 export class LocalDirStore implements BlobStore {
   constructor(readonly root: string) {}
+
+  /**
+   * Checks, before any work, that the root is a folder this process can write: created when
+   * missing, refused when it is a file, probed with a temp file.
+   */
+  static async open(root: string): Promise<LocalDirStore> {
+    const info = await stat(root).catch(() => undefined);
+    if (info && !info.isDirectory()) throw new UsageError(`--out ${root} is a file: give a folder (it is created when missing)`);
+    const store = new LocalDirStore(root);
+    const probe = `.ciphertrail-write-check.${process.pid}`;
+    try {
+      await mkdir(root, { recursive: true });
+      await writeFile(join(root, probe), '');
+    } catch (err) {
+      throw new OutputError(`cannot write to ${root}: ${describeError(err, { path: false })}`, { cause: err });
+    } finally {
+      await rm(join(root, probe), { force: true }).catch(() => undefined);
+    }
+    return store;
+  }
 
   describe(key: string): string {
     return join(this.root, key);
@@ -12,10 +37,15 @@ export class LocalDirStore implements BlobStore {
 
   async put(key: string, body: Uint8Array): Promise<void> {
     const path = join(this.root, key);
-    await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, body);
-    await rename(temp, path);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, body);
+      await rename(temp, path);
+    } catch (err) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new OutputError(`cannot write ${path}: ${describeError(err)}`, { cause: err });
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -28,6 +58,10 @@ export class LocalDirStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(join(this.root, key), { force: true });
+    try {
+      await rm(join(this.root, key), { force: true });
+    } catch (err) {
+      throw new OutputError(`cannot delete ${join(this.root, key)}: ${describeError(err)}`, { cause: err });
+    }
   }
 }

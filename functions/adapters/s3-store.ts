@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore } from './blob-store.js';
 
@@ -11,6 +11,11 @@ const PART_SIZE = 8 << 20;
 export class S3BlobStore implements BlobStore {
   /** `prefix` is empty or ends in `/`. */
   constructor(private readonly client: S3Client, readonly bucket: string, readonly prefix = '') {}
+
+  /** The bucket exists and these credentials reach it (HeadBucket); throws the SDK's error otherwise. */
+  async check(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
 
   describe(key: string): string {
     return `s3://${this.bucket}/${this.prefix}${key}`;

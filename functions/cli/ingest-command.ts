@@ -1,38 +1,20 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { OutputError } from '../core/errors.js';
 import { formatString, parseLogFormat, UnknownFieldError, type FlowLogLayout } from '../core/flow-log-format.js';
-import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
+import type { ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
-import { type RunReport, summarizeRun } from '../core/run-report.js';
+import { type RunReport, RunSummary } from '../core/run-report.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { isS3Url } from '../adapters/s3-url.js';
+import { type AlertingOutcome, loadBoundaries, renderAlertingSummary, runAlerting } from './alerting.js';
+import { DEFAULT_MAX_OBJECT_TEXT, defineIngest, type IngestOptionValues } from './commands.js';
+import { describeError } from '../core/describe-error.js';
+import { EXIT } from './exit-codes.js';
+import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
+import { Progress } from './progress.js';
+import { formatBytes, formatCount, plural, UsageError } from './usage.js';
 import { defaultJobs, ingestInWorkers } from './worker-pool.js';
-import { type AlertingOutcome, loadBoundaries, runAlerting } from './alerting.js';
-import { formatBytes, formatCount, positiveInt, UsageError } from './usage.js';
-
-export const INGEST_HELP = `Usage: ciphertrail ingest <file-or-dir|s3://bucket/prefix>... --out <dir|s3://bucket/prefix> [options]
-
-Parses VPC flow-log objects (gzip or plain text, any custom format with a header line),
-aggregates them and writes Parquet tables <dir>/summary/ and <dir>/unencrypted/.
-
-Options:
-  --out <dir>          output directory (required)
-  --window <seconds>   aggregation window for window_start (default 300)
-  --endpoint <url>     S3-compatible endpoint for s3:// inputs and outputs (default: AWS S3)
-  --format <fields>    layout of headerless objects: '\${version} \${vpc-id} ...' or plain names
-  --boundaries <file>  boundary policy (file or s3://): classify cleartext, write <dir>/findings/,
-                       <dir>/alerts.jsonl (new pages) and <dir>/readiness.jsonl
-  --sns-topic-arn <arn>  also publish new pages to this SNS topic (needs --boundaries)
-  --suppress-minutes <n> page the same VPC/ENI/peer/port/rule at most once per n minutes (default 60)
-  --jobs <n>           objects ingested in parallel by worker threads (default: available cores
-                       when the inputs hold 16 MB or more; local inputs only, s3:// inputs run
-                       one at a time)
-  --quiet              no progress on stderr
-  --json               print the run report as JSON instead of text
-  -h, --help           show this help
-
-Exit status: 0 every object accepted, 1 some object rejected (the rest were written) or an SNS
-message could not be published, 2 usage error.`;
 
 export interface IngestSettings {
   readonly paths: string[];
@@ -47,87 +29,113 @@ export interface IngestSettings {
   readonly endpoint?: string;
   /** Worker threads for multi-object local runs (1: in this thread; default: see `autoJobs`). */
   readonly jobs?: number;
+  /** Text one object may inflate to before it is rejected. */
+  readonly maxTextBytes: number;
 }
 
-export function parseIngestArgs(args: string[]): IngestSettings | 'help' {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      window: { type: 'string' },
-      format: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      boundaries: { type: 'string' },
-      'sns-topic-arn': { type: 'string' },
-      'suppress-minutes': { type: 'string' },
-      endpoint: { type: 'string' },
-      jobs: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('give at least one file or directory to ingest');
-  if (values['sns-topic-arn'] && !values.boundaries) throw new UsageError('--sns-topic-arn needs --boundaries <file>');
-  if (!values.out) throw new UsageError('--out <dir> is required');
+/** `ciphertrail ingest`: runs and prints the report; the exit code says how it went. */
+export async function runIngestCommand(inputs: string[], options: IngestOptionValues): Promise<number> {
+  const settings = ingestSettings(inputs, options);
+  const { report, exitCode, alerting } = await runIngest(settings);
+  console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
+    : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting, settings.out) : ''));
+  return exitCode;
+}
+
+/** Settings from command-line words, through the same definition `ciphertrail ingest` parses with. */
+export function parseIngestArgs(args: string[]): IngestSettings {
+  const command = defineIngest(new Command('ingest')).exitOverride().configureOutput({ writeErr: () => undefined });
+  command.parse(args, { from: 'user' });
+  return ingestSettings(command.args, command.opts<IngestOptionValues>());
+}
+
+export function ingestSettings(inputs: string[], options: IngestOptionValues): IngestSettings {
+  if (options.snsTopicArn && !options.boundaries) throw new UsageError('--sns-topic-arn needs --boundaries <file>');
   let format: FlowLogLayout | undefined;
-  if (values.format !== undefined) {
+  if (options.format !== undefined) {
     try {
-      format = parseLogFormat(values.format);
+      format = parseLogFormat(options.format);
     } catch (err) {
       throw new UsageError(err instanceof UnknownFieldError ? err.message : `--format: ${(err as Error).message}`);
     }
   }
   return {
-    paths: positionals, out: values.out, windowSeconds: positiveInt('--window', values.window, 300), format,
-    quiet: values.quiet, json: values.json,
-    ...(values.boundaries ? { boundaries: values.boundaries } : {}),
-    ...(values['sns-topic-arn'] ? { snsTopicArn: values['sns-topic-arn'] } : {}),
-    suppressMinutes: positiveInt('--suppress-minutes', values['suppress-minutes'], 60),
-    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-    ...(values.jobs !== undefined ? { jobs: positiveInt('--jobs', values.jobs, 1) } : {}),
+    paths: inputs, out: options.out, windowSeconds: options.window, format,
+    quiet: options.quiet ?? false, json: options.json ?? false,
+    ...(options.boundaries ? { boundaries: options.boundaries } : {}),
+    ...(options.snsTopicArn ? { snsTopicArn: options.snsTopicArn } : {}),
+    suppressMinutes: options.suppressMinutes,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    maxTextBytes: options.maxObjectText ?? DEFAULT_MAX_OBJECT_TEXT,
   };
 }
 
+/**
+ * One ingest run. Every object is read and written on its own: a rejected object is counted and
+ * named while the others go on; an object that fails for another reason (an S3 read that failed
+ * after the SDK's retries, a bug) is rejected the same way, with that error. Only an output that
+ * cannot be written stops the run (exit 3): what was committed before stays consistent.
+ */
 export async function runIngest(settings: IngestSettings):
   Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
   const policy = settings.boundaries ? await loadBoundaries(settings.boundaries) : undefined;
   const targets = new IoTargets(settings.endpoint);
-  let objects: SourceObject[];
-  try {
-    objects = await targets.listInputs(settings.paths);
-  } catch (err) {
-    throw new UsageError(`cannot read input: ${(err as Error).message}`);
-  }
   const store = await targets.output(settings.out);
+  const { objects, skipped } = await targets.listInputs(settings.paths);
+  if (objects.length === 0) {
+    const why = skipped.length ? ` (${plural(skipped.length, 'entry', 'entries')} skipped: ${skipped.slice(0, 3)
+      .map((s) => `${s.path} (${s.reason})`).join(', ')}${skipped.length > 3 ? ', ...' : ''})` : '';
+    throw new UsageError(`no flow-log objects in ${settings.paths.join(', ')}${why}`);
+  }
   const sink = new ParquetTableSink(store);
   const started = Date.now();
-  let reports: ObjectReport[] = [];
-  const progress = new Progress(settings.quiet, objects.length);
+  const summary = new RunSummary();
+  summary.skip(skipped);
+  const collectCleartext = policy !== undefined;
+  // Kept only for the alert rules (the policy classifies each object's cleartext groups).
+  const ingested: { object: SourceObject; report: ObjectReport }[] = [];
+  const sizes = objects.map((o) => o.size);
+  const progress = new Progress({
+    quiet: settings.quiet, objects: objects.length,
+    bytes: sizes.every((s) => s !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined,
+  });
+  const done = (object: SourceObject, report: ObjectReport) => {
+    summary.add(report);
+    progress.object(report.parse?.records ?? 0);
+    if (collectCleartext) ingested.push({ object, report });
+  };
   const jobs = settings.jobs ?? autoJobs(objects);
   if (jobs > 1 && objects.length > 1 && !settings.paths.some(isS3Url)) {
-    reports = await ingestInWorkers(objects, {
-      paths: settings.paths, out: settings.out, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    await ingestInWorkers(objects, {
+      out: settings.out, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       windowSeconds: settings.windowSeconds, ...(settings.format ? { format: formatString(settings.format) } : {}),
-      collectCleartext: policy !== undefined,
-    }, jobs, (done) => progress.update(done));
+      collectCleartext, maxTextBytes: settings.maxTextBytes,
+    }, jobs, { onReport: (index, report) => done(objects[index]!, report), onBytes: (n) => progress.bytes(n) });
   } else {
     for (const object of objects) {
-      reports.push(await ingestObject(object, {
-        sink, windowSeconds: settings.windowSeconds, format: settings.format, collectCleartext: policy !== undefined,
-        parquetReader: readParquetFlowLogLazily,
+      done(object, await ingestOne(object, {
+        sink, windowSeconds: settings.windowSeconds, format: settings.format, collectCleartext,
+        maxTextBytes: settings.maxTextBytes, parquetReader: readParquetFlowLogLazily, onBytes: (n) => progress.bytes(n),
       }));
-      progress.update(reports);
     }
   }
   progress.done();
-  const report = summarizeRun(reports, Date.now() - started);
-  await store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json');
-  const alerting = policy && await runAlerting(objects.map((object, i) => ({ object, report: reports[i]! })), policy, sink,
+  const report = summary.finish(Date.now() - started);
+  await writeOutput(() => store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json'),
+    store.describe('ingest-report.json'));
+  const alerting = policy && await runAlerting(ingested, policy, sink,
     { boundaries: settings.boundaries!, out: settings.out, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
   const failed = report.totals.rejected > 0 || alerting?.publishError !== undefined;
-  return { report, exitCode: failed ? 1 : 0, ...(alerting ? { alerting } : {}) };
+  return { report, exitCode: failed ? EXIT.rejected : EXIT.ok, ...(alerting ? { alerting } : {}) };
+}
+
+async function writeOutput(write: () => Promise<void>, where: string): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    throw new OutputError(`cannot write ${where}: ${describeError(err)}`, { cause: err });
+  }
 }
 
 /** Starting a worker costs about half a second: runs under 16 MB stay in this thread. */
@@ -138,49 +146,34 @@ function autoJobs(objects: readonly SourceObject[]): number {
   return bytes >= AUTO_PARALLEL_BYTES ? defaultJobs() : 1;
 }
 
-/** Progress on stderr, at most every two seconds, only for runs long enough to need it. */
-class Progress {
-  private readonly started = Date.now();
-  private last = Date.now();
-  private shown = false;
-  constructor(private readonly quiet: boolean, private readonly total: number) {}
-
-  update(reports: readonly ObjectReport[]): void {
-    const now = Date.now();
-    if (this.quiet || now - this.last < 2000) return;
-    this.last = now;
-    this.shown = true;
-    const records = reports.reduce((n, r) => n + (r.parse?.records ?? 0), 0);
-    const rate = Math.round((records * 1000) / (now - this.started));
-    process.stderr.write(`ingest: ${reports.length}/${this.total} objects, ${formatCount(records)} records, ` +
-      `${formatCount(rate)} records/s\n`);
-  }
-
-  done(): void {
-    if (this.shown) process.stderr.write('ingest: done\n');
-  }
-}
+/** A run shorter than this has no meaningful rate: its report leaves throughput out. */
+const THROUGHPUT_MIN_MS = 2_000;
 
 export function renderIngestReport(report: RunReport, out: string): string {
   const t = report.totals;
+  const noData = t.noDataRecords + t.skipDataRecords;
   const lines = [
-    `ciphertrail ingest: ${t.objects} objects (${t.accepted} accepted, ${t.rejected} rejected) in ${(report.elapsedMs / 1000).toFixed(2)} s`,
-    `  records      ${formatCount(t.records)} (${formatCount(t.cleartextRecords)} cleartext), ${formatCount(t.malformed)} malformed lines`,
+    `ciphertrail ingest: ${plural(t.objects, 'object')} (${t.accepted} accepted, ${t.rejected} rejected) in ${(report.elapsedMs / 1000).toFixed(2)} s`,
+    `  records      ${formatCount(t.records)}: ${formatCount(t.flows)} flows aggregated (${formatCount(t.cleartextRecords)} cleartext)` +
+      `${noData ? `, ${formatCount(noData)} NODATA/SKIPDATA` : ''}` +
+      `${t.malformed ? `; ${plural(t.malformed, 'malformed line')} not counted` : ''}`,
     `  bytes        ${formatBytes(t.bytesIn)} read, ${formatBytes(t.bytesText)} of text`,
-    `  throughput   ${formatCount(report.recordsPerSecond)} records/s`,
   ];
-  if (t.noDataRecords || t.skipDataRecords) {
-    lines.push(`  no data      ${formatCount(t.noDataRecords)} NODATA records on ${t.noDataInterfaces} interfaces, ` +
-      `${formatCount(t.skipDataRecords)} SKIPDATA records on ${t.skipDataInterfaces} interfaces`);
+  if (report.elapsedMs >= THROUGHPUT_MIN_MS) lines.push(`  throughput   ${formatCount(report.recordsPerSecond)} records/s`);
+  if (noData) {
+    lines.push(`  no data      ${plural(t.noDataRecords, 'NODATA record')} (${plural(t.noDataInterfaces, 'interface')}), ` +
+      `${plural(t.skipDataRecords, 'SKIPDATA record')} (${plural(t.skipDataInterfaces, 'interface')})`);
   }
   const rows = Object.entries(t.outputRows).map(([table, n]) => `${table} ${formatCount(n)} rows`).join(', ');
-  lines.push(`  output       ${t.outputFiles} Parquet files in ${out} (${rows || 'no rows'})`);
+  lines.push(`  output       ${plural(t.outputFiles, 'Parquet file')} in ${out} (${rows || 'no rows'})`);
   for (const r of report.rejected) {
     lines.push(`  REJECTED     ${r.name}: ${r.reason}`);
     for (const s of r.samples.slice(0, 3)) lines.push(`                 line ${s.line}: ${s.reason}: ${s.text}`);
   }
   for (const m of report.malformed.slice(0, 20)) lines.push(`  malformed    ${m.object}:${m.line}: ${m.reason}: ${m.text}`);
-  if (report.malformed.length > 20) lines.push(`  malformed    ... ${report.malformed.length - 20} more samples in ${out}/ingest-report.json`);
+  if (t.malformed > 20) lines.push(`  malformed    ... ${formatCount(t.malformed - 20)} more (samples in ${out}/ingest-report.json)`);
+  for (const s of report.skippedInputs.slice(0, 10)) lines.push(`  skipped      ${s.path}: ${s.reason}`);
+  if (t.skipped > 10) lines.push(`  skipped      ... ${formatCount(t.skipped - 10)} more (in ${out}/ingest-report.json)`);
   for (const w of report.warnings) lines.push(`  warning      ${w.object}: ${w.warning}`);
   return lines.join('\n');
 }

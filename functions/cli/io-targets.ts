@@ -1,10 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../adapters/blob-store.js';
-import { listLocalObjects } from '../adapters/local-files.js';
+import { type LocalInputs, listLocalInputs } from '../adapters/local-files.js';
 import { LocalDirStore } from '../adapters/local-dir-store.js';
 import { asFolder, isS3Url, parseS3Url } from '../adapters/s3-url.js';
 import type { ParquetFlowLogReader } from '../core/ingest-object.js';
-import type { SourceObject } from '../core/ports.js';
+import type { SkippedInput, SourceObject } from '../core/ports.js';
+import { describeError } from '../core/describe-error.js';
+import { OutputError, UsageError } from '../core/errors.js';
 
 /** The AWS Parquet flow-log reader, loaded (with hyparquet) only when an object turns out to be Parquet. */
 export const readParquetFlowLogLazily: ParquetFlowLogReader = async (object, aggregator) =>
@@ -21,30 +23,58 @@ export class IoTargets {
 
   constructor(private readonly endpoint?: string) {}
 
-  /** Every object under the given files, directories and S3 prefixes, in argument order. */
-  async listInputs(paths: readonly string[]): Promise<SourceObject[]> {
+  /**
+   * Every object under the given files, folders and S3 prefixes, in argument order, each once
+   * (the same file or S3 object reached twice is read once), and the folder entries not read.
+   */
+  async listInputs(paths: readonly string[]): Promise<LocalInputs> {
     const objects: SourceObject[] = [];
+    const skipped: SkippedInput[] = [];
+    const seen = new Set<string>();
+    const add = (list: readonly SourceObject[]) => {
+      for (const object of list) {
+        if (seen.has(object.identity)) continue;
+        seen.add(object.identity);
+        objects.push(object);
+      }
+    };
     for (const path of paths) {
       if (!isS3Url(path)) {
-        objects.push(...(await listLocalObjects([path])));
+        const local = await listLocalInputs([path]);
+        add(local.objects);
+        skipped.push(...local.skipped);
         continue;
       }
       const { bucket, key } = parseS3Url(path);
       const { listS3Objects, s3SourceObject } = await import('../adapters/s3-source.js');
       const s3 = await this.s3();
-      const refs = await listS3Objects(s3, bucket, key);
-      if (refs.length === 0) throw new Error(`no objects under ${path}`);
-      objects.push(...refs.map((ref) => s3SourceObject(s3, ref)));
+      let refs;
+      try {
+        refs = await listS3Objects(s3, bucket, key);
+      } catch (err) {
+        const message = `cannot list ${path}: ${describeError(err)}`;
+        throw (err as Error).name === 'NoSuchBucket' ? new UsageError(message) : new Error(message, { cause: err });
+      }
+      add(refs.map((ref) => s3SourceObject(s3, ref)));
     }
-    return objects;
+    return { objects, skipped };
   }
 
-  /** The output directory or S3 prefix as a BlobStore. */
+  /**
+   * The output folder or S3 prefix as a BlobStore, checked before any work: a local folder is
+   * created and probed with a temp file; an S3 bucket must exist and answer (HeadBucket).
+   */
   async output(out: string): Promise<BlobStore> {
-    if (!isS3Url(out)) return new LocalDirStore(out);
+    if (!isS3Url(out)) return LocalDirStore.open(out);
     const { bucket, key } = parseS3Url(out);
     const { S3BlobStore } = await import('../adapters/s3-store.js');
-    return new S3BlobStore(await this.s3(), bucket, asFolder(key));
+    const store = new S3BlobStore(await this.s3(), bucket, asFolder(key));
+    try {
+      await store.check();
+    } catch (err) {
+      throw new OutputError(`cannot write to ${out}: ${describeError(err)}`, { cause: err });
+    }
+    return store;
   }
 
   private async s3(): Promise<S3Client> {

@@ -1,90 +1,112 @@
+import { Command, CommanderError } from 'commander';
+import { defineIngest, defineReport, type IngestOptionValues, type ReportOptionValues } from './commands.js';
+import { describeError } from '../core/describe-error.js';
+import { EXIT, EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './usage.js';
 
-const HELP = `Usage: ciphertrail <command> [options]
-
-Commands:
-  ingest <file-or-dir>... --out <dir>   parse flow logs and write Parquet tables
-  report <dir>                          encryption-coverage report over a run's tables
-  sync-boundaries --out <file|s3://..>  build the boundary policy from the EC2 API
-
-Run 'ciphertrail <command> --help' for the options of a command.`;
-
-interface Command {
-  readonly help: string;
-  run(args: string[]): Promise<number>;
-}
-
 /**
- * Commands load their modules on first use: `ingest` never loads DuckDB or the EC2 SDK, and a
- * lean heap measurably cuts garbage-collection time on large runs (docs/performance.md).
+ * `ciphertrail <command>`: the command line, parsed by commander (help, "did you mean",
+ * negative numbers as option values). Commands load their modules on first use: `ingest` never
+ * loads DuckDB or the EC2 SDK, and `--help` loads nothing but this file.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  ingest: async () => {
-    const { INGEST_HELP, parseIngestArgs, renderIngestReport, runIngest } = await import('./ingest-command.js');
-    const { renderAlertingSummary } = await import('./alerting.js');
-    return {
-      help: INGEST_HELP,
-      async run(args) {
-        const settings = parseIngestArgs(args);
-        if (settings === 'help') return help(INGEST_HELP);
-        const { report, exitCode, alerting } = await runIngest(settings);
-        console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
-          : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting, settings.out) : ''));
-        return exitCode;
-      },
-    };
-  },
-  'sync-boundaries': async () => {
-    const { parseSyncBoundariesArgs, runSyncBoundaries, SYNC_BOUNDARIES_HELP } = await import('./sync-boundaries-command.js');
-    return {
-      help: SYNC_BOUNDARIES_HELP,
-      async run(args) {
-        const settings = parseSyncBoundariesArgs(args);
-        if (settings === 'help') return help(SYNC_BOUNDARIES_HELP);
-        const { policy, text } = await runSyncBoundaries(settings);
-        console.log(settings.json ? JSON.stringify(policy, null, 2) : text);
-        return 0;
-      },
-    };
-  },
-  report: async () => {
-    const { buildCoverageReport, parseReportArgs, renderCoverageReport, REPORT_HELP } = await import('./report-command.js');
-    return {
-      help: REPORT_HELP,
-      async run(args) {
-        const settings = parseReportArgs(args);
-        if (settings === 'help') return help(REPORT_HELP);
-        const report = await buildCoverageReport(settings.dir);
-        console.log(settings.json ? JSON.stringify(report, null, 2) : renderCoverageReport(report));
-        return 0;
-      },
-    };
-  },
-};
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let failure: string | undefined;
+  const program = new Command('ciphertrail')
+    .description('Which network traffic in an AWS organisation travels in cleartext, from VPC Flow Logs')
+    .usage('<command> [options]')
+    .helpCommand('help [command]', 'show the help of a command')
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}\n\nRun 'ciphertrail <command> --help' for the options of a command.`)
+    .showSuggestionAfterError(true);
+  configure(program, (message) => (failure = message));
 
-function help(text: string): number {
-  console.log(text);
-  return 0;
+  const ingest = defineIngest(program.command('ingest'))
+    .action(async (inputs: string[], options: IngestOptionValues) => {
+      const { runIngestCommand } = await import('./ingest-command.js');
+      exitCode = await runIngestCommand(inputs, options);
+    });
+  const report = defineReport(program.command('report'))
+    .action(async (dir: string, options: ReportOptionValues) => {
+      const { runReportCommand } = await import('./report-command.js');
+      exitCode = await runReportCommand(dir, options);
+    });
+
+  // Parsed by its own command file until it moves to commander too; listed here for `--help`.
+  program.command('sync-boundaries').summary('build the boundary policy from the EC2 API');
+
+  for (const command of [ingest, report]) configure(command, (message) => (failure = message));
+
+  const name = argv[0];
+  if (name === 'sync-boundaries') return syncBoundaries(argv.slice(1));
+  try {
+    await program.parseAsync(argv.length === 0 ? ['--help'] : argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    const command = program.commands.find((c) => c.name() === name);
+    const label = command ? `ciphertrail ${command.name()}` : 'ciphertrail';
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+        return EXIT.ok;
+      }
+      return usageFailure(label, failure ?? err.message, command ?? program);
+    }
+    if (err instanceof UsageError) return usageFailure(label, err.message, command ?? program);
+    console.error(`${label}: ${describeError(err)}`);
+    if (process.env.CIPHERTRAIL_DEBUG) console.error(err);
+    return EXIT.failed;
+  }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') return help(HELP);
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!load) {
-    console.error(`ciphertrail: unknown command "${name}"\n\n${HELP}`);
-    return 2;
-  }
-  const command = await load();
+/** The message, the command's synopsis and where the rest is: a screen of help would bury the message. */
+function usageFailure(label: string, message: string, command: Command): number {
+  const usage = `Usage: ${[commandPath(command), command.usage()].filter(Boolean).join(' ')}`;
+  console.error(`${label}: ${message}\n${usage}\nRun '${commandPath(command)} --help' for all options.`);
+  return EXIT.usage;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Help on stdout, errors collected (the caller prints them once, in its own words), no process.exit. */
+function configure(command: Command, onError: (message: string) => void): void {
+  command
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => console.log(text.trimEnd()),
+      writeErr: () => undefined,
+      outputError: (text) => onError(plainWords(text)),
+    })
+    .showSuggestionAfterError(true);
+}
+
+/** Commander's "error: unknown option '--windw'\n(Did you mean --window?)" as one balanced line. */
+function plainWords(text: string): string {
+  return text.trim().replace(/^error: /, '')
+    .replace(/^option '(-[^ ']+)[^']*' argument '.*' is invalid\. /s, '$1 ')
+    .replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)');
+}
+
+async function syncBoundaries(args: string[]): Promise<number> {
+  const { parseSyncBoundariesArgs, runSyncBoundaries, SYNC_BOUNDARIES_HELP } = await import('./sync-boundaries-command.js');
   try {
-    return await command.run(args);
+    const settings = parseSyncBoundariesArgs(args);
+    if (settings === 'help') {
+      console.log(SYNC_BOUNDARIES_HELP);
+      return EXIT.ok;
+    }
+    const { policy, text } = await runSyncBoundaries(settings);
+    console.log(settings.json ? JSON.stringify(policy, null, 2) : text);
+    return EXIT.ok;
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      // The error, the synopsis and where the rest is: a screenful of help would bury the message.
-      const synopsis = command.help.split('\n')[0];
-      console.error(`ciphertrail ${name}: ${(err as Error).message}\n${synopsis}\nRun 'ciphertrail ${name} --help' for all options.`);
-      return 2;
+      console.error(`ciphertrail sync-boundaries: ${(err as Error).message}\n${SYNC_BOUNDARIES_HELP.split('\n')[0]}\n` +
+        "Run 'ciphertrail sync-boundaries --help' for all options.");
+      return EXIT.usage;
     }
-    throw err;
+    console.error(`ciphertrail sync-boundaries: ${describeError(err)}`);
+    return EXIT.failed;
   }
 }

@@ -1,33 +1,36 @@
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUTPUT_TABLES } from '../../schemas/tables.js';
 import { namedQuery } from '../../schemas/queries.js';
 import { LocalTables, type QueryRow } from '../adapters/duckdb-tables.js';
 import { encryptionStatusLabel, trafficPathLabel } from '../core/encryption-status.js';
 import { type BoundaryReport, buildBoundaryReport, renderBoundaryReport } from './boundary-report.js';
+import { isS3Url } from '../adapters/s3-url.js';
+import type { ReportOptionValues } from './commands.js';
+import { EXIT } from './exit-codes.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
-export const REPORT_HELP = `Usage: ciphertrail report <dir> [--json]
+/** `ciphertrail report <dir>`: the coverage report of an ingest run's tables. */
+export async function runReportCommand(dir: string, options: ReportOptionValues): Promise<number> {
+  if (isS3Url(dir)) {
+    throw new UsageError(`report reads the tables of a local run; ${dir} is in S3. Query the deployed tables in Athena ` +
+      '(workgroup ciphertrail, the saved queries are the same SQL), or copy them first: aws s3 sync <s3 tables prefix> <dir>');
+  }
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (!info) throw new UsageError(`no such folder: ${dir}`);
+  if (!info.isDirectory() || !hasTables(dir)) {
+    throw new UsageError(`no ciphertrail tables in ${dir}: give the --out folder of \`ciphertrail ingest\`` +
+      (info.isDirectory() ? ' (it holds summary/, unencrypted/ and ingest-report.json)' : ' (this is a file)'));
+  }
+  const report = await buildCoverageReport(dir);
+  console.log(options.json ? JSON.stringify(report, null, 2) : renderCoverageReport(report));
+  return EXIT.ok;
+}
 
-Reads the Parquet tables written by 'ciphertrail ingest --out <dir>' with an embedded DuckDB
-and prints the encryption-coverage picture: per VPC and per path, bytes and flows by status
-(cleartext / nitro / application / both / unknown), and the top cleartext talkers.
-When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations,
-the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.
-
-Options:
-  --json       print the query results as JSON
-  -h, --help   show this help`;
-
-export function parseReportArgs(args: string[]): { dir: string; json: boolean } | 'help' {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-  });
-  if (values.help) return 'help';
-  if (positionals.length !== 1) throw new UsageError('give exactly one output directory');
-  const dir = positionals[0]!;
-  if (!existsSync(dir)) throw new UsageError(`no such directory: ${dir}`);
-  return { dir, json: values.json };
+/** True when `dir` holds an ingest run report or a table folder (tables copied from S3 have no report). */
+function hasTables(dir: string): boolean {
+  if (existsSync(join(dir, 'ingest-report.json'))) return true;
+  return OUTPUT_TABLES.some((table) => existsSync(join(dir, table.name)));
 }
 
 export interface CoverageReport {
@@ -76,13 +79,13 @@ export function renderCoverageReport(report: CoverageReport): string {
       pct(r.nitro_bytes_pct), pct(r.application_bytes_pct), pct(r.both_bytes_pct), pct(r.unknown_bytes_pct),
     ]),
   ));
-  out.push('', `Top cleartext talkers (${encryptionStatusLabel(0)}, encryption-status 0)`);
+  out.push('', `Top cleartext conversations (${encryptionStatusLabel(0)}, encryption-status 0; both directions, client to server)`);
   out.push(report.topCleartextTalkers.length === 0
     ? '  none: no record with encryption-status 0'
     : table(
-      ['VPC', 'ENI', 'source', 'destination', 'proto', 'port', 'action', 'flows', 'bytes'],
+      ['VPC', 'ENI', 'client', 'server', 'proto', 'port', 'action', 'flows', 'bytes'],
       report.topCleartextTalkers.map((r) => [
-        String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.srcaddr ?? '-'), String(r.dstaddr ?? '-'),
+        String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.client ?? '-'), String(r.server ?? '-'),
         String(r.protocol ?? '-'), String(r.port ?? '-'), String(r.action ?? '-'), formatCount(Number(r.flows)),
         formatBytes(r.bytes),
       ]),

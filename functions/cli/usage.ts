@@ -1,10 +1,5 @@
-/** A usage error: the CLI prints it with the command's help and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -27,4 +22,9 @@ export function formatBytes(value: number | string | bigint | boolean | null | u
     u++;
   }
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** "1 object", "3 objects", "2 entries". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

@@ -1,110 +1,145 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { describeError } from '../core/describe-error.js';
+import { OutputError } from '../core/errors.js';
 import { parseLogFormat } from '../core/flow-log-format.js';
-import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
+import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
+import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
 import { ParquetTableSink } from '../adapters/parquet-sink.js';
+import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { workerEntryFile } from './worker-entry.js';
 
 /**
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
- * is one stream, so objects are the unit of parallelism). Every worker lists the same inputs
- * (sorted, deterministic) and writes its objects' Parquet itself; reports come back by
- * structured clone (bigint cleartext sums included) and are returned in input order, so the
- * output is byte-identical to a sequential run.
+ * is one stream, so objects are the unit of parallelism). The parent lists the inputs once and
+ * hands each worker one object at a time, by reference (path, key, identity, size); a worker
+ * writes that object's Parquet itself and sends back its report (structured clone, bigint
+ * cleartext sums included). Reports are folded in input order, so the output is byte-identical
+ * to a sequential run.
  */
 
-/** What every worker needs to rebuild the run: plain data only (structured clone). */
+/** What every worker needs besides the objects: plain data only (structured clone). */
 export interface PoolSettings {
-  readonly paths: readonly string[];
   readonly out: string;
   readonly endpoint?: string;
   readonly windowSeconds: number;
   /** The `--format` LogFormat string, parsed again in each worker. */
   readonly format?: string;
   readonly collectCleartext: boolean;
+  readonly maxTextBytes: number;
 }
 
-type Request = { readonly index: number; readonly name: string };
-type Reply = { readonly index: number; readonly report: ObjectReport } | { readonly index: number; readonly error: string };
+export interface PoolCallbacks {
+  /** Each object's report, in input order. */
+  readonly onReport: (index: number, report: ObjectReport) => void;
+  /** Stored bytes read by any worker (progress). */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+type Request = { readonly index: number; readonly ref: LocalObjectRef };
+type Reply =
+  | { readonly kind: 'bytes'; readonly bytes: number }
+  | { readonly kind: 'report'; readonly index: number; readonly report: ObjectReport }
+  | { readonly kind: 'output-error'; readonly index: number; readonly error: string };
+
+/** Progress messages carry at least this many bytes (a message per 1 MiB chunk would be noise). */
+const BYTES_MESSAGE = 8 << 20;
 
 /** The default `--jobs`: the cores this process may use. */
 export function defaultJobs(): number {
   return availableParallelism();
 }
 
-/** Ingests `objects` with up to `jobs` worker threads; reports in input order. */
+/**
+ * Ingests local `objects` with up to `jobs` worker threads. An output that cannot be written
+ * throws OutputError; a worker that dies throws an error naming the object it was reading.
+ */
 export async function ingestInWorkers(objects: readonly SourceObject[], settings: PoolSettings, jobs: number,
-  onReport: (done: readonly ObjectReport[]) => void = () => undefined): Promise<ObjectReport[]> {
-  const reports: ObjectReport[] = new Array(objects.length);
-  const done: ObjectReport[] = [];
+  callbacks: PoolCallbacks): Promise<void> {
+  const refs = objects.map((object, i) => {
+    const ref = (object as { ref?: LocalObjectRef }).ref;
+    if (!ref) throw new Error(`object ${i} (${object.name}) is not a local file: workers read local files only`);
+    return ref;
+  });
+  const reports = new Map<number, ObjectReport>();
+  let folded = 0;
+  const fold = () => {
+    for (let report = reports.get(folded); report; report = reports.get(folded)) {
+      reports.delete(folded);
+      callbacks.onReport(folded++, report);
+    }
+  };
   let next = 0;
   let failure: Error | undefined;
+  let stopping = false;
   const workers: Worker[] = [];
   const run = (worker: Worker) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<void>((resolve) => {
+      let current = -1;
+      const fail = (err: Error) => {
+        failure ??= err;
+        resolve();
+      };
       const dispatch = () => {
-        if (next >= objects.length || failure) {
-          resolve();
-          return;
-        }
-        const index = next++;
-        worker.postMessage({ index, name: objects[index]!.name } satisfies Request);
+        if (next >= refs.length || failure) return resolve();
+        current = next++;
+        worker.postMessage({ index: current, ref: refs[current]! } satisfies Request);
       };
       worker.on('message', (reply: Reply) => {
-        if ('error' in reply) {
-          failure ??= new Error(`${objects[reply.index]!.name}: ${reply.error}`);
-          resolve();
-          return;
-        }
-        reports[reply.index] = reply.report;
-        done.push(reply.report);
-        onReport(done);
+        if (reply.kind === 'bytes') return callbacks.onBytes?.(reply.bytes);
+        if (reply.kind === 'output-error') return fail(new OutputError(reply.error));
+        reports.set(reply.index, reply.report);
+        fold();
         dispatch();
       });
-      worker.on('error', (err) => {
-        failure ??= err;
-        reject(err);
-      });
+      const died = (why: string) => fail(new Error(`an ingest worker ${why}` +
+        (current >= 0 ? ` while reading ${refs[current]!.path}` : '') + ': re-run, or use --jobs 1 to read it in this process'));
+      worker.on('error', (err) => died(`failed (${describeError(err)})`));
       worker.on('exit', (code) => {
-        if (code !== 0 && next < objects.length) reject(new Error(`ingest worker exited with code ${code}`));
+        if (!stopping) died(`exited with code ${code}`);
       });
       dispatch();
     });
   try {
     const entry = await workerEntryFile();
-    for (let w = 0; w < Math.min(jobs, objects.length); w++) workers.push(new Worker(entry, { workerData: settings }));
+    for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(entry, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {
+    stopping = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (failure) throw failure;
-  return reports;
 }
 
-/** The worker side: list the inputs once, then ingest the objects the parent names. */
+/** The worker side: ingest the objects the parent names, one at a time. */
 export async function workerMain(): Promise<void> {
   if (isMainThread || !parentPort) throw new Error('workerMain runs in a worker thread');
   const port = parentPort;
   const settings = workerData as PoolSettings;
   const targets = new IoTargets(settings.endpoint);
-  const objects = await targets.listInputs(settings.paths);
   const sink: OutputSink = new ParquetTableSink(await targets.output(settings.out));
   const format = settings.format === undefined ? undefined : parseLogFormat(settings.format);
-  // One object at a time per worker: the parent sends the next index only after a reply.
+  let unsent = 0;
+  const onBytes = (n: number) => {
+    unsent += n;
+    if (unsent < BYTES_MESSAGE) return;
+    port.postMessage({ kind: 'bytes', bytes: unsent } satisfies Reply);
+    unsent = 0;
+  };
   port.on('message', (request: Request) => {
     void (async () => {
       try {
-        const object = objects[request.index];
-        if (!object || object.name !== request.name) throw new Error('the inputs changed while the run was listing them');
-        const report = await ingestObject(object, {
+        const report = await ingestOne(localObjectAt(request.ref), {
           sink, windowSeconds: settings.windowSeconds, format, collectCleartext: settings.collectCleartext,
-          parquetReader: readParquetFlowLogLazily,
+          maxTextBytes: settings.maxTextBytes, parquetReader: readParquetFlowLogLazily, onBytes,
         });
-        port.postMessage({ index: request.index, report } satisfies Reply);
+        if (unsent > 0) port.postMessage({ kind: 'bytes', bytes: unsent } satisfies Reply);
+        unsent = 0;
+        port.postMessage({ kind: 'report', index: request.index, report } satisfies Reply);
       } catch (err) {
-        port.postMessage({ index: request.index, error: (err as Error).message } satisfies Reply);
+        port.postMessage({ kind: 'output-error', index: request.index, error: describeError(err) } satisfies Reply);
       }
     })();
   });

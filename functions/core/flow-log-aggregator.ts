@@ -1,10 +1,13 @@
-import { findFlowLogField } from '../../schemas/flow-log-fields.js';
+import { fieldKind, findFlowLogField } from '../../schemas/flow-log-fields.js';
 import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
 import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, KernelDictionary, KernelTable } from './kernel/flow-kernel.js';
 import { isBlankLine, LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
+import { type MalformedSample, ObjectRejectedError } from './errors.js';
+
+export { type MalformedSample, ObjectRejectedError } from './errors.js';
 
 /** A cleartext (status 0) or encryption-controls-rejected (`EC`) group: what alert rules classify. */
 export type CleartextGroup = UnencryptedRow & { encryption_status: number | null };
@@ -32,12 +35,6 @@ export interface AggregateBatch {
   readonly columns?: { readonly summary: GroupColumns; readonly cleartext: GroupColumns };
 }
 
-export interface MalformedSample {
-  readonly line: number;
-  readonly reason: string;
-  readonly text: string;
-}
-
 export interface ParseStats {
   lines: number;
   records: number;
@@ -50,14 +47,6 @@ export interface ParseStats {
   layoutOrigin: 'header' | 'format' | 'none';
   format: string | undefined;
   warnings: string[];
-}
-
-/** Thrown when an object as a whole cannot be read; nothing of it is written. */
-export class ObjectRejectedError extends Error {
-  constructor(message: string, readonly samples: readonly MalformedSample[] = []) {
-    super(message);
-    this.name = 'ObjectRejectedError';
-  }
 }
 
 const NONE = -1;
@@ -75,7 +64,7 @@ const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI 
   S_STATUS = 8, S_ACTION = 9;
 const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
   C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
-  C_STATUS = 16;
+  C_STATUS = 16, C_SERVER_SIDE = 17;
 
 /**
  * Consumes the text of one flow-log object and aggregates it into `summary` groups and cleartext
@@ -97,6 +86,7 @@ export class FlowLogAggregator {
   private layout: FlowLogLayout | undefined;
   private firstLineSeen = false;
   private headerLine = '';
+  private headerCanPassAsRecord = false;
   /** Bytes of an unfinished line at the start of the kernel's input (chunked input). */
   private carry = 0;
   private textBytes = 0;
@@ -193,25 +183,60 @@ export class FlowLogAggregator {
 
   /** Runs the complete lines of the kernel's input[0, end) (end is just after a newline). */
   private run(end: number): void {
-    const kernel = this.kernel;
-    const stats = this.stats;
     let pos = 0;
     while (!this.bound && pos < end) pos = this.firstLines(pos, end);
     while (pos < end) {
-      const status = kernel.process(pos, end);
+      // A layout of free-text fields only would take a header line for a record: find them first.
+      const stop = this.headerCanPassAsRecord ? this.nextHeaderLine(pos, end) : end;
+      pos = this.runKernel(pos, stop);
+      if (pos !== stop || stop === end) continue;
+      const input = this.kernel.input(end);
+      const newline = input.indexOf(NEWLINE, stop);
+      this.stats.lines++;
+      this.headerLineAgain(input, stop, newline);
+      pos = newline + 1;
+    }
+  }
+
+  /**
+   * Aggregates the lines of input[pos, stop) in the kernel; lines it refuses are judged here.
+   * Returns where it stopped: `stop`, or earlier when a header line bound another layout.
+   */
+  private runKernel(pos: number, stop: number): number {
+    const kernel = this.kernel;
+    const stats = this.stats;
+    const layout = this.layout;
+    while (pos < stop) {
+      const status = kernel.process(pos, stop);
       stats.lines += kernel.lines;
       stats.records += kernel.records;
       stats.cleartextRecords += kernel.cleartextRecords;
-      if (status === KERNEL_DONE) return;
+      if (status === KERNEL_DONE) return stop;
       pos = kernel.nextOffset;
-      if (status === KERNEL_BAIL) this.judgeLine(kernel.input(end), kernel.bailStart, kernel.bailEnd);
+      if (status === KERNEL_BAIL) this.judgeLine(kernel.input(stop), kernel.bailStart, kernel.bailEnd);
       else this.options.onFlush!(this.drain());
+      if (this.layout !== layout) return pos;
     }
+    return pos;
+  }
+
+  /** The start of the first header-like line in input[pos, end), or `end`. */
+  private nextHeaderLine(pos: number, end: number): number {
+    const input = this.kernel.input(end);
+    while (pos < end) {
+      const newline = input.indexOf(NEWLINE, pos);
+      const first = input[pos]!;
+      if (first >= 0x61 && first <= 0x7a && looksLikeHeaderLine(utf8Text(input, pos, newline))) return pos;
+      pos = newline + 1;
+    }
+    return end;
   }
 
   /** Lines before the layout is known: blank lines, then the header line or the first record. */
   private firstLines(pos: number, end: number): number {
     const input = this.kernel.input(end);
+    // A UTF-8 byte order mark (editors add one) is not part of the first line.
+    if (this.stats.lines === 0 && input[pos] === 0xef && input[pos + 1] === 0xbb && input[pos + 2] === 0xbf) pos += 3;
     const newline = input.indexOf(NEWLINE, pos);
     this.stats.lines++;
     if (isBlankLine(input, pos, newline)) return newline + 1;
@@ -242,7 +267,7 @@ export class FlowLogAggregator {
     const d = this.decoder!;
     const reason = d.decodeBytes(bytes, start, end);
     if (reason !== null) {
-      if (isBlankLine(bytes, start, end) || this.isHeaderAgain(bytes, start, end)) return;
+      if (isBlankLine(bytes, start, end) || this.headerLineAgain(bytes, start, end)) return;
       this.malformed(stats.lines, reason, bytes, start, end);
       return;
     }
@@ -301,7 +326,6 @@ export class FlowLogAggregator {
         if (err instanceof UnknownFieldError) throw new ObjectRejectedError(`${err.message} (line ${this.stats.lines})`);
         throw new ObjectRejectedError(`bad header line: ${(err as Error).message}`);
       }
-      this.headerLine = firstLine.trim();
       if (this.options.format && !sameFields(layout, this.options.format)) {
         this.stats.warnings.push('header line differs from --format; the header line was used');
       }
@@ -312,14 +336,50 @@ export class FlowLogAggregator {
     }
     this.stats.layoutOrigin = layout.origin;
     this.stats.format = layout.fields.map((f) => f.name).join(' ');
-    this.layout = layout;
-    this.decoder = new LineDecoder(layout);
-    this.kernel.bindLayout(layout);
+    this.useLayout(layout, layout.origin === 'header' ? firstLine.trim() : '');
   }
 
-  /** Concatenated objects (`cat a.gz b.gz`) repeat the header line; a repeat is not data. */
-  private isHeaderAgain(bytes: Uint8Array, start: number, end: number): boolean {
-    return this.headerLine !== '' && utf8Text(bytes, start, end).trim() === this.headerLine;
+  private useLayout(layout: FlowLogLayout, headerLine: string): void {
+    this.layout = layout;
+    this.headerLine = headerLine;
+    this.decoder = new LineDecoder(layout);
+    this.kernel.bindLayout(layout);
+    // Field names are never numbers nor values of a closed set, so a layout with one such field
+    // refuses header lines by itself; a layout of free-text fields only needs them found first.
+    this.headerCanPassAsRecord = layout.fields.every((f) => fieldKind(f) === 'string' && !f.enumValues);
+  }
+
+  /**
+   * A header line after the first line (concatenated objects: `cat a.gz b.gz`). The same header
+   * is skipped; another one binds the columns again from the next line on, so no record is read
+   * with the old order. Returns false when the line is not a header line.
+   */
+  private headerLineAgain(bytes: Uint8Array, start: number, end: number): boolean {
+    const text = utf8Text(bytes, start, end).trim();
+    if (text === this.headerLine) return true;
+    if (!looksLikeHeaderLine(text)) return false;
+    const line = this.stats.lines;
+    let layout: FlowLogLayout;
+    try {
+      layout = layoutFromHeaderLine(text);
+    } catch (err) {
+      throw new ObjectRejectedError(`line ${line}: a second header line that cannot be bound: ${(err as Error).message}`);
+    }
+    if (sameFields(layout, this.layout!)) {
+      this.headerLine = text;
+      return true;
+    }
+    const measures = (l: FlowLogLayout) => ['packets', 'bytes'].map((c) => l.positionOf.has(c)).join();
+    if (measures(layout) !== measures(this.layout!)) {
+      // The groups so far carry the old layout's measures (a measure it lacks is null, not 0): hand them on first.
+      if (!this.options.onFlush) {
+        throw new ObjectRejectedError(`line ${line}: a second header line changes which of packets and bytes the records carry`);
+      }
+      this.options.onFlush(this.drain());
+    }
+    this.stats.warnings.push(`line ${line}: another header line; the columns are bound to it from line ${line + 1} on`);
+    this.useLayout(layout, text);
+    return true;
   }
 
   private malformed(line: number, reason: string, bytes: Uint8Array, start: number, end: number): void {
@@ -392,6 +452,7 @@ export class FlowLogAggregator {
         dstaddr: text(C_DST, addresses),
         protocol: int(C_PROTOCOL),
         port: int(C_PORT),
+        server_side: text(C_SERVER_SIDE, SERVER_SIDES),
         pkt_src_aws_service: text(C_SRC_SERVICE, services),
         pkt_dst_aws_service: text(C_DST_SERVICE, services),
         traffic_path: int(C_PATH),
@@ -450,4 +511,6 @@ const enumValues = (column: string) => DictionarySnapshot.of(findFlowLogField(co
 const DIRECTIONS = enumValues('flow_direction');
 const ACTIONS = enumValues('action');
 const REJECT_REASONS = enumValues('reject_reason');
+/** `server_side` by kernel code (0 null): the address that listens on `port`. */
+const SERVER_SIDES = DictionarySnapshot.of(['src', 'dst']);
 

@@ -2,7 +2,7 @@ import { type AggregateBatch, type AggregateOptions, type CleartextGroup, FlowLo
   ObjectRejectedError, type ParseStats } from './flow-log-aggregator.js';
 import type { OutputFile, OutputSink, SourceObject } from './ports.js';
 import { parseFlowLogKey } from './s3-key.js';
-import { streamText, type TextStreamStats } from './text-stream.js';
+import { type StreamLimits, streamText, type TextStreamStats } from './text-stream.js';
 
 export interface ObjectReport {
   readonly name: string;
@@ -18,7 +18,7 @@ export interface ObjectReport {
   readonly elapsedMs: number;
 }
 
-export interface IngestOptions extends Omit<AggregateOptions, 'onFlush'> {
+export interface IngestOptions extends Omit<AggregateOptions, 'onFlush'>, StreamLimits {
   readonly sink: OutputSink;
   /** Return the object's cleartext and EC-rejected groups in the report (for alert rules). */
   readonly collectCleartext?: boolean;
@@ -46,7 +46,7 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
   try {
     let stream: TextStreamStats;
     try {
-      stream = await streamText(await object.open(), (chunk) => aggregator.pushChunk(chunk));
+      stream = await streamText(await object.open(), (chunk) => aggregator.pushChunk(chunk), options);
     } catch (err) {
       if (err instanceof ObjectRejectedError && /^Parquet object/.test(err.message)) {
         if (!options.parquetReader) throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');

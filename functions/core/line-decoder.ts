@@ -95,8 +95,9 @@ export class LineDecoder {
   /**
    * Tokenizes and validates the line `bytes[start, end)` (separators: runs of spaces, tabs and
    * CRs). Returns null when the line is well formed, otherwise the reason it is malformed. Any
-   * other control character (below 0x20, newline included) makes the line malformed: flow-log
-   * text never holds one, and a value with one inside could not be told from two.
+   * other control character (below 0x20, newline included, or DEL) and any byte that is not ASCII
+   * makes the line malformed: flow-log text never holds one, a value with a control character
+   * inside could not be told from two, and no table may hold a string that is not valid UTF-8.
    */
   decodeBytes(bytes: Uint8Array, start: number, end: number): string | null {
     this.bytes = bytes;
@@ -115,19 +116,20 @@ export class LineDecoder {
     for (;;) {
       while (i < end && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
       if (i >= end) break;
-      if (c < 32) return controlCharacter(c, i - start);
+      if (!printable(c)) return this.unreadable(c, f, i - start);
       const s = i;
       if (f >= n) {
-        while (i < end && bytes[i]! > 32) i++;
+        while (i < end && printable(bytes[i]!)) i++;
         f++;
         continue;
       }
       const kind = kinds[f]!;
       if (kind < KIND_INT32) {
         // Four bytes a step while all four are inside the token (tokens average 9 bytes).
-        while (i + 4 <= end && bytes[i]! > 32 && bytes[i + 1]! > 32 && bytes[i + 2]! > 32 && bytes[i + 3]! > 32) i += 4;
-        while (i < end && bytes[i]! > 32) i++;
-        if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return controlCharacter(c, i - start);
+        while (i + 4 <= end && printable(bytes[i]!) && printable(bytes[i + 1]!) && printable(bytes[i + 2]!) &&
+          printable(bytes[i + 3]!)) i += 4;
+        while (i < end && printable(bytes[i]!)) i++;
+        if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return this.unreadable(c, f, i - start);
         starts[f] = s;
         ends[f] = i;
         if (i - s === 1 && bytes[s] === 45 /* - */) {
@@ -155,11 +157,11 @@ export class LineDecoder {
         v = v * 10 + d;
         i++;
       }
-      if (i < end && bytes[i]! > 32) {
+      if (i < end && printable(bytes[i]!)) {
         digitsOk = false;
-        while (i < end && bytes[i]! > 32) i++;
+        while (i < end && printable(bytes[i]!)) i++;
       }
-      if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return controlCharacter(c, i - start);
+      if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return this.unreadable(c, f, i - start);
       starts[f] = s;
       ends[f] = i;
       const digits = i - s;
@@ -216,6 +218,18 @@ export class LineDecoder {
     return null;
   }
 
+  /**
+   * A byte no flow-log text holds, at (0-based) column `at`, in field `f`: a control character
+   * (below 0x20 other than tab and CR, or DEL) or a byte that is not ASCII. Flow-log text is ASCII
+   * (AWS percent-encodes the tag values of version 11), so invalid UTF-8 never reaches a table.
+   */
+  private unreadable(c: number, f: number, at: number): string {
+    const field = f < this.fieldCount ? `${this.layout.fields[f]!.name}: ` : '';
+    const what = c < 32 || c === 127 ? 'control character' : 'byte';
+    const why = c > 127 ? ' is not ASCII (flow-log text is ASCII)' : '';
+    return `${field}${what} 0x${c.toString(16).padStart(2, '0')} at column ${at + 1}${why}`;
+  }
+
   private reason(f: number, why: number): string {
     const name = this.layout.fields[f]!.name;
     const token = this.token(f);
@@ -244,10 +258,8 @@ export class LineDecoder {
   }
 }
 
-/** The reason for a control character at (0-based) column `at` of a line. */
-function controlCharacter(c: number, at: number): string {
-  return `control character 0x${c.toString(16).padStart(2, '0')} at column ${at + 1}`;
-}
+/** A byte a flow-log token may hold: printable ASCII, 0x21 to 0x7e. */
+const printable = (c: number) => c > 32 && c < 127;
 
 const WHY_NUMBER = 1;
 const WHY_INT32 = 2;

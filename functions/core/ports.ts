@@ -37,3 +37,9 @@ export interface ObjectOutput {
 export interface OutputSink {
   begin(identity: string, key: string): ObjectOutput;
 }
+
+/** An entry of an input folder that is not read, and why (dotfile, FIFO, broken symlink, ...). */
+export interface SkippedInput {
+  readonly path: string;
+  readonly reason: string;
+}

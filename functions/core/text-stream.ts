@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ObjectRejectedError } from './flow-log-aggregator.js';
+import { DeadlineError, ObjectRejectedError } from './errors.js';
 
 export type ObjectEncoding = 'gzip' | 'text' | 'parquet';
 
@@ -16,6 +16,15 @@ export interface TextStreamStats {
 const GUNZIP_CHUNK = 1 << 20; // 1 MiB output chunks: ~3x faster than zlib's 16 KiB default
 /** Enough leading bytes to tell gzip (2) and Parquet (4) from text. */
 const MAGIC_BYTES = 4;
+
+export interface StreamLimits {
+  /** Text the object may inflate to; past it the object is rejected (a gzip bomb, a runaway object). */
+  readonly maxTextBytes?: number;
+  /** Called with the stored bytes of each chunk read (progress). */
+  readonly onBytes?: (bytes: number) => void;
+  /** Checked before each chunk: true stops the read with a DeadlineError (nothing is written). */
+  readonly expired?: () => boolean;
+}
 
 /** Detects the object encoding from its first bytes (magic numbers, never the file name). */
 export function detectEncoding(head: Uint8Array): ObjectEncoding {
@@ -35,10 +44,11 @@ function looksBinary(head: Uint8Array): boolean {
  * lines anywhere; the aggregator splits lines itself). Corrupt gzip (truncated, bad CRC)
  * rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
  */
-export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void): Promise<TextStreamStats> {
+export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void,
+  limits: StreamLimits = {}): Promise<TextStreamStats> {
   const iterator = input[Symbol.asyncIterator]();
   try {
-    return await readText(iterator, onChunk);
+    return await readText(iterator, onChunk, limits);
   } finally {
     // An early exit (Parquet, binary, a rejected line) must still release the source, e.g. an S3 socket.
     // Not awaited: a source blocked in a read finishes its return when that read settles.
@@ -46,7 +56,9 @@ export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chu
   }
 }
 
-async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Buffer) => void): Promise<TextStreamStats> {
+async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Buffer) => void,
+  limits: StreamLimits): Promise<TextStreamStats> {
+  const maxText = limits.maxTextBytes ?? Infinity;
   const stats: TextStreamStats = { encoding: 'text', bytesIn: 0, bytesText: 0 };
   // Network streams may deliver tiny first chunks: gather enough bytes to see the magic number.
   let head: Uint8Array = new Uint8Array(0);
@@ -60,19 +72,45 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
   if (stats.encoding === 'parquet') throw new ObjectRejectedError('Parquet object given to the text reader');
   if (stats.encoding === 'text' && looksBinary(head)) throw new ObjectRejectedError('not gzip, Parquet or text: binary data in the first bytes');
 
+  // Our own errors (a rejected line, an unknown header field, the deadline) are the ones to report:
+  // when one is thrown inside the gunzip pipeline, the pipeline destroys its streams and rejects
+  // with an AbortError of its own instead.
+  let ownError: unknown;
+  // Between stored chunks and between inflated chunks: one small stored chunk can inflate to a lot.
+  const checkTime = () => {
+    if (limits.expired?.()) {
+      throw (ownError ??= new DeadlineError(`out of time after ${stats.bytesIn.toLocaleString('en-US')} stored bytes ` +
+        `(${stats.bytesText.toLocaleString('en-US')} bytes of text)`));
+    }
+  };
   const take = (chunk: Buffer) => {
     stats.bytesText += chunk.length;
-    onChunk(chunk);
+    try {
+      checkTime();
+      if (stats.bytesText > maxText) {
+        throw new ObjectRejectedError(`text larger than the ${maxText.toLocaleString('en-US')} bytes one object may ` +
+          `inflate to (${stats.bytesIn.toLocaleString('en-US')} stored bytes read so far): not a flow-log object, or raise the limit`);
+      }
+      onChunk(chunk);
+    } catch (err) {
+      ownError ??= err;
+      throw err;
+    }
+  };
+
+  const read = (chunk: Uint8Array) => {
+    checkTime();
+    stats.bytesIn += chunk.length;
+    limits.onBytes?.(chunk.length);
+    return chunk;
   };
 
   async function* raw(): AsyncGenerator<Uint8Array> {
-    stats.bytesIn += head.length;
-    yield head;
+    yield read(head);
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
-      stats.bytesIn += next.value.length;
-      yield next.value;
+      yield read(next.value);
     }
   }
 
@@ -83,10 +121,11 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
         for await (const chunk of decoded) take(chunk);
       });
     } catch (err) {
+      if (ownError !== undefined) throw ownError;
       if (err instanceof ObjectRejectedError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       if (typeof code === 'string' && code.startsWith('Z_')) {
-        throw new ObjectRejectedError(`corrupt gzip after ${stats.bytesText} bytes of text: ${(err as Error).message}`);
+        throw new ObjectRejectedError(gzipFailure(code, (err as Error).message, stats.bytesIn));
       }
       throw err;
     }
@@ -94,4 +133,15 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
     for await (const chunk of raw()) take(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return stats;
+}
+
+/**
+ * Why a gzip object is refused. Text decoded before the failure is not a measure of where it
+ * happened (gunzip hands text on in 1 MiB chunks), so the message says how much compressed input
+ * had been read instead.
+ */
+function gzipFailure(code: string, message: string, compressedBytes: number): string {
+  const where = `within the first ${compressedBytes.toLocaleString('en-US')} compressed bytes`;
+  if (code === 'Z_BUF_ERROR') return `corrupt gzip: ${message} ${where} (the object is truncated)`;
+  return `corrupt gzip: ${message} ${where} (damaged data, or bytes after the end of the gzip stream)`;
 }

@@ -22,7 +22,7 @@ export const T0 = Date.UTC(2025, 10, 21, 10, 0, 0);
 export function group(overrides: Partial<CleartextGroup> = {}): CleartextGroup {
   return {
     window_start: T0, account_id: '111111111111', region: 'us-east-1', vpc_id: PAYMENTS, interface_id: 'eni-0a1a1a1a1a1a1a1a1',
-    srcaddr: '10.1.1.10', dstaddr: '10.1.7.9', protocol: 6, port: 8080, pkt_src_aws_service: null, pkt_dst_aws_service: null,
+    srcaddr: '10.1.1.10', dstaddr: '10.1.7.9', protocol: 6, port: 8080, server_side: 'dst', pkt_src_aws_service: null, pkt_dst_aws_service: null,
     traffic_path: 1, flow_direction: 'egress', action: 'ACCEPT', reject_reason: null, interface_type: null, encryption_status: 0,
     flows: 2n, packets: 20n, bytes: 4000n, first_seen: T0 + 3000, last_seen: T0 + 60_000,
     ...overrides,

@@ -73,12 +73,13 @@ describe('ingest + report on samples/', () => {
     expect(line).toContain(`${pct(2463200, 3034380).toFixed(1)}% (${pct(2, 7).toFixed(1)}%)`);
   });
 
-  it('ranks the top cleartext talkers by bytes, with the service port', () => {
-    const top = json.topCleartextTalkers.slice(0, 3).map((r) => [r.vpc_id, r.srcaddr, r.dstaddr, r.port, String(r.bytes)]);
+  it('ranks the top cleartext conversations by bytes: request and reply in one client -> server line', () => {
+    const top = json.topCleartextTalkers.slice(0, 3).map((r) => [r.vpc_id, r.client, r.server, r.port, String(r.flows), String(r.bytes)]);
     expect(top).toEqual([
-      ['vpc-0a9b8c7d6e5f4a3b2', '10.2.3.4', '10.2.8.8', 6379, '2400000'],
-      ['vpc-0a9b8c7d6e5f4a3b2', '10.2.8.8', '10.2.3.4', 6379, '1900000'],
-      ['vpc-0e1f2a3b4c5d6e7f8', '10.1.1.10', '10.1.7.9', 8080, String(412000 + 98000)],
+      // 10.2.3.4:33012 -> 10.2.8.8:6379 (2.4 MB, egress) and its reply 10.2.8.8:6379 -> 10.2.3.4:33012 (1.9 MB, ingress).
+      ['vpc-0a9b8c7d6e5f4a3b2', '10.2.3.4', '10.2.8.8', 6379, '2', String(2400000 + 1900000)],
+      ['vpc-0e1f2a3b4c5d6e7f8', '10.1.1.10', '10.1.7.9', 8080, '2', String(412000 + 98000)],
+      ['vpc-0fedcba9876543210', '10.20.3.3', '10.20.4.4', 8000, '2', String(17000 + 15000)],
     ]);
     const cleartextFlows = sum(json.topCleartextTalkers.map((r) => Number(r.flows)));
     expect(cleartextFlows).toBe(13);

@@ -37,8 +37,10 @@ describe('--help on every command (exit 0)', () => {
 
   it('every command listed by `ciphertrail --help` answers --help and -h', async () => {
     await main(['--help']);
-    const commands = stdout.join('\n').split('Commands:')[1]!.split('\n\n')[0]!.trim().split('\n').map((l) => l.trim().split(' ')[0]!);
-    expect(commands).toEqual(expect.arrayContaining(['ingest', 'report']));
+    // `help [command]` prints the help of another command; every other entry is a command.
+    const commands = stdout.join('\n').split('Commands:\n')[1]!.split('\n\n')[0]!.split('\n')
+      .filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]!).filter((c) => c !== 'help');
+    expect(commands).toEqual(['ingest', 'report', 'sync-boundaries']);
     for (const command of commands) {
       for (const flag of ['--help', '-h']) {
         stdout.length = 0;
@@ -52,33 +54,45 @@ describe('--help on every command (exit 0)', () => {
   it('documents the exit codes and the core options of ingest', async () => {
     await main(['ingest', '--help']);
     const help = stdout.join('\n').replace(/\s+/g, ' ');
-    for (const option of ['--out <dir>', '--window <seconds>', '--format <fields>', '--quiet', '--json', '-h, --help']) {
+    for (const option of ['--out <dir>', '--window <seconds>', '--format <fields>', '--max-object-text <size>', '--quiet',
+      '--json', '-h, --help']) {
       expect(help).toContain(option);
     }
-    expect(help).toMatch(/Exit status: 0 every object accepted, 1 some object rejected \(the rest were written\).*, 2 usage error\./);
+    expect(help).toContain('Exit status: 0 everything was read and written 1 some object was rejected (the others were written)');
+    expect(help).toContain('2 usage error: a wrong option or value, or an input that does not exist 3 the run itself failed');
   });
 });
 
-describe('usage errors (exit 2, message and the command synopsis on stderr)', () => {
+describe('usage errors (exit 2, one balanced line and the command synopsis on stderr)', () => {
   it.each([
-    [['frobnicate'], 'ciphertrail: unknown command "frobnicate"', 'Usage: ciphertrail <command>'],
-    [['ingest'], 'ciphertrail ingest: give at least one file or directory to ingest', 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples'], 'ciphertrail ingest: --out <dir> is required', 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples', '--out', 'o', '--bogus'], "Unknown option '--bogus'", 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples', '--out'], "Option '--out <value>' argument missing", 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples', '--out', 'o', '--window', '0'], '--window must be a positive whole number, got "0"', 'Usage'],
+    [['frobnicate'], "ciphertrail: unknown command 'frobnicate'", 'Usage: ciphertrail <command>'],
+    [['ingst', 'x'], "ciphertrail: unknown command 'ingst' (did you mean ingest?)", 'Usage: ciphertrail <command>'],
+    [['ingest'], "ciphertrail ingest: required option '--out <dir>' not specified", 'Usage: ciphertrail ingest'],
+    [['ingest', 'samples'], "ciphertrail ingest: required option '--out <dir>' not specified", 'Usage: ciphertrail ingest'],
+    [['ingest', 'samples', '--out', 'o', '--bogus'], "ciphertrail ingest: unknown option '--bogus'", 'Usage: ciphertrail ingest'],
+    [['ingest', 'samples', '--out', 'o', '--windw', '5'], "unknown option '--windw' (did you mean --window?)", 'Usage'],
+    [['ingest', 'samples', '--out'], "ciphertrail ingest: option '--out <dir>' argument missing", 'Usage: ciphertrail ingest'],
+    [['ingest', 'samples', '--out', 'o', '--window', '0'], 'ciphertrail ingest: --window must be a positive whole number, got "0"', 'Usage'],
+    [['ingest', 'samples', '--out', 'o', '--window', '-5'], 'ciphertrail ingest: --window must be a positive whole number, got "-5"', 'Usage'],
     [['ingest', 'samples', '--out', 'o', '--window', '5m'], '--window must be a positive whole number, got "5m"', 'Usage'],
+    [['ingest', 'samples', '--out', 'o', '--max-object-text', 'lots'], '--max-object-text must be a size such as 512M or 4G, got "lots"', 'Usage'],
     [['ingest', 'samples', '--out', 'o', '--format', '${version} ${encryption-state}'],
       'unknown flow-log field "encryption-state" in --format', 'Usage'],
-    [['ingest', 'no/such/path', '--out', 'o'], 'cannot read input: ENOENT', 'Usage'],
-    [['report'], 'ciphertrail report: give exactly one output directory', 'Usage: ciphertrail report'],
-    [['report', 'a', 'b'], 'ciphertrail report: give exactly one output directory', 'Usage: ciphertrail report'],
-    [['report', 'no/such/dir'], 'ciphertrail report: no such directory: no/such/dir', 'Usage: ciphertrail report'],
+    [['ingest', 'samples', '--out', 'o', '--sns-topic-arn', 'arn:aws:sns:us-east-1:111111111111:t'], '--sns-topic-arn needs --boundaries', 'Usage'],
+    [['ingest', 'no/such/path', '--out', 'o'], 'ciphertrail ingest: no such file or folder: no/such/path', 'Usage'],
+    [['ingest', 'samples', '--out', 'README.md'], 'ciphertrail ingest: --out README.md is a file: give a folder', 'Usage'],
+    [['report'], "ciphertrail report: missing required argument 'dir'", 'Usage: ciphertrail report'],
+    [['report', 'a', 'b'], 'ciphertrail report: too many arguments', 'Usage: ciphertrail report'],
+    [['report', 'no/such/dir'], 'ciphertrail report: no such folder: no/such/dir', 'Usage: ciphertrail report'],
+    [['report', 'README.md'], 'ciphertrail report: no ciphertrail tables in README.md', 'Usage: ciphertrail report'],
+    [['report', 'samples'], 'ciphertrail report: no ciphertrail tables in samples: give the --out folder', 'Usage: ciphertrail report'],
+    [['report', 's3://curated/tables/'], 'ciphertrail report: report reads the tables of a local run; s3://curated/tables/ is in S3', 'Usage'],
   ])('ciphertrail %j', async (args, message, usage) => {
     expect(await main(args)).toBe(2);
     const err = stderr.join('\n');
     expect(err).toContain(message);
     expect(err).toContain(usage);
+    expect(err.split('\n')).toHaveLength(3); // the message, the synopsis, where the rest is
     expect(stdout).toEqual([]);
   });
 });
@@ -89,13 +103,13 @@ describe('the real bin', () => {
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^Usage: ciphertrail ingest/);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--out <dir> is required');
+    expect(usage.stderr).toContain("required option '--out <dir>' not specified");
   });
 
-  it('reports an empty output directory without crashing', async () => {
+  it('refuses a folder without tables (exit 2) instead of printing empty sections', async () => {
     const result = await runCli(['report', dir.path]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Encryption coverage by VPC');
-    expect(result.stdout).toContain('none: no record with encryption-status 0');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`no ciphertrail tables in ${dir.path}`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AggregateOptions, FlowLogAggregator, ObjectRejectedError } from '../../functions/core/flow-log-aggregator.js';
+import { type AggregateBatch, type AggregateOptions, FlowLogAggregator, ObjectRejectedError } from '../../functions/core/flow-log-aggregator.js';
 import { parseLogFormat } from '../../functions/core/flow-log-format.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
 
@@ -191,10 +191,44 @@ describe('FlowLogAggregator', () => {
     expect(batch.summary[0]).toMatchObject({ bytes: 4n, last_seen: 253402300799_000 });
   });
 
-  it('skips a repeat of the header line (concatenated objects) but not a different one', () => {
-    const { stats } = aggregate(['start bytes', `${T0} 1`, 'start bytes\r', `${T0} 2`, 'bytes start']);
-    expect(stats).toMatchObject({ records: 2, malformed: 1 });
-    expect(stats.malformedSamples[0]).toMatchObject({ line: 5, text: 'bytes start' });
+  it('skips a repeat of the header line (concatenated objects) and binds the columns again at a different one', () => {
+    const { stats, batch } = aggregate(['start bytes', `${T0} 1`, 'start bytes\r', `${T0} 2`, 'bytes start', `5 ${T0}`]);
+    expect(stats).toMatchObject({ records: 3, malformed: 0 });
+    expect(stats.warnings).toEqual(['line 5: another header line; the columns are bound to it from line 6 on']);
+    expect(batch.summary.reduce((n, r) => n + r.bytes!, 0n)).toBe(8n);
+  });
+
+  it('a second header line without a measure flushes the groups first: bytes stay exact, then unknown', () => {
+    const flushed: AggregateBatch[] = [];
+    const { batch } = aggregate(['start bytes', `${T0} 7`, 'start', `${T0}`], { onFlush: (b) => flushed.push(b) });
+    expect([...flushed, batch].flatMap((b) => b.summary).map((r) => [r.flows, r.bytes])).toEqual([[1n, 7n], [1n, null]]);
+  });
+
+  it('without a flush target, rejects a second header line that changes the measures', () => {
+    expect(() => aggregate(['start bytes', `${T0} 7`, 'start', `${T0}`])).toThrow(
+      /^line 3: a second header line changes which of packets and bytes the records carry$/);
+  });
+
+  it('finds header lines among records of a layout with free-text fields only', () => {
+    const { stats, batch } = aggregate(['vpc-id interface-id', 'vpc-1 eni-1', 'interface-id vpc-id', 'eni-2 vpc-2']);
+    expect(stats).toMatchObject({ records: 2, malformed: 0 });
+    expect(batch.summary.map((r) => [r.vpc_id, r.interface_id])).toEqual([['vpc-1', 'eni-1'], ['vpc-2', 'eni-2']]);
+  });
+
+  it('rejects the object at a second header line that names an unknown field', () => {
+    expect(() => aggregate(['start bytes', `${T0} 1`, 'start bytes encryption-state'])).toThrow(
+      /^line 3: a second header line that cannot be bound: unknown flow-log field "encryption-state" in header line$/);
+  });
+
+  it('refuses a line with a byte that is not ASCII, naming the field: nothing invalid reaches a table', () => {
+    const { stats, batch } = aggregate(['start bytes vpc-id', `${T0} 1 vpc-\u00ff\u00fe`, `${T0} 2 vpc-1`]);
+    expect(stats.malformedSamples.map((s) => s.reason)).toEqual(['vpc-id: byte 0xc3 at column 18 is not ASCII (flow-log text is ASCII)']);
+    expect(batch.summary.map((r) => r.vpc_id)).toEqual(['vpc-1']);
+  });
+
+  it('reads past a UTF-8 byte order mark before the header line', () => {
+    const { stats } = aggregate(['\ufeffstart bytes', `${T0} 1`]);
+    expect(stats).toMatchObject({ records: 1, malformed: 0, layoutOrigin: 'header' });
   });
 
   it('rejects an object in which no line parsed, naming the first reason', () => {

@@ -29,7 +29,7 @@ const index = new BoundaryIndex(policy);
 function flow(overrides: Partial<CleartextGroup>): CleartextGroup {
   return {
     window_start: 1763719200_000, account_id: '111111111111', region: 'us-east-1', vpc_id: PAYMENTS,
-    interface_id: 'eni-0a1a1a1a1a1a1a1a1', srcaddr: '10.1.1.10', dstaddr: '10.1.7.9', protocol: 6, port: 8080,
+    interface_id: 'eni-0a1a1a1a1a1a1a1a1', srcaddr: '10.1.1.10', dstaddr: '10.1.7.9', protocol: 6, port: 8080, server_side: 'dst',
     pkt_src_aws_service: null, pkt_dst_aws_service: null, traffic_path: 1, flow_direction: 'egress', action: 'ACCEPT',
     reject_reason: null, interface_type: null, encryption_status: 0, flows: 1n, packets: 10n, bytes: 1000n,
     first_seen: 1763719203_000, last_seen: 1763719260_000,

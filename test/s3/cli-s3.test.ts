@@ -43,8 +43,19 @@ it('ingests an S3 prefix into an S3 prefix, with the same output keys as the Lam
   expect(await tables()).toEqual(byCli);
 });
 
-it('says which S3 input it cannot read', async () => {
-  const result = await runCli(['ingest', 's3://raw/nothing-here/', '--out', 's3://curated/x', '--endpoint', s3.endpoint]);
-  expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/cannot read input: no objects under s3:\/\/raw\/nothing-here\//);
+it('says which S3 input it cannot read: an empty prefix, a missing bucket (one line each, no SDK dump)', async () => {
+  const empty = await runCli(['ingest', 's3://raw/nothing-here/', '--out', 's3://curated/x', '--endpoint', s3.endpoint]);
+  expect(empty.code).toBe(2);
+  expect(empty.stderr).toMatch(/^ciphertrail ingest: no flow-log objects in s3:\/\/raw\/nothing-here\/\n/);
+  const missing = await runCli(['ingest', 's3://no-such-bucket/logs/', '--out', 's3://curated/x', '--endpoint', s3.endpoint]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/^ciphertrail ingest: cannot list s3:\/\/no-such-bucket\/logs\/: NoSuchBucket: .+ \(check the bucket name and the region\)\n/);
+  expect(missing.stderr).not.toContain('$metadata');
+});
+
+it('fails the run (exit 3) with one line when the output bucket does not exist', async () => {
+  const result = await runCli(['ingest', 's3://raw/logs/', '--out', 's3://no-such-bucket/x', '--endpoint', s3.endpoint]);
+  expect(result.code).toBe(3);
+  expect(result.stderr).toMatch(/^ciphertrail ingest: cannot write to s3:\/\/no-such-bucket\/x: NotFound/);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
 });

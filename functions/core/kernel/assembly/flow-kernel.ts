@@ -59,7 +59,7 @@ const DICTS = 8;
 // Key columns of the two tables as JavaScript numbers them (flow-log-aggregator.ts); exportKeyColumn maps
 // them onto the packed rows.
 const S_DIRECTION = 6, S_PATH = 7, S_STATUS = 8;
-const C_PATH = 11, C_IFTYPE = 15, C_STATUS = 16;
+const C_PATH = 11, C_IFTYPE = 15, C_STATUS = 16, C_SERVER_SIDE = 17;
 
 // process() results.
 export const DONE = 0;
@@ -448,10 +448,10 @@ export function exportKeyColumn(t: i32, c: i32, out: usize): void {
   } else {
     if (c < C_PATH) word = c;
     else if (c == C_IFTYPE) word = 11;
-    else if (c == C_STATUS) {
+    else if (c == C_STATUS || c == C_SERVER_SIDE) {
       word = 13;
-      byte = 0;
-      bias = 1;
+      byte = c == C_STATUS ? 0 : 1; // status + 1, then the server side
+      bias = c == C_STATUS ? 1 : 0;
     } else {
       word = 12;
       byte = c - C_PATH; // path, direction, action, reject
@@ -669,14 +669,19 @@ export function clear(): void {
   return c == 32 || c == 9 || c == 13;
 }
 
-/** The first byte at or after `i` that is ≤ 32 (separator, newline or control character). */
+/**
+ * The first byte at or after `i` that is not printable ASCII (0x21–0x7e): a separator, the
+ * newline, a control character or a byte that is not ASCII. Bytes 0x21–0x7e minus 33 are 0–93;
+ * every other byte wraps to 94 or more.
+ */
 // @ts-ignore: decorator
 @inline function tokenEnd(i: usize): usize {
-  const limit = i8x16.splat(32);
-  let mask = i8x16.bitmask(i8x16.le_u(v128.load(i), limit));
+  const base = i8x16.splat(33);
+  const span = i8x16.splat(94);
+  let mask = i8x16.bitmask(i8x16.ge_u(i8x16.sub(v128.load(i), base), span));
   while (mask == 0) {
     i += 16;
-    mask = i8x16.bitmask(i8x16.le_u(v128.load(i), limit));
+    mask = i8x16.bitmask(i8x16.ge_u(i8x16.sub(v128.load(i), base), span));
   }
   return i + ctz(mask);
 }
@@ -733,13 +738,13 @@ function decodeLine(s: usize): isize {
   let ok = true;
   for (;;) {
     const c = <u32>load<u8>(i);
-    if (c <= 32) {
+    if (c - 33 >= 94) {
       if (isSeparator(c)) {
         i++;
         continue;
       }
       if (c == 10) break;
-      // A control character (the JavaScript decoder names it).
+      // A control character or a byte that is not ASCII (the JavaScript decoder names it).
       return -(<isize>lineEnd(i) + 1);
     }
     if (f >= n) return -(<isize>lineEnd(i) + 1); // more tokens than fields
@@ -968,7 +973,7 @@ export function process(start: i32, end: i32): i32 {
     if (hasCleartext) {
       if (status == 0) cleartextRecords++;
       // Packed cleartext key: the first eleven columns, interface type, then path + 1, direction,
-      // action and reject reason in one word, and status + 1 in the last.
+      // action and reject reason in one word, and status + 1 and the server side in the last.
       store<i32>(cleartextKey, window);
       store<i32>(cleartextKey + 4, account);
       store<i32>(cleartextKey + 8, region);
@@ -982,7 +987,7 @@ export function process(start: i32, end: i32): i32 {
       store<i32>(cleartextKey + 40, idOf(role(ROLE_PKT_DST_AWS_SERVICE), DICT_SERVICES));
       store<i32>(cleartextKey + 44, idOf(role(ROLE_INTERFACE_TYPE), DICT_INTERFACE_TYPES));
       store<i32>(cleartextKey + 48, (path + 1) | (direction << 8) | (action << 16) | (rejectReason << 24));
-      store<i32>(cleartextKey + 52, status + 1);
+      store<i32>(cleartextKey + 52, (status + 1) | (serverSide() << 8));
     }
     s = nl + 1;
     if (batching) {
@@ -1019,6 +1024,19 @@ function bail(s: usize, nl: usize): i32 {
 
 function preferred(packetLevel: i32, interfaceLevel: i32): i32 {
   return present(packetLevel) ? idOf(packetLevel, DICT_ADDRESSES) : idOf(interfaceLevel, DICT_ADDRESSES);
+}
+
+/**
+ * Which address listens on the service port: 1 the source (a reply), 2 the destination (a request;
+ * also when both ports are equal), 0 null (no port in the format).
+ */
+function serverSide(): i32 {
+  const src = intOrNull(role(ROLE_SRCPORT));
+  const dst = intOrNull(role(ROLE_DSTPORT));
+  if (src < 0 && dst < 0) return 0;
+  if (dst < 0) return 1;
+  if (src < 0) return 2;
+  return src < dst ? 1 : 2;
 }
 
 /** The service side of a conversation is the lower port (see flow-log-aggregator.ts). -1 is null. */
