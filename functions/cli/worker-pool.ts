@@ -55,9 +55,10 @@ export function defaultJobs(): number {
 /**
  * Ingests local `objects` with up to `jobs` worker threads. An output that cannot be written
  * throws OutputError; a worker that dies throws an error naming the object it was reading.
+ * `entry` replaces the worker script (a test gives one that crashes).
  */
 export async function ingestInWorkers(objects: readonly SourceObject[], settings: PoolSettings, jobs: number,
-  callbacks: PoolCallbacks): Promise<void> {
+  callbacks: PoolCallbacks, entry?: string): Promise<void> {
   const refs = objects.map((object, i) => {
     const ref = (object as { ref?: LocalObjectRef }).ref;
     if (!ref) throw new Error(`object ${i} (${object.name}) is not a local file: workers read local files only`);
@@ -103,8 +104,8 @@ export async function ingestInWorkers(objects: readonly SourceObject[], settings
       dispatch();
     });
   try {
-    const entry = await workerEntryFile();
-    for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(entry, { workerData: settings }));
+    const file = entry ?? await workerEntryFile();
+    for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(file, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {
     stopping = true;

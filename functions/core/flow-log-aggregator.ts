@@ -119,6 +119,11 @@ export class FlowLogAggregator {
       this.keepCarry(total);
       return;
     }
+    // A line that began in an earlier chunk: lines within one chunk are never longer than a chunk.
+    if (carry > 0 && carry + chunk.indexOf(NEWLINE) > MAX_LINE_BYTES) {
+      throw new ObjectRejectedError(`line ${this.stats.lines + 1}: longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} ` +
+        `bytes (from byte ${this.textBytes - chunk.length - carry} of the text): not a flow-log text object`);
+    }
     const end = carry + lastNewline + 1;
     this.run(end);
     if (end < total) this.kernel.input(total).copyWithin(0, end, total);

@@ -3,9 +3,12 @@
  * sequential run, including the cleartext groups (bigint sums) that travel back to the alert
  * rules by structured clone.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listLocalInputs } from '../../functions/adapters/local-files.js';
+import { ingestInWorkers, type PoolSettings } from '../../functions/cli/worker-pool.js';
+import type { ObjectReport } from '../../functions/core/ingest-object.js';
 import { runCli } from '../helpers/cli.js';
 import { generateCorpus, writeCorpus } from '../helpers/flow-log-corpus.js';
 import { tempDir } from '../helpers/sources.js';
@@ -60,5 +63,33 @@ describe('ingest --jobs', () => {
     const result = await runCli(['ingest', join(dir.path, 'in'), '--out', join(dir.path, 'x'), '--jobs', '0']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--jobs/);
+  });
+});
+
+describe('the worker pool', () => {
+  const settings = (out: string): PoolSettings => ({ out, windowSeconds: 300, collectCleartext: false, maxTextBytes: 1 << 30 });
+
+  it('lists once: an object deleted after the listing is a rejected object, the others are written', async () => {
+    const { objects } = await listLocalInputs([join(dir.path, 'in')]);
+    const gone = objects[2]!;
+    const copy = join(dir.path, 'vanishing');
+    // The listing stays; the file it named disappears before any worker reads it.
+    writeFileSync(copy, readFileSync(gone.name));
+    const [ref] = (await listLocalInputs([copy])).objects;
+    rmSync(copy);
+    const reports: ObjectReport[] = [];
+    await ingestInWorkers([...objects, ref!], settings(join(dir.path, 'out-vanished')), 2,
+      { onReport: (index, report) => void (reports[index] = report) });
+    expect(reports.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'rejected']);
+    expect(reports[5]!.reason).toMatch(/^unreadable: ENOENT: no such file or directory/);
+  });
+
+  it('a worker that dies fails the run with one line naming the object it was reading', async () => {
+    const crash = join(dir.path, 'crash.mjs');
+    writeFileSync(crash, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n");
+    const { objects } = await listLocalInputs([join(dir.path, 'in')]);
+    await expect(ingestInWorkers(objects.slice(0, 1), settings(join(dir.path, 'out-crash')), 1, { onReport: () => undefined }, crash))
+      .rejects.toThrow(new RegExp(`^an ingest worker exited with code 7 while reading ${objects[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
+        're-run, or use --jobs 1 to read it in this process$'));
   });
 });

@@ -101,6 +101,9 @@ describe('S3 → SQS → ingest handler', () => {
     };
     await put('truncated.log.gz', gz.subarray(0, gz.length - 40));
     await put('unknown-field.log', 'version interface-id mystery-field start\n2 eni-1 x 1763766000\n');
+    // The same content rejections in gzip once ended a whole run (the gunzip pipeline's AbortError).
+    await put('unknown-field.log.gz', gzipSync('version encryption-state\n10 1\n'));
+    await put('upper-case.log.gz', gzipSync('VERSION ACCOUNT-ID\n10 111111111111\n'));
     await put('headerless.log', '2 eni-1 1763766000\n');
     await put('binary.bin', Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]));
     await put('deleted.log', 'start\n1763766000\n');
@@ -115,11 +118,13 @@ describe('S3 → SQS → ingest handler', () => {
 
     expect(failures(response)).toEqual([]);
     const rejects = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
-    expect(rejects).toHaveLength(6);
+    expect(rejects).toHaveLength(8);
     const records = await Promise.all(rejects.map(async (k) => JSON.parse((await getObject(servers.s3.client, CURATED, k)).toString())));
     const reasonOf = (name: string) => records.find((r) => r.object.key === `bad/${name}`)?.reason as string;
     expect(reasonOf('truncated.log.gz')).toMatch(/corrupt gzip/);
     expect(reasonOf('unknown-field.log')).toMatch(/unknown flow-log field "mystery-field"/);
+    expect(reasonOf('unknown-field.log.gz')).toBe('unknown flow-log field "encryption-state" in header line (line 1)');
+    expect(reasonOf('upper-case.log.gz')).toBe('no header line and no format given (use --format for headerless objects)');
     expect(reasonOf('headerless.log')).toMatch(/no header line and no format/);
     expect(reasonOf('binary.bin')).toMatch(/binary data/);
     expect(reasonOf('deleted.log')).toMatch(/NoSuchKey/);
@@ -130,7 +135,7 @@ describe('S3 → SQS → ingest handler', () => {
 
     // A redelivery overwrites the quarantine records instead of adding more.
     expect(failures(await handler(event, lambdaContext()))).toEqual([]);
-    expect(await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).toHaveLength(6);
+    expect(await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).toHaveLength(8);
   });
 
   it('keeps line samples in the quarantine record of an object whose lines all fail', async () => {
