@@ -19,6 +19,8 @@ export interface IngestConfig {
   readonly format: FlowLogLayout | undefined;
   readonly windowSeconds: number;
   readonly time: TimeBudget;
+  /** Text one object may inflate to before it is quarantined (a gzip bomb cannot use up the invocation). */
+  readonly maxTextBytes: number;
   /** S3-compatible endpoint (tests); real S3 when absent. */
   readonly s3Endpoint: string | undefined;
 }
@@ -37,7 +39,11 @@ export function ingestConfig(env: Env): IngestConfig {
     curatedPrefix: asFolder(env.CURATED_PREFIX ?? ''),
     format: env.FLOW_LOG_FORMAT ? layout(env.FLOW_LOG_FORMAT) : undefined,
     windowSeconds: positive(env, 'WINDOW_SECONDS', 300),
-    time: { marginMs: positive(env, 'TIME_MARGIN_MS', 30_000), msPerMiB: positive(env, 'MS_PER_MIB', 2_000) },
+    time: {
+      marginMs: positive(env, 'TIME_MARGIN_MS', 30_000), msPerMiB: positive(env, 'MS_PER_MIB', 2_000),
+      ...(env.MAX_RECEIVE_COUNT ? { maxReceiveCount: positive(env, 'MAX_RECEIVE_COUNT', 5) } : {}),
+    },
+    maxTextBytes: positive(env, 'MAX_OBJECT_TEXT_BYTES', 4 * 1024 ** 3),
     s3Endpoint: env.S3_ENDPOINT || undefined,
   };
 }

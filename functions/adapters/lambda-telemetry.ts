@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { DeadlineError } from '../core/errors.js';
 import type { S3ObjectOutcome } from '../core/events/ingest-s3-object.js';
 import type { CleartextGroup } from '../core/flow-log-aggregator.js';
 import type { MessagesOutcome } from '../core/events/process-messages.js';
@@ -23,6 +24,7 @@ export const METRIC = {
   lag: 'ProcessingLagSeconds',
   transient: 'TransientFailures',
   released: 'MessagesReleased',
+  timedOut: 'ObjectsTimedOut',
   invalid: 'InvalidMessages',
   firehoseOk: 'FirehoseRecordsOk',
   firehoseDropped: 'FirehoseRecordsDropped',
@@ -58,8 +60,11 @@ export class LambdaTelemetry {
       this.recordObject(outcome);
       return outcome;
     } catch (error) {
-      this.metrics.addMetric(METRIC.transient, MetricUnit.Count, 1);
-      this.logger.warn('transient failure: the message will be retried', { error: error as Error });
+      // Running out of time is counted by endInvocation (ObjectsTimedOut), not as a transient failure.
+      if (!(error instanceof DeadlineError)) {
+        this.metrics.addMetric(METRIC.transient, MetricUnit.Count, 1);
+        this.logger.warn('transient failure: the message will be retried', { error: error as Error });
+      }
       throw error;
     } finally {
       this.logger.removeKeys(['object_key', 'object']);
@@ -73,6 +78,10 @@ export class LambdaTelemetry {
     if (outcome.released.length) {
       this.logger.warn('not enough time left: messages released for retry', { messageIds: outcome.released });
     }
+    const timedOut = outcome.timedOut.length + outcome.gaveUp.length;
+    if (timedOut) this.metrics.addMetric(METRIC.timedOut, MetricUnit.Count, timedOut);
+    for (const t of outcome.timedOut) this.logger.warn('out of time inside an object: its message will be retried', { ...t });
+    for (const g of outcome.gaveUp) this.logger.error('out of time on the last receive: the object is quarantined', { ...g });
     this.logger.info('batch done', {
       objects: outcome.objects, retry: outcome.retry.length, testEvents: outcome.testEvents, skipped: outcome.skipped,
     });

@@ -2,7 +2,7 @@
 import '../adapters/gc-tuning.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { type AlertStep, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';
+import { type AlertStep, giveUpObject, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';
 import { messagesOfInvocation } from '../core/events/invocation.js';
 import { processMessages } from '../core/events/process-messages.js';
 import { alertStepFromConfig } from '../adapters/alert-step.js';
@@ -39,16 +39,22 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
     now: Date.now,
   };
-  const options = { format: config.format, windowSeconds: config.windowSeconds, parquetReader: readParquetFlowLog };
-
   return async (event, context) => {
     telemetry.beginInvocation(context);
     const invocation = messagesOfInvocation(event);
+    // Checked while each object streams: the commit, the alert step and the response need the margin.
+    const options = {
+      format: config.format, windowSeconds: config.windowSeconds, parquetReader: readParquetFlowLog,
+      maxTextBytes: config.maxTextBytes, expired: () => context.getRemainingTimeInMillis() < config.time.marginMs,
+    };
     const outcome = await processMessages(invocation.messages, {
       ingest: async (ref) => {
         await telemetry.aroundObject(ref, () => ingestS3Object(ref, ports, options));
       },
       remainingMs: () => context.getRemainingTimeInMillis(),
+      giveUp: async (ref, reason) => {
+        await giveUpObject(ref, reason, ports);
+      },
     }, config.time);
     telemetry.endInvocation(outcome);
     if (invocation.partialBatch) return { batchItemFailures: outcome.retry.map((id) => ({ itemIdentifier: id })) };

@@ -64,13 +64,15 @@ export function eventBridgeObjectCreated(o: ObjectFacts, id = '17793124-05d4-b19
 export interface SqsMessage {
   readonly messageId: string;
   readonly body: string;
+  /** `ApproximateReceiveCount` (default 1). */
+  readonly receiveCount?: number;
 }
 
 export function sqsEvent(messages: readonly SqsMessage[]): Record<string, unknown> {
   return {
     Records: messages.map((m) => ({
       messageId: m.messageId, receiptHandle: `AQEB${m.messageId}`, body: m.body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1763719921000', SenderId: 'AIDAIENQZJOLO23YVJ4VO', ApproximateFirstReceiveTimestamp: '1763719921050' },
+      attributes: { ApproximateReceiveCount: String(m.receiveCount ?? 1), SentTimestamp: '1763719921000', SenderId: 'AIDAIENQZJOLO23YVJ4VO', ApproximateFirstReceiveTimestamp: '1763719921050' },
       messageAttributes: {}, md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3', eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:us-west-2:123456789012:ciphertrail-ingest', awsRegion: 'us-west-2',
     })),

@@ -94,6 +94,7 @@ describe('processMessages', () => {
         done.push(r.key);
       },
       remainingMs: () => 600_000,
+      giveUp: async () => undefined,
     }, { marginMs: 1000, msPerMiB: 1000 });
     expect(done).toEqual(['1', '3']);
     expect(outcome.retry).toEqual(['b', 'd']);
@@ -111,6 +112,7 @@ describe('processMessages', () => {
           remaining -= 10_000;
         },
         remainingMs: () => remaining,
+        giveUp: async () => undefined,
       }, { marginMs: 30_000, msPerMiB: 1_000 });
       return { started, outcome };
     }

@@ -184,9 +184,19 @@ describe('S3 → SQS → ingest handler', () => {
     const objects = corpus(15, 3);
     const facts = await Promise.all(objects.map((o) => upload(servers.s3.client, o)));
     const { handler, prefix } = newHandler({ TIME_MARGIN_MS: '20000' });
-    let checks = 0;
-    const context = lambdaContext(() => (++checks === 1 ? 300_000 : 15_000));
-    const response = await handler(sqs(...facts.map((f, i) => [`t${i}`, s3Notification(f)] as [string, string])), context);
+    // Time runs short once the first object's output is committed (its first PUT to S3).
+    let committed = false;
+    servers.proxy.rule = (req) => {
+      if (req.method === 'PUT') committed = true;
+      return 'pass';
+    };
+    const context = lambdaContext(() => (committed ? 15_000 : 300_000));
+    let response;
+    try {
+      response = await handler(sqs(...facts.map((f, i) => [`t${i}`, s3Notification(f)] as [string, string])), context);
+    } finally {
+      servers.proxy.rule = () => 'pass';
+    }
     expect(failures(response)).toEqual(['t1', 't2']);
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals(objects.slice(0, 1)));
   });
@@ -227,5 +237,54 @@ describe('the exported handler', () => {
     const response = await handler(sqsEvent([{ messageId: 'env', body: s3Notification(facts) }]), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await curatedTotals(s3Client(servers.s3.endpoint), 'from-env/')).toEqual(expectedTotals([one!]));
+  });
+});
+
+describe('time-boxing: an object that cannot finish never costs the other messages their attempts', () => {
+  const HEADER = 'version account-id interface-id packets bytes start end action log-status encryption-status';
+  const LINE = '10 111111111111 eni-0a0a0a0a0a0a0a0a0 100 1000 1763719200 1763719260 ACCEPT OK 0\n';
+  /** A plain-text object of about 6 MB: S3 streams it in many chunks, so the deadline is checked many times. */
+  async function bigObject(key: string): Promise<ObjectFacts> {
+    return { bucket: RAW, key, ...(await putObject(servers.s3.client, RAW, key, `${HEADER}\n${LINE.repeat(75_000)}`)) };
+  }
+  /** Plenty of time for the first `calls` checks, then less than the 30 s margin. */
+  const runningOut = (calls: number) => {
+    let n = 0;
+    return () => (n++ < calls ? 600_000 : 10_000);
+  };
+
+  it('stops the object while it streams: only its message is retried, the later ones released, nothing of it written', async () => {
+    const [small, other] = corpus(78, 2);
+    const first = await upload(servers.s3.client, small!);
+    const after = await upload(servers.s3.client, other!);
+    const big = await bigObject('slow/big-1.log');
+    const { handler, prefix } = newHandler({ MAX_RECEIVE_COUNT: '5' });
+    // Check 1: before the first object; 2 and on: its chunks and the next object; the big one gets 10 checks.
+    const response = await handler(sqs(['small', s3Notification(first)], ['big', s3Notification(big)], ['after', s3Notification(after)]),
+      lambdaContext(runningOut(14)));
+    expect(failures(response)).toEqual(['big', 'after']);
+    expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals([small!]));
+    expect(await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).toEqual([]);
+  });
+
+  it('on the queue\'s last receive, quarantines the object and acknowledges its message', async () => {
+    const big = await bigObject('slow/big-2.log');
+    const { handler, prefix } = newHandler({ MAX_RECEIVE_COUNT: '3' });
+    const event = sqsEvent([{ messageId: 'big', body: s3Notification(big), receiveCount: 3 }]);
+    expect(failures(await handler(event, lambdaContext(runningOut(5))))).toEqual([]);
+    const [key] = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
+    const record = JSON.parse((await getObject(servers.s3.client, CURATED, key!)).toString());
+    expect(record.reason).toMatch(/^did not finish within the function's time in 3 attempts \(out of time after [\d,]+ stored bytes/);
+  });
+
+  it('quarantines an object whose text inflates past MAX_OBJECT_TEXT_BYTES (a gzip bomb)', async () => {
+    const bomb = gzipSync(`${HEADER}\n${LINE.repeat(40_000)}`);
+    const facts = { bucket: RAW, key: 'bad/bomb.log.gz', ...(await putObject(servers.s3.client, RAW, 'bad/bomb.log.gz', bomb)) };
+    const { handler, prefix } = newHandler({ MAX_OBJECT_TEXT_BYTES: String(1 << 20) });
+    expect(failures(await handler(sqs(['bomb', s3Notification(facts)]), lambdaContext()))).toEqual([]);
+    const [key] = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
+    const record = JSON.parse((await getObject(servers.s3.client, CURATED, key!)).toString());
+    expect(record.reason).toMatch(/^text larger than the 1,048,576 bytes one object may inflate to/);
+    expect((await listKeys(servers.s3.client, CURATED, prefix)).filter((k) => k.key.endsWith('.parquet'))).toEqual([]);
   });
 });

@@ -165,6 +165,11 @@ export class FaultProxy {
       });
     });
     forward.on('error', () => res.socket?.destroy());
+    // A client that goes away mid-body (a reader that stopped early) closes the upstream request too,
+    // as the network would: otherwise S3 keeps a paused response open and never shuts down.
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
     req.pipe(forward);
   }
 }

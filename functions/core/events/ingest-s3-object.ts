@@ -88,3 +88,9 @@ export function quarantineRecord(ref: S3ObjectRef, report: ObjectReport, nowMs: 
     rejectedAt: new Date(nowMs).toISOString(),
   };
 }
+
+/** Quarantines an object that will never be ingested by this function (it cannot finish in time). */
+export async function giveUpObject(ref: S3ObjectRef, reason: string, ports: Pick<S3ObjectPorts, 'quarantine' | 'now'>): Promise<string> {
+  const report: ObjectReport = { name: s3Url(ref.bucket, ref.key), status: 'rejected', reason, outputs: [], elapsedMs: 0 };
+  return ports.quarantine.put(ref, quarantineRecord(ref, report, ports.now()));
+}

@@ -5,6 +5,8 @@ export interface InvocationMessage {
   /** SQS message id (the `itemIdentifier` of a batch item failure), SNS message id or event id. */
   readonly id: string;
   readonly content: NotificationContent;
+  /** How often SQS has handed this message out, this time included (`ApproximateReceiveCount`). */
+  readonly receiveCount?: number;
 }
 
 export interface Invocation {
@@ -29,7 +31,11 @@ export function messagesOfInvocation(event: unknown): Invocation {
         partialBatch: true,
         messages: records.map((r, i) => {
           const record = isObject(r) ? r : {};
-          return { id: typeof record.messageId === 'string' ? record.messageId : `record-${i}`, content: parseNotification(record.body) };
+          const count = isObject(record.attributes) ? Number(record.attributes.ApproximateReceiveCount) : NaN;
+          return {
+            id: typeof record.messageId === 'string' ? record.messageId : `record-${i}`, content: parseNotification(record.body),
+            ...(Number.isInteger(count) && count > 0 ? { receiveCount: count } : {}),
+          };
         }),
       };
     }

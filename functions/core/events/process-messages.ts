@@ -1,3 +1,4 @@
+import { DeadlineError } from '../errors.js';
 import type { InvocationMessage } from './invocation.js';
 import { s3Url, type S3ObjectRef } from './s3-object-ref.js';
 
@@ -6,6 +7,8 @@ export interface MessagePorts {
   ingest(ref: S3ObjectRef): Promise<void>;
   /** Milliseconds left before the invocation is cut (Lambda `getRemainingTimeInMillis`). */
   remainingMs(): number;
+  /** Quarantines an object that can never finish within one invocation; its message is then acknowledged. */
+  giveUp(ref: S3ObjectRef, reason: string): Promise<void>;
 }
 
 /**
@@ -17,6 +20,11 @@ export interface TimeBudget {
   readonly marginMs: number;
   /** Milliseconds per MiB of stored (compressed) object size. */
   readonly msPerMiB: number;
+  /**
+   * The queue's `maxReceiveCount`: an object that ran out of time on this many receives is
+   * quarantined on the last one instead of being sent back (the DLQ would take its message).
+   */
+  readonly maxReceiveCount?: number;
 }
 
 export interface MessagesOutcome {
@@ -26,6 +34,10 @@ export interface MessagesOutcome {
   readonly invalid: { readonly id: string; readonly reason: string }[];
   /** Messages not started because the remaining time was too short. */
   readonly released: string[];
+  /** Objects stopped while streaming because the invocation's time ran out (their messages are retried). */
+  readonly timedOut: { readonly id: string; readonly object: string; readonly reason: string }[];
+  /** Objects quarantined because they ran out of time on the queue's last receive. */
+  readonly gaveUp: { readonly id: string; readonly object: string; readonly reason: string }[];
   objects: number;
   testEvents: number;
   readonly skipped: string[];
@@ -45,7 +57,9 @@ export function timeNeededMs(ref: S3ObjectRef, budget: TimeBudget): number {
  */
 export async function processMessages(messages: readonly InvocationMessage[], ports: MessagePorts,
   budget: TimeBudget): Promise<MessagesOutcome> {
-  const outcome: MessagesOutcome = { retry: [], transient: [], invalid: [], released: [], objects: 0, testEvents: 0, skipped: [] };
+  const outcome: MessagesOutcome = {
+    retry: [], transient: [], invalid: [], released: [], timedOut: [], gaveUp: [], objects: 0, testEvents: 0, skipped: [],
+  };
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m]!;
     const content = message.content;
@@ -71,9 +85,29 @@ export async function processMessages(messages: readonly InvocationMessage[], po
         await ports.ingest(ref);
         outcome.objects++;
       } catch (error) {
-        outcome.transient.push({ id: message.id, object: s3Url(ref.bucket, ref.key), error });
-        outcome.retry.push(message.id);
-        break;
+        const object = s3Url(ref.bucket, ref.key);
+        if (!(error instanceof DeadlineError)) {
+          outcome.transient.push({ id: message.id, object, error });
+          outcome.retry.push(message.id);
+          break;
+        }
+        // Out of time inside this object: nothing of it was written. Its message is retried (or, on
+        // the queue's last receive, the object is quarantined); the messages after it are released.
+        const attempts = message.receiveCount ?? 1;
+        if (budget.maxReceiveCount !== undefined && attempts >= budget.maxReceiveCount) {
+          const reason = `did not finish within the function's time in ${attempts} attempts (${error.message}): ` +
+            'raise the function timeout and memory, or ingest it with the CLI';
+          await ports.giveUp(ref, reason);
+          outcome.gaveUp.push({ id: message.id, object, reason });
+        } else {
+          outcome.timedOut.push({ id: message.id, object, reason: error.message });
+          outcome.retry.push(message.id);
+        }
+        for (const rest of messages.slice(m + 1)) {
+          outcome.released.push(rest.id);
+          outcome.retry.push(rest.id);
+        }
+        return outcome;
       }
     }
   }
