@@ -1,11 +1,12 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BoundaryPolicy, BoundaryPolicyError } from '../../schemas/boundary-policy.js';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { FINDINGS_TABLE } from '../../schemas/tables.js';
 import { type Alert, buildAlerts, classifyGroups, type ClassifiedGroup, findingRows } from '../core/alerts/alert.js';
 import { AlertPublishError, pageAlerts, type PageResult } from '../core/alerts/raise-alerts.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
+import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import type { Classification } from '../core/policy/rules.js';
 import type { OutputFile, SourceObject } from '../core/ports.js';
 import { FileDedupStore } from '../adapters/file-dedup-store.js';

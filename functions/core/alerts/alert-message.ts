@@ -1,4 +1,4 @@
-import { SEVERITY_ORDER, type Severity } from '../policy/rules.js';
+import { SEVERITY_ORDER, type Severity } from '../../../schemas/alert.js';
 import type { Alert } from './alert.js';
 
 /** SNS Publish limit: body plus message attributes, 256 KiB by default (topic MaximumMessageSize). */
