@@ -125,7 +125,7 @@ export async function runIngest(settings: IngestSettings):
   const report = summarizeRun(reports, Date.now() - started);
   await store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json');
   const alerting = policy && await runAlerting(objects.map((object, i) => ({ object, report: reports[i]! })), policy, sink,
-    { boundaries: settings.boundaries!, out: settings.out, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
+    { boundaries: settings.boundaries!, store, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
   const failed = report.totals.rejected > 0 || alerting?.publishError !== undefined;
   return { report, exitCode: failed ? 1 : 0, ...(alerting ? { alerting } : {}) };
 }

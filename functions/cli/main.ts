@@ -29,7 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
         if (settings === 'help') return help(INGEST_HELP);
         const { report, exitCode, alerting } = await runIngest(settings);
         console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
-          : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting, settings.out) : ''));
+          : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting) : ''));
         return exitCode;
       },
     };

@@ -107,3 +107,30 @@ describe('ingest --boundaries over the bundled samples', () => {
     expect((error as Error).message).toMatch(/\/vpcs\/vpc-0e1f2a3b4c5d6e7f8\/exclusions\/0: must be equal to one of the allowed values/);
   });
 });
+
+describe('ingest --boundaries with a burst of distinct violations', () => {
+  it('pages at most 25 per VPC and run, says how many more there are, and pages those on the next run', async () => {
+    const dir = tempDir('alerts-burst');
+    try {
+      const header = 'version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end ' +
+        'action log-status flow-direction traffic-path encryption-status';
+      const scan = Array.from({ length: 30 }, (_, i) =>
+        `10 111111111111 vpc-0e1f2a3b4c5d6e7f8 eni-0a1a1a1a1a1a1a1a1 10.1.1.10 10.1.7.${i + 1} 40000 ${8000 + i} 6 10 ${10_000 - i} ` +
+        '1763719203 1763719258 ACCEPT OK egress 1 0');
+      const log = join(dir.path, '111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_0badf00d.log');
+      writeFileSync(log, [header, ...scan].join('\n') + '\n');
+      const ingest = () => runCli(['ingest', log, '--out', join(dir.path, 'out'), '--boundaries', 'samples/boundaries.json', '--quiet']);
+      const first = await ingest();
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 25 paged, 0 suppressed \(already paged\), 5 over the per-VPC limit/);
+      expect(first.stdout).toMatch(/PAGE {9}\.\.\. 15 more in alerts\.jsonl/);
+      expect(lines(join(dir.path, 'out', 'alerts.jsonl'))).toHaveLength(25);
+      const second = await ingest();
+      expect(second.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 5 paged, 25 suppressed \(already paged\) -> /);
+      expect(lines(join(dir.path, 'out', 'alerts.jsonl')).map((a) => a.port)).toEqual([...Array.from({ length: 25 }, (_, i) => 8000 + i),
+        8025, 8026, 8027, 8028, 8029]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
