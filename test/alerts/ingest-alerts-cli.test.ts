@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
 import { loadBoundaries } from '../../functions/cli/alerting.js';
 import { UsageError } from '../../functions/cli/usage.js';
@@ -22,12 +22,13 @@ const validateAlert = ajv.getSchema('https://ciphertrail.dev/schemas/alert.schem
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
+/** Each test ingests into its own folder: none reads what another one wrote. */
 describe('ingest --boundaries over the bundled samples', () => {
   let sns: QueryApiServer;
-  const out = tempDir('alerts-cli');
+  let out: { path: string; remove: () => void };
   const saved = { ...process.env };
-  const ingest = () => runCli(['ingest', 'samples/flow-logs', '--out', out.path, '--boundaries', 'samples/boundaries.json',
-    '--sns-topic-arn', TOPIC, '--quiet']);
+  const ingest = (...extra: string[]) => runCli(['ingest', 'samples/flow-logs', '--out', out.path, '--boundaries', 'samples/boundaries.json',
+    '--quiet', ...extra]);
 
   beforeAll(async () => {
     sns = await QueryApiServer.start(() => snsPublishOk(`m-${sns.requests.length}`));
@@ -39,11 +40,15 @@ describe('ingest --boundaries over the bundled samples', () => {
   afterAll(async () => {
     process.env = saved;
     await sns.close();
-    out.remove();
   });
+  beforeEach(() => {
+    out = tempDir('alerts-cli');
+    sns.requests.length = 0;
+  });
+  afterEach(() => out.remove());
 
   it('pages the violations, writes readiness and findings, and a second run pages nothing new', async () => {
-    const first = await ingest();
+    const first = await ingest('--sns-topic-arn', TOPIC);
     expect(first.code).toBe(1); // the bundled truncated gzip object is rejected; alerting still runs
     expect(first.stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 4 paged, 0 suppressed/);
     expect(first.stdout).toMatch(/blocked {6}1 EC-rejected/);
@@ -83,13 +88,14 @@ describe('ingest --boundaries over the bundled samples', () => {
       oracle.close();
     }
 
-    const second = await ingest();
+    const second = await ingest('--sns-topic-arn', TOPIC);
     expect(second.stdout).toMatch(/4 \(6 flows, 597\.0 KB\): 0 paged, 4 suppressed \(already paged\)/);
     expect(lines(join(out.path, 'alerts.jsonl'))).toHaveLength(4);
     expect(sns.requests).toHaveLength(2);
   });
 
   it('report shows violations, blocked flows and readiness per monitor-mode VPC', async () => {
+    expect((await ingest()).stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 4 paged/);
     const report = await runCli(['report', out.path]);
     expect(report.code).toBe(0);
     const text = report.stdout.slice(report.stdout.indexOf('Cleartext crossing enforced boundaries'));
