@@ -2,17 +2,17 @@ import type { Alert } from './alert.js';
 import { boundaryOf, DEFAULT_ALERTS_PER_VPC, groupByBoundary, renderAlertMessage } from './alert-message.js';
 import type { AlertPublisher, DedupStore } from './alert-ports.js';
 
-export const DEFAULT_SUPPRESS_MINUTES = 60;
+const DEFAULT_SUPPRESS_MINUTES = 60;
 /**
  * Lease of a pending claim when the run has no deadline (the CLI): the longest a Lambda function
  * can run. With a deadline the lease ends with it: a claimant can confirm no later than that.
  */
-export const UNBOUNDED_LEASE_MS = 15 * 60_000;
+const UNBOUNDED_LEASE_MS = 15 * 60_000;
 /**
  * Time a run keeps for publishing and confirming once it stops claiming: SNS with its retries
  * (4 attempts, backoff up to 5 s) and one DynamoDB write per alert. No claim is taken with less left.
  */
-export const DEFAULT_RESERVE_MS = 20_000;
+const DEFAULT_RESERVE_MS = 20_000;
 
 export interface PageOptions {
   readonly dedup: DedupStore;
