@@ -1,107 +1,24 @@
 /**
  * The boundary policy: VPC Encryption Controls per VPC (mode, enabled exclusions, CIDRs), the input
- * of alert classification. `boundary-policy.schema.json` is the contract; this module holds the
- * matching types and the validator, whose errors name the JSON path of every bad value.
+ * of alert classification. `boundary-policy.schema.json` is the contract and the one source: the
+ * types come from `boundary-policy.generated.ts` (generated from it) and the exclusion names are
+ * read from it. Validation lives in functions/core/policy/policy-document.ts.
  */
-import AjvModule, { type ErrorObject } from 'ajv';
-import { parseCidr } from '../functions/core/policy/cidr.js';
+import type { CiphertrailBoundaryPolicy, Vpc } from './boundary-policy.generated.js';
 import schema from './boundary-policy.schema.json' with { type: 'json' };
 
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[]
+  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type BoundaryPolicy = DeepReadonly<CiphertrailBoundaryPolicy>;
+export type BoundaryVpc = DeepReadonly<Vpc>;
+export type ControlMode = Vpc['mode'];
+export type ExclusionName = NonNullable<Vpc['exclusions']>[number];
+
 /**
- * `ResourceExclusions` names of the EC2 API. The first eight are the documented exclusions; the
- * SDK model (client-ec2 3.1169.0) also carries GlobalAccelerator and ApiGatewayV2, so a synced
- * policy may contain them.
+ * `ResourceExclusions` names of the EC2 API, in the schema's order. The first eight are the
+ * documented exclusions; the SDK model (client-ec2 3.1169.0) also carries GlobalAccelerator and
+ * ApiGatewayV2, so a synced policy may contain them. The cast only restores the literal types
+ * TypeScript widens in imported JSON: the generated type comes from this same enum.
  */
-export const EXCLUSION_NAMES = [
-  'InternetGateway', 'EgressOnlyInternetGateway', 'NatGateway', 'VirtualPrivateGateway', 'VpcPeering',
-  'Lambda', 'VpcLattice', 'ElasticFileSystem', 'GlobalAccelerator', 'ApiGatewayV2',
-] as const;
-export type ExclusionName = (typeof EXCLUSION_NAMES)[number];
-
-export type ControlMode = 'enforce' | 'monitor';
-
-export interface BoundaryVpc {
-  readonly mode: ControlMode;
-  /** Exclusions in state `enabled` (enabling/disabling ones are left out on purpose). */
-  readonly exclusions?: readonly ExclusionName[];
-  readonly cidrs?: readonly string[];
-  readonly accountId?: string;
-  readonly region?: string;
-  readonly name?: string;
-  readonly state?: string;
-  readonly excludedInterfaces?: readonly string[];
-}
-
-export interface BoundaryPolicy {
-  readonly generatedAt?: string;
-  readonly source?: string;
-  readonly vpcs: Readonly<Record<string, BoundaryVpc>>;
-}
-
-export interface PolicyProblem {
-  /** JSON pointer of the bad value (`/vpcs/vpc-0abc/exclusions/1`); `/` for the document itself. */
-  readonly path: string;
-  readonly message: string;
-}
-
-export class BoundaryPolicyError extends Error {
-  constructor(readonly source: string, readonly problems: readonly PolicyProblem[]) {
-    super(`invalid boundary policy ${source}:\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'));
-    this.name = 'BoundaryPolicyError';
-  }
-}
-
-const Ajv = AjvModule.default;
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
-
-/** Parses and validates a policy document; throws BoundaryPolicyError listing every problem. */
-export function parseBoundaryPolicy(text: string, source = 'boundary policy'): BoundaryPolicy {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (err) {
-    throw new BoundaryPolicyError(source, [{ path: '/', message: `not JSON: ${(err as Error).message}` }]);
-  }
-  return validateBoundaryPolicy(document, source);
-}
-
-export function validateBoundaryPolicy(document: unknown, source = 'boundary policy'): BoundaryPolicy {
-  const problems = validate(document)
-    ? cidrProblems(document as unknown as BoundaryPolicy)
-    : describe(validate.errors ?? []);
-  if (problems.length > 0) throw new BoundaryPolicyError(source, problems);
-  return document as BoundaryPolicy;
-}
-
-function cidrProblems(policy: BoundaryPolicy): PolicyProblem[] {
-  const problems: PolicyProblem[] = [];
-  for (const [vpcId, vpc] of Object.entries(policy.vpcs)) {
-    vpc.cidrs?.forEach((cidr, i) => {
-      try {
-        parseCidr(cidr);
-      } catch (err) {
-        problems.push({ path: `/vpcs/${vpcId}/cidrs/${i}`, message: (err as Error).message });
-      }
-    });
-  }
-  return problems;
-}
-
-function describe(errors: readonly ErrorObject[]): PolicyProblem[] {
-  const problems: PolicyProblem[] = [];
-  for (const e of errors) {
-    // propertyNames reports twice (the name, then the object); the first is the useful one.
-    if (e.keyword === 'propertyNames') continue;
-    const path = e.instancePath || '/';
-    const params = e.params as Record<string, unknown>;
-    let message = e.message ?? e.keyword;
-    if (e.keyword === 'enum') message += `: ${(params.allowedValues as unknown[]).join(', ')}`;
-    if (e.keyword === 'additionalProperties') message = `unknown property "${String(params.additionalProperty)}"`;
-    if (e.keyword === 'pattern' && e.propertyName !== undefined) {
-      problems.push({ path: `${path === '/' ? '' : path}/${e.propertyName}`, message: `key must match ${String(params.pattern)}` });
-      continue;
-    }
-    problems.push({ path, message });
-  }
-  return problems;
-}
+export const EXCLUSION_NAMES = schema.definitions.vpc.properties.exclusions.items.enum as readonly ExclusionName[];

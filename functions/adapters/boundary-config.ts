@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from './lambda-config.js';
+import { ConfigError, type Env, positive } from './lambda-config.js';
 
 /** Environment of the sync-boundaries function (docs/alerts.md). */
 export interface SyncConfig {
@@ -48,12 +48,4 @@ export function alertConfig(env: Env): AlertConfig | undefined {
     suppressMinutes: positive(env, 'SUPPRESS_MINUTES', 60),
     policyCacheMs: positive(env, 'POLICY_CACHE_SECONDS', 300) * 1000,
   };
-}
-
-function positive(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
-  return value;
 }

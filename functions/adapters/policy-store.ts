@@ -1,8 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type BoundaryPolicy, parseBoundaryPolicy, validateBoundaryPolicy } from '../../schemas/boundary-policy.js';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
+import { formatBoundaryPolicy, parseBoundaryPolicy, validateBoundaryPolicy } from '../core/policy/policy-document.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
 
 /** The AWS SDK loads only for s3:// policies: the local CLI reads files and never needs it. */
@@ -20,7 +21,7 @@ export async function readPolicy(location: string, s3?: S3Client): Promise<Bound
 /** Validates, then writes the policy (atomically on disk); returns the bytes written. */
 export async function writePolicy(location: string, policy: BoundaryPolicy, s3?: S3Client): Promise<number> {
   validateBoundaryPolicy(policy, location);
-  const body = JSON.stringify(policy, null, 2) + '\n';
+  const body = formatBoundaryPolicy(policy);
   if (isS3Url(location)) {
     const { bucket, key } = parseS3Url(location);
     const [{ PutObjectCommand }, { createS3Client }] = await s3Sdk();

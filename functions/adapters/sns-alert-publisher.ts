@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import type { AlertMessage } from '../core/alerts/alert-message.js';
-import type { AlertPublisher } from '../core/alerts/raise-alerts.js';
+import type { AlertPublisher } from '../core/alerts/alert-ports.js';
 import { type RetryOptions, withRetry } from '../core/alerts/retry.js';
 
 const TRANSIENT_ERRORS = new Set([

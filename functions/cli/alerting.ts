@@ -1,41 +1,32 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type BoundaryPolicy, BoundaryPolicyError } from '../../schemas/boundary-policy.js';
-import { FINDINGS_TABLE } from '../../schemas/tables.js';
-import { type Alert, buildAlerts, classifyGroups, type ClassifiedGroup, findingRows } from '../core/alerts/alert.js';
-import { AlertPublishError, pageAlerts, type PageResult } from '../core/alerts/raise-alerts.js';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import type { Alert } from '../core/alerts/alert.js';
+import { ALERT_FILES, type AlertRunOutcome, runAlerts } from '../core/alerts/alert-run.js';
+import { AlertPublishError } from '../core/alerts/page-alerts.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
-import type { Classification } from '../core/policy/rules.js';
-import type { OutputFile, SourceObject } from '../core/ports.js';
+import { BoundaryPolicyError } from '../core/policy/policy-document.js';
+import type { SourceObject } from '../core/ports.js';
+import type { BlobStore } from '../adapters/blob-store.js';
 import { FileDedupStore } from '../adapters/file-dedup-store.js';
+import { findingsWriter } from '../adapters/findings-writer.js';
 import type { ParquetTableSink } from '../adapters/parquet-sink.js';
-import { readPolicy, writePolicy } from '../adapters/policy-store.js';
+import { readPolicy } from '../adapters/policy-store.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
-/** Files of `<out>` the alerting step owns. */
-export const ALERT_FILES = {
-  alerts: 'alerts.jsonl',
-  readiness: 'readiness.jsonl',
-  dedup: 'alert-dedup.json',
-  /** The policy the findings were classified with; `report` reads it. */
-  policy: 'boundaries.json',
-} as const;
+export { ALERT_FILES };
 
 export interface AlertingSettings {
   readonly boundaries: string;
-  readonly out: string;
+  /** The output folder or S3 prefix of the tables (`--out`): the run records and dedup file go there too. */
+  readonly store: BlobStore;
   readonly snsTopicArn?: string;
   readonly suppressMinutes: number;
   readonly now?: number;
 }
 
-export interface AlertingOutcome {
+export interface AlertingOutcome extends AlertRunOutcome {
   readonly policySource: string;
-  readonly vpcs: Record<'enforce' | 'monitor', number>;
-  readonly findings: Record<Exclude<Classification, 'ok'>, Alert[]>;
-  readonly paging: PageResult;
-  readonly findingsFiles: readonly OutputFile[];
+  readonly files: NonNullable<AlertRunOutcome['files']>;
   readonly topicArn?: string;
   /** Set when some SNS message failed after retries (its alerts will page on the next run). */
   readonly publishError?: string;
@@ -52,70 +43,53 @@ export async function loadBoundaries(location: string): Promise<BoundaryPolicy> 
 }
 
 /**
- * Runs after the ingest loop: classifies each accepted object's cleartext groups, writes the
- * `findings` table per object, pages new violations (file dedup in `<out>`, optional SNS) and
- * writes `alerts.jsonl` (appended: one line per page) and `readiness.jsonl` (this run's view).
+ * Runs once after the ingest loop, over every accepted object (however the loop ran: workers, S3
+ * inputs): the alerting run of core/alerts/alert-run.ts with the file dedup store, the optional
+ * SNS publisher and no deadline, writing `findings`, alerts.jsonl, readiness.jsonl, the policy
+ * copy and the dedup file through the output store.
  */
 export async function runAlerting(ingested: readonly { object: SourceObject; report: ObjectReport }[],
   policy: BoundaryPolicy, sink: ParquetTableSink, settings: AlertingSettings): Promise<AlertingOutcome> {
   const now = settings.now ?? Date.now();
   const index = new BoundaryIndex(policy);
-  const classified: ClassifiedGroup[] = [];
-  const findingsFiles: OutputFile[] = [];
-  for (const { object, report } of ingested) {
-    if (report.status !== 'accepted' || !report.cleartext) continue;
-    const groups = classifyGroups(report.cleartext, index);
-    classified.push(...groups);
-    // Also with no groups: the object's findings of an earlier run are then removed.
-    findingsFiles.push(...await sink.writeTable(FINDINGS_TABLE, object.identity, object.key, findingRows(groups)));
-  }
-  const findings = {
-    violation: buildAlerts(classified, 'violation', index),
-    blocked: buildAlerts(classified, 'blocked', index),
-    readiness: buildAlerts(classified, 'readiness', index),
-    excluded: buildAlerts(classified, 'excluded', index),
-  };
-
-  await mkdir(settings.out, { recursive: true });
-  await writePolicy(join(settings.out, ALERT_FILES.policy), policy);
-  const dedup = await FileDedupStore.open(join(settings.out, ALERT_FILES.dedup));
+  const dedup = await FileDedupStore.open(settings.store, ALERT_FILES.dedup);
   // The SNS SDK loads only when publishing: local runs never pay for it.
   const publisher = settings.snsTopicArn
     ? new (await import('../adapters/sns-alert-publisher.js')).SnsAlertPublisher(settings.snsTopicArn) : undefined;
-  let paging: PageResult;
-  let publishError: string | undefined;
+  const objects = ingested.flatMap(({ object, report }) => report.status === 'accepted' && report.cleartext
+    ? [{ origin: { object: object.key, identity: object.identity }, groups: report.cleartext }] : []);
+  let outcome: AlertRunOutcome;
   try {
-    paging = await pageAlerts({ alerts: findings.violation, dedup, publisher, now, suppressMinutes: settings.suppressMinutes });
-  } catch (err) {
-    if (!(err instanceof AlertPublishError)) throw err;
-    paging = err.result;
-    publishError = err.message;
+    outcome = await runAlerts(objects, {
+      policy: { get: async () => index }, dedup, ...(publisher ? { publisher } : {}), findings: findingsWriter(sink),
+      records: settings.store, clock: () => now,
+    }, { suppressMinutes: settings.suppressMinutes });
   } finally {
     await dedup.save(now);
   }
-  await appendFile(join(settings.out, ALERT_FILES.alerts), jsonLines(paging.paged));
-  await writeFile(join(settings.out, ALERT_FILES.readiness), jsonLines(findings.readiness));
+  const { failures } = outcome.paging;
   return {
-    policySource: settings.boundaries, vpcs: index.countByMode(), findings, paging, findingsFiles,
-    ...(settings.snsTopicArn ? { topicArn: settings.snsTopicArn } : {}), ...(publishError ? { publishError } : {}),
+    policySource: settings.boundaries, vpcs: outcome.vpcs, findings: outcome.findings, paging: outcome.paging,
+    findingsFiles: outcome.findingsFiles, files: outcome.files!,
+    ...(settings.snsTopicArn ? { topicArn: settings.snsTopicArn } : {}),
+    ...(failures.length > 0 ? { publishError: new AlertPublishError(failures, outcome.paging).message } : {}),
   };
 }
 
-const jsonLines = (alerts: readonly Alert[]) => alerts.map((a) => JSON.stringify(a) + '\n').join('');
-
-export function renderAlertingSummary(outcome: AlertingOutcome, out: string): string {
+export function renderAlertingSummary(outcome: AlertingOutcome): string {
   const f = outcome.findings;
+  const { paged, suppressed, capped, unconfirmed } = outcome.paging;
   const volume = (list: readonly Alert[]) =>
     `${formatCount(list.reduce((n, a) => n + a.flows, 0))} flows, ${formatBytes(list.reduce((n, a) => n + a.bytes, 0))}`;
+  const over = capped.length > 0 ? `, ${capped.length} over the per-VPC limit (counted in the message; a later run may page them)` : '';
   const lines = [
     `  boundaries   ${outcome.policySource}: ${outcome.vpcs.enforce} enforced, ${outcome.vpcs.monitor} monitor-mode VPCs`,
-    `  violations   ${f.violation.length} (${volume(f.violation)}): ${outcome.paging.paged.length} paged, ` +
-      `${outcome.paging.suppressed.length} suppressed (already paged) -> ${join(out, ALERT_FILES.alerts)}`,
+    `  violations   ${f.violation.length} (${volume(f.violation)}): ${paged.length} paged, ` +
+      `${suppressed.length} suppressed (already paged)${over} -> ${outcome.files.alerts}`,
     `  blocked      ${f.blocked.length} EC-rejected (${volume(f.blocked)})`,
-    `  readiness    ${f.readiness.length} in monitor-mode VPCs (${volume(f.readiness)}) -> ${join(out, ALERT_FILES.readiness)}`,
+    `  readiness    ${f.readiness.length} in monitor-mode VPCs (${volume(f.readiness)}) -> ${outcome.files.readiness}`,
     `  excluded     ${f.excluded.length} allowed by an enabled exclusion (${volume(f.excluded)})`,
   ];
-  const paged = outcome.paging.paged;
   for (const a of paged.slice(0, 10)) {
     lines.push(`  PAGE         ${a.severity.toUpperCase()} ${a.rule} ${a.vpc_id ?? '-'} ${a.interface_id ?? '-'} ` +
       `${a.srcaddr ?? '-'} -> ${a.dstaddr ?? '-'} ${a.protocol_name}/${a.port ?? '-'}: ` +
@@ -126,5 +100,8 @@ export function renderAlertingSummary(outcome: AlertingOutcome, out: string): st
     lines.push(`  sns          ${outcome.paging.messages.length} message(s) to ${outcome.topicArn}`);
   }
   if (outcome.publishError) lines.push(`  SNS FAILED   ${outcome.publishError}`);
+  if (unconfirmed.length > 0) {
+    lines.push(`  dedup        ${unconfirmed.length} sent alert(s) not recorded as sent: ${unconfirmed[0]!.reason}`);
+  }
   return lines.join('\n');
 }

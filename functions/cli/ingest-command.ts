@@ -38,7 +38,7 @@ export async function runIngestCommand(inputs: string[], options: IngestOptionVa
   const settings = ingestSettings(inputs, options);
   const { report, exitCode, alerting } = await runIngest(settings);
   console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
-    : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting, settings.out) : ''));
+    : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting) : ''));
   return exitCode;
 }
 
@@ -125,7 +125,7 @@ export async function runIngest(settings: IngestSettings):
   await writeOutput(() => store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json'),
     store.describe('ingest-report.json'));
   const alerting = policy && await runAlerting(ingested, policy, sink,
-    { boundaries: settings.boundaries!, out: settings.out, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
+    { boundaries: settings.boundaries!, store, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
   const failed = report.totals.rejected > 0 || alerting?.publishError !== undefined;
   return { report, exitCode: failed ? EXIT.rejected : EXIT.ok, ...(alerting ? { alerting } : {}) };
 }

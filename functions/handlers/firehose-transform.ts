@@ -29,7 +29,8 @@ export function createTransformHandler(deps: TransformHandlerDeps): TransformHan
       ...(config.responseBudgetBytes ? { responseBudgetBytes: config.responseBudgetBytes } : {}),
     });
     const alertsSent = deps.alerts && outcome.cleartext.length > 0
-      ? await deps.alerts.raise(outcome.cleartext, { object: event.deliveryStreamArn, identity: event.invocationId })
+      ? await deps.alerts.raise(outcome.cleartext, { object: event.deliveryStreamArn, identity: event.invocationId },
+        () => context.getRemainingTimeInMillis())
       : 0;
     telemetry.recordFirehose(outcome, alertsSent);
     return { records: outcome.records };

@@ -49,7 +49,8 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     };
     const outcome = await processMessages(invocation.messages, {
       ingest: async (ref) => {
-        await telemetry.aroundObject(ref, () => ingestS3Object(ref, ports, options));
+        const remainingMs = () => context.getRemainingTimeInMillis();
+        await telemetry.aroundObject(ref, () => ingestS3Object(ref, { ...ports, remainingMs }, options));
       },
       remainingMs: () => context.getRemainingTimeInMillis(),
       giveUp: async (ref, reason) => {

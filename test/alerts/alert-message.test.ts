@@ -1,14 +1,21 @@
 import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
-import { buildAlertMessages, SNS_MAX_MESSAGE_BYTES } from '../../functions/core/alerts/alert-message.js';
+import type { Alert } from '../../functions/core/alerts/alert.js';
+import {
+  type AlertMessage, groupByBoundary, type MessageOptions, renderAlertMessage, SNS_MAX_MESSAGE_BYTES,
+} from '../../functions/core/alerts/alert-message.js';
 import { ANALYTICS, group, manyGroups, PAYMENTS, SHARED, T0, violations } from './fixtures.js';
 
 const ajv = new AjvModule.default({ allErrors: true, strict: true });
 const validateMessage = ajv.compile(alertSchema);
 const validateAlert = ajv.getSchema('https://ciphertrail.dev/schemas/alert.schema.json#/definitions/alert')!;
 
-const messageBytes = (m: ReturnType<typeof buildAlertMessages>[number]) => Buffer.byteLength(m.body) +
+/** One message per boundary, every alert listed (as a run that claimed them all would). */
+const messagesOf = (alerts: readonly Alert[], options: MessageOptions) =>
+  groupByBoundary(alerts).map((list) => renderAlertMessage(list, [], options));
+
+const messageBytes = (m: AlertMessage) => Buffer.byteLength(m.body) +
   Object.entries(m.attributes).reduce((n, [k, a]) => n + k.length + a.DataType.length + Buffer.byteLength(a.StringValue), 0);
 
 describe('alerts', () => {
@@ -44,7 +51,7 @@ describe('alerts', () => {
       group({ vpc_id: SHARED, srcaddr: '10.3.0.15', dstaddr: '10.1.7.9', traffic_path: 4 }), // into payments
       ...manyGroups(2, ANALYTICS),
     ]);
-    const messages = buildAlertMessages(alerts, { now: T0 });
+    const messages = messagesOf(alerts, { now: T0 });
     expect(messages.map((m) => [m.accountId, m.vpcId, m.alerts.length])).toEqual([
       ['111111111111', PAYMENTS, 4],
       ['222222222222', ANALYTICS, 2],
@@ -64,7 +71,7 @@ describe('alerts', () => {
 
   it('keeps the body under 256 KiB and the subject under 100 ASCII characters however many violations', () => {
     const alerts = violations(manyGroups(40_000));
-    const [message] = buildAlertMessages(alerts, { now: T0, maxOffenders: 100_000 });
+    const [message] = messagesOf(alerts, { now: T0, maxOffenders: 100_000 });
     expect(messageBytes(message!)).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
     expect(message!.subject.length).toBeLessThan(100);
     expect(message!.subject).toMatch(/^[\x20-\x7e]+$/);
@@ -82,10 +89,22 @@ describe('alerts', () => {
 
   it('lists the top 25 offenders by default and fits a smaller topic limit exactly', () => {
     const alerts = violations(manyGroups(60));
-    expect(buildAlertMessages(alerts, { now: T0 })[0]!.shown).toBe(25);
-    const [small] = buildAlertMessages(alerts, { now: T0, maxBytes: 8_000 });
+    expect(messagesOf(alerts, { now: T0 })[0]!.shown).toBe(25);
+    const [small] = messagesOf(alerts, { now: T0, maxBytes: 8_000 });
     expect(messageBytes(small!)).toBeLessThanOrEqual(8_000);
     expect(small!.shown).toBeGreaterThan(0);
     expect(JSON.parse(small!.body).not_shown.alerts).toBe(60 - small!.shown);
+  });
+
+  it('counts the alerts over the per-VPC cap in the totals and not_shown, and names only listed ones', () => {
+    const alerts = violations(manyGroups(8));
+    const message = renderAlertMessage(alerts.slice(0, 3), alerts.slice(3), { now: T0 });
+    expect(message).toMatchObject({ shown: 3, notShown: 5, subject: expect.stringContaining(': 8 cleartext violations at') });
+    expect(message.alerts.map((a) => a.dedup_key)).toEqual(alerts.slice(0, 3).map((a) => a.dedup_key));
+    const body = JSON.parse(message.body);
+    expect(validateMessage(body), JSON.stringify(validateMessage.errors)).toBe(true);
+    expect(body.top_offenders.map((a: Alert) => a.interface_id)).toEqual(alerts.slice(0, 3).map((a) => a.interface_id));
+    expect(body.totals).toEqual({ alerts: 8, flows: 16, bytes: alerts.reduce((n, a) => n + a.bytes, 0) });
+    expect(body.not_shown).toEqual({ alerts: 5, flows: 10, bytes: alerts.slice(3).reduce((n, a) => n + a.bytes, 0) });
   });
 });

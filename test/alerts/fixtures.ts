@@ -1,6 +1,8 @@
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import type { CleartextGroup } from '../../functions/core/flow-log-aggregator.js';
 import { type Alert, buildAlerts, classifyGroups } from '../../functions/core/alerts/alert.js';
+import { type AlertRunPorts, type AlertRunSettings, runAlerts } from '../../functions/core/alerts/alert-run.js';
+import type { PageResult } from '../../functions/core/alerts/page-alerts.js';
 import { BoundaryIndex } from '../../functions/core/policy/boundary-index.js';
 
 export const PAYMENTS = 'vpc-0e1f2a3b4c5d6e7f8';
@@ -40,3 +42,12 @@ export function manyGroups(n: number, vpc = PAYMENTS): CleartextGroup[] {
 }
 
 export const violations = (groups: readonly CleartextGroup[]): Alert[] => buildAlerts(classifyGroups(groups, INDEX), 'violation', INDEX);
+
+const ORIGIN = { object: 'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/a.log.gz', identity: 'a#1' };
+
+/** One alerting run (the orchestration the CLI and the Lambda call) over one object's groups, at `now`; its paging. */
+export async function runOnce(groups: readonly CleartextGroup[], ports: Partial<AlertRunPorts> & Pick<AlertRunPorts, 'dedup'>,
+  now = T0, settings: AlertRunSettings = {}): Promise<PageResult> {
+  const outcome = await runAlerts([{ origin: ORIGIN, groups }], { policy: { get: async () => INDEX }, clock: () => now, ...ports }, settings);
+  return outcome.paging;
+}

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
 import { loadBoundaries } from '../../functions/cli/alerting.js';
 import { UsageError } from '../../functions/cli/usage.js';
@@ -22,12 +22,13 @@ const validateAlert = ajv.getSchema('https://ciphertrail.dev/schemas/alert.schem
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
+/** Each test ingests into its own folder: none reads what another one wrote. */
 describe('ingest --boundaries over the bundled samples', () => {
   let sns: QueryApiServer;
-  const out = tempDir('alerts-cli');
+  let out: { path: string; remove: () => void };
   const saved = { ...process.env };
-  const ingest = () => runCli(['ingest', 'samples/flow-logs', '--out', out.path, '--boundaries', 'samples/boundaries.json',
-    '--sns-topic-arn', TOPIC, '--quiet']);
+  const ingest = (...extra: string[]) => runCli(['ingest', 'samples/flow-logs', '--out', out.path, '--boundaries', 'samples/boundaries.json',
+    '--quiet', ...extra]);
 
   beforeAll(async () => {
     sns = await QueryApiServer.start(() => snsPublishOk(`m-${sns.requests.length}`));
@@ -39,11 +40,15 @@ describe('ingest --boundaries over the bundled samples', () => {
   afterAll(async () => {
     process.env = saved;
     await sns.close();
-    out.remove();
   });
+  beforeEach(() => {
+    out = tempDir('alerts-cli');
+    sns.requests.length = 0;
+  });
+  afterEach(() => out.remove());
 
   it('pages the violations, writes readiness and findings, and a second run pages nothing new', async () => {
-    const first = await ingest();
+    const first = await ingest('--sns-topic-arn', TOPIC);
     expect(first.code).toBe(1); // the bundled truncated gzip object is rejected; alerting still runs
     expect(first.stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 4 paged, 0 suppressed/);
     expect(first.stdout).toMatch(/blocked {6}1 EC-rejected/);
@@ -83,13 +88,14 @@ describe('ingest --boundaries over the bundled samples', () => {
       oracle.close();
     }
 
-    const second = await ingest();
+    const second = await ingest('--sns-topic-arn', TOPIC);
     expect(second.stdout).toMatch(/4 \(6 flows, 597\.0 KB\): 0 paged, 4 suppressed \(already paged\)/);
     expect(lines(join(out.path, 'alerts.jsonl'))).toHaveLength(4);
     expect(sns.requests).toHaveLength(2);
   });
 
   it('report shows violations, blocked flows and readiness per monitor-mode VPC', async () => {
+    expect((await ingest()).stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 4 paged/);
     const report = await runCli(['report', out.path]);
     expect(report.code).toBe(0);
     const text = report.stdout.slice(report.stdout.indexOf('Cleartext crossing enforced boundaries'));
@@ -105,5 +111,32 @@ describe('ingest --boundaries over the bundled samples', () => {
     const error = await loadBoundaries(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(/\/vpcs\/vpc-0e1f2a3b4c5d6e7f8\/exclusions\/0: must be equal to one of the allowed values/);
+  });
+});
+
+describe('ingest --boundaries with a burst of distinct violations', () => {
+  it('pages at most 25 per VPC and run, says how many more there are, and pages those on the next run', async () => {
+    const dir = tempDir('alerts-burst');
+    try {
+      const header = 'version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end ' +
+        'action log-status flow-direction traffic-path encryption-status';
+      const scan = Array.from({ length: 30 }, (_, i) =>
+        `10 111111111111 vpc-0e1f2a3b4c5d6e7f8 eni-0a1a1a1a1a1a1a1a1 10.1.1.10 10.1.7.${i + 1} 40000 ${8000 + i} 6 10 ${10_000 - i} ` +
+        '1763719203 1763719258 ACCEPT OK egress 1 0');
+      const log = join(dir.path, '111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_0badf00d.log');
+      writeFileSync(log, [header, ...scan].join('\n') + '\n');
+      const ingest = () => runCli(['ingest', log, '--out', join(dir.path, 'out'), '--boundaries', 'samples/boundaries.json', '--quiet']);
+      const first = await ingest();
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 25 paged, 0 suppressed \(already paged\), 5 over the per-VPC limit/);
+      expect(first.stdout).toMatch(/PAGE {9}\.\.\. 15 more in alerts\.jsonl/);
+      expect(lines(join(dir.path, 'out', 'alerts.jsonl'))).toHaveLength(25);
+      const second = await ingest();
+      expect(second.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 5 paged, 25 suppressed \(already paged\) -> /);
+      expect(lines(join(dir.path, 'out', 'alerts.jsonl')).map((a) => a.port)).toEqual([...Array.from({ length: 25 }, (_, i) => 8000 + i),
+        8025, 8026, 8027, 8028, 8029]);
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -1,13 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertPublishError, raiseAlerts } from '../../functions/core/alerts/raise-alerts.js';
 import { SnsAlertPublisher } from '../../functions/adapters/sns-alert-publisher.js';
 import { FileDedupStore } from '../../functions/adapters/file-dedup-store.js';
+import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
 import {
   publishedAttributes, type QueryRequest, type QueryResponse, QueryApiServer, snsError, snsPublishOk, TEST_CREDENTIALS,
 } from '../helpers/query-api-server.js';
 import { tempDir } from '../helpers/sources.js';
-import { ANALYTICS, manyGroups, PAYMENTS, POLICY, T0 } from './fixtures.js';
+import { ANALYTICS, manyGroups, PAYMENTS, runOnce, T0 } from './fixtures.js';
 
 /*
  * No SNS server runs locally: a node:http endpoint speaking the SNS Query API (form-encoded
@@ -35,17 +35,17 @@ function publisher(attempts = 4): SnsAlertPublisher {
   return new SnsAlertPublisher(TOPIC, { client, retry: { attempts, sleep: async (ms) => void delays.push(ms), random: () => 1 } });
 }
 
+/** A fresh file dedup store (read once at open; the tests never save it). */
 async function dedup(): Promise<FileDedupStore> {
   const dir = tempDir('sns');
-  const store = await FileDedupStore.open(`${dir.path}/alert-dedup.json`);
+  const store = await FileDedupStore.open(new LocalDirStore(dir.path), 'alert-dedup.json');
   dir.remove();
   return store;
 }
 
 describe('SNS alert publisher (local SNS Query API endpoint)', () => {
   it('sends one Publish per boundary VPC with subject, JSON body and filterable attributes', async () => {
-    const result = await raiseAlerts({ groups: [...manyGroups(30), ...manyGroups(1, ANALYTICS)], policy: POLICY, dedup: await dedup(),
-      publisher: publisher(), now: T0 });
+    const result = await runOnce([...manyGroups(30), ...manyGroups(1, ANALYTICS)], { dedup: await dedup(), publisher: publisher() });
     expect(server.requests).toHaveLength(2);
     const [payments, analytics] = server.requests;
     expect(payments!.params.get('Action')).toBe('Publish');
@@ -67,7 +67,7 @@ describe('SNS alert publisher (local SNS Query API endpoint)', () => {
 
   it('retries a 500 and throttling with backoff, then succeeds', async () => {
     script = (_r, n) => (n === 1 ? snsError(500, 'InternalError', 'boom') : n === 2 ? snsError(400, 'Throttling', 'Rate exceeded') : snsPublishOk('ok'));
-    const result = await raiseAlerts({ groups: manyGroups(1), policy: POLICY, dedup: await dedup(), publisher: publisher(), now: T0 });
+    const result = await runOnce(manyGroups(1), { dedup: await dedup(), publisher: publisher() });
     expect(server.requests).toHaveLength(3);
     expect(new Set(server.requests.map((r) => r.params.get('Message'))).size).toBe(1);
     expect(delays).toEqual([200, 400]);
@@ -76,20 +76,20 @@ describe('SNS alert publisher (local SNS Query API endpoint)', () => {
 
   it('does not retry a request SNS rejects as invalid', async () => {
     script = () => snsError(400, 'InvalidParameter', 'Invalid parameter: Subject');
-    const error = await raiseAlerts({ groups: manyGroups(1), policy: POLICY, dedup: await dedup(), publisher: publisher(), now: T0 })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AlertPublishError);
+    const result = await runOnce(manyGroups(1), { dedup: await dedup(), publisher: publisher() });
+    expect(result.failures).toEqual([{ subject: expect.any(String), alerts: 1, reason: 'Invalid parameter: Subject' }]);
     expect(server.requests).toHaveLength(1);
   });
 
   it('a message still failing after retries throws, and is paged by the next attempt', async () => {
     const store = await dedup();
     script = () => snsError(503, 'ServiceUnavailable', 'try later');
-    await expect(raiseAlerts({ groups: manyGroups(2), policy: POLICY, dedup: store, publisher: publisher(3), now: T0 }))
-      .rejects.toThrow(AlertPublishError);
+    const failed = await runOnce(manyGroups(2), { dedup: store, publisher: publisher(3) });
+    expect(failed.failures.map((f) => f.reason)).toEqual(['try later']);
+    expect(failed.paged).toEqual([]);
     expect(server.requests).toHaveLength(3);
     script = undefined;
-    const retried = await raiseAlerts({ groups: manyGroups(2), policy: POLICY, dedup: store, publisher: publisher(), now: T0 + 1000 });
+    const retried = await runOnce(manyGroups(2), { dedup: store, publisher: publisher() }, T0 + 1000);
     expect(retried.paged).toHaveLength(2);
     expect(server.requests).toHaveLength(4);
   });

@@ -69,4 +69,6 @@ it('writes identical tables and pages each violation once when a notification ar
   expect(paged.map((a: { rule: string }) => a.rule).sort()).toEqual(['cleartext-in-enforced-vpc', 'cleartext-into-enforced-vpc']);
   const claims = await new DynamoDBClient({}).send(new ScanCommand({ TableName: 'alert-dedup' }));
   expect(claims.Items).toHaveLength(2);
+  // Two-phase claims: each one was confirmed once its message went out.
+  expect(claims.Items!.map((item) => item.state?.S)).toEqual(['sent', 'sent']);
 });

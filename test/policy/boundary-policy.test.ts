@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BoundaryPolicyError, parseBoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { BoundaryPolicyError, parseBoundaryPolicy } from '../../functions/core/policy/policy-document.js';
 
 const SAMPLE = readFileSync(new URL('../../samples/boundaries.json', import.meta.url), 'utf8');
 

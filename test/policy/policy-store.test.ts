@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BoundaryPolicy, BoundaryPolicyError } from '../../schemas/boundary-policy.js';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { BoundaryPolicyError } from '../../functions/core/policy/policy-document.js';
 import { syncConfig } from '../../functions/adapters/boundary-config.js';
 import { CachedPolicyLoader, readPolicy, writePolicy } from '../../functions/adapters/policy-store.js';
 import { createSyncBoundariesHandler } from '../../functions/handlers/sync-boundaries.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { parseBoundaryPolicy } from '../../functions/core/policy/policy-document.js';
 import { syncBoundaries } from '../../functions/adapters/ec2-boundary-source.js';
 import { parseSyncBoundariesArgs } from '../../functions/cli/sync-boundaries-command.js';
 import { UsageError } from '../../functions/cli/usage.js';

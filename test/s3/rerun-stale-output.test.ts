@@ -6,6 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../functions/adapters/blob-store.js';
+import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { S3BlobStore } from '../../functions/adapters/s3-store.js';
 import { loadBoundaries, runAlerting } from '../../functions/cli/alerting.js';
@@ -34,7 +35,7 @@ async function run(store: BlobStore, body: string | Uint8Array) {
   const sink = new ParquetTableSink(store);
   const object = memoryObject(RERUN_KEY, body, { key: RERUN_KEY });
   const report = await ingestObject(object, { sink, collectCleartext: true });
-  await runAlerting([{ object, report }], policy, sink, { boundaries: 'samples/boundaries.json', out: dir.path, suppressMinutes: 60 });
+  await runAlerting([{ object, report }], policy, sink, { boundaries: 'samples/boundaries.json', store: new LocalDirStore(dir.path), suppressMinutes: 60 });
   return report.status;
 }
 

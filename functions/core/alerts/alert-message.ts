@@ -1,18 +1,19 @@
-import { SEVERITY_ORDER, type Severity } from '../policy/rules.js';
+import { type AlertMessageBody, SEVERITY_ORDER, type Severity } from '../../../schemas/alert.js';
 import type { Alert } from './alert.js';
 
 /** SNS Publish limit: body plus message attributes, 256 KiB by default (topic MaximumMessageSize). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
 /** SNS Subject: ASCII, no line breaks or control characters, "less than 100 characters". */
 export const SNS_MAX_SUBJECT_CHARS = 99;
-export const DEFAULT_TOP_OFFENDERS = 25;
+/** Offenders named in one message, which is also how many alerts of one boundary VPC a run claims. */
+export const DEFAULT_ALERTS_PER_VPC = 25;
 
 export interface MessageAttribute {
   readonly DataType: 'String' | 'String.Array';
   readonly StringValue: string;
 }
 
-/** One SNS message: the paging alerts of one enforced VPC boundary (account and VPC). */
+/** One SNS message: the new paging alerts of one enforced VPC boundary (account and VPC). */
 export interface AlertMessage {
   readonly accountId: string;
   readonly vpcId: string;
@@ -20,13 +21,16 @@ export interface AlertMessage {
   /** JSON, shaped by schemas/alert.schema.json. */
   readonly body: string;
   readonly attributes: Readonly<Record<'severity' | 'account_id' | 'vpc_id' | 'rule', MessageAttribute>>;
-  /** Every alert the message stands for (shown or counted); their dedup claims live or die with it. */
+  /** The offenders the message names; their dedup claims live or die with it. */
   readonly alerts: readonly Alert[];
   readonly shown: number;
+  /** Alerts the message counts in `not_shown` without naming them. */
+  readonly notShown: number;
 }
 
 export interface MessageOptions {
   readonly now: number;
+  /** Offenders named at most (default DEFAULT_ALERTS_PER_VPC). */
   readonly maxOffenders?: number;
   /** Size limit of body + attributes (the topic's MaximumMessageSize). */
   readonly maxBytes?: number;
@@ -34,38 +38,50 @@ export interface MessageOptions {
 
 const UNKNOWN = 'unknown';
 
-/** Groups ranked alerts by (boundary account, boundary VPC) and renders one message per group. */
-export function buildAlertMessages(alerts: readonly Alert[], options: MessageOptions): AlertMessage[] {
+/** The boundary an alert belongs to: the account and VPC whose controls were crossed. */
+export function boundaryOf(alert: Alert): string {
+  return `${boundaryAccount(alert)} ${boundaryVpc(alert)}`;
+}
+
+/** Ranked alerts split by boundary, in order of each boundary's first (worst) alert; ranks kept inside. */
+export function groupByBoundary(alerts: readonly Alert[]): Alert[][] {
   const groups = new Map<string, Alert[]>();
   for (const alert of alerts) {
-    const key = `${boundaryAccount(alert)} ${boundaryVpc(alert)}`;
+    const key = boundaryOf(alert);
     let list = groups.get(key);
     if (!list) groups.set(key, (list = []));
     list.push(alert);
   }
-  return [...groups.values()].map((list) => renderMessage(list, options));
+  return [...groups.values()];
 }
 
 const boundaryAccount = (a: Alert) => a.boundary_account_id ?? a.account_id ?? UNKNOWN;
 const boundaryVpc = (a: Alert) => a.boundary_vpc_id ?? a.vpc_id ?? UNKNOWN;
 
-function renderMessage(alerts: readonly Alert[], options: MessageOptions): AlertMessage {
-  const first = alerts[0]!;
+/**
+ * The message of one boundary. `listed` (ranked) may be named, as many as fit the offender and
+ * size limits; `more` (ranked, after `listed`) are only counted, in the totals and `not_shown`.
+ */
+export function renderAlertMessage(listed: readonly Alert[], more: readonly Alert[], options: MessageOptions): AlertMessage {
+  const all = [...listed, ...more];
+  const first = all[0]!;
   const accountId = boundaryAccount(first);
   const vpcId = boundaryVpc(first);
   const region = first.boundary_region ?? first.region ?? UNKNOWN;
-  const severity = worst(alerts.map((a) => a.severity));
-  const rules = [...new Set(alerts.map((a) => a.rule))].sort();
+  const severity = worst(all.map((a) => a.severity));
+  const rules = [...new Set(all.map((a) => a.rule))].sort();
   const attributes = {
     severity: { DataType: 'String', StringValue: severity },
     account_id: { DataType: 'String', StringValue: accountId },
     vpc_id: { DataType: 'String', StringValue: vpcId },
     rule: { DataType: 'String.Array', StringValue: JSON.stringify(rules) },
   } as const;
-  const noun = alerts.length === 1 ? 'violation' : 'violations';
+  const noun = all.length === 1 ? 'violation' : 'violations';
   const subject = asciiSubject(
-    `ciphertrail ${severity.toUpperCase()}: ${alerts.length} cleartext ${noun} at ${vpcId} (${accountId} ${region})`);
-  const sum = (list: readonly Alert[], field: 'flows' | 'bytes') => list.reduce((n, a) => n + a[field], 0);
+    `ciphertrail ${severity.toUpperCase()}: ${all.length} cleartext ${noun} at ${vpcId} (${accountId} ${region})`);
+  const volume = (list: readonly Alert[]) => ({
+    alerts: list.length, flows: list.reduce((n, a) => n + a.flows, 0), bytes: list.reduce((n, a) => n + a.bytes, 0),
+  });
   const payload = (shown: number) => JSON.stringify({
     schema_version: 1,
     source: 'ciphertrail',
@@ -75,21 +91,21 @@ function renderMessage(alerts: readonly Alert[], options: MessageOptions): Alert
     vpc_id: vpcId,
     severity,
     rules,
-    summary: `${alerts.length} cleartext ${noun} crossing the encryption boundary of ${vpcId}`,
-    totals: { alerts: alerts.length, flows: sum(alerts, 'flows'), bytes: sum(alerts, 'bytes') },
-    top_offenders: alerts.slice(0, shown),
-    not_shown: { alerts: alerts.length - shown, flows: sum(alerts.slice(shown), 'flows'), bytes: sum(alerts.slice(shown), 'bytes') },
-  }, null, 2);
+    summary: `${all.length} cleartext ${noun} crossing the encryption boundary of ${vpcId}`,
+    totals: volume(all),
+    top_offenders: all.slice(0, shown),
+    not_shown: volume(all.slice(shown)),
+  } satisfies AlertMessageBody, null, 2);
 
   const budget = (options.maxBytes ?? SNS_MAX_MESSAGE_BYTES) - attributeBytes(attributes);
-  let shown = Math.min(alerts.length, options.maxOffenders ?? DEFAULT_TOP_OFFENDERS);
+  let shown = Math.min(listed.length, options.maxOffenders ?? DEFAULT_ALERTS_PER_VPC);
   let body = payload(shown);
   // Offenders are similar in size: scale down by the overshoot, then step to fit exactly.
   while (Buffer.byteLength(body) > budget && shown > 0) {
-    shown = Math.min(shown - 1, Math.floor((shown * budget) / Buffer.byteLength(body)));
-    body = payload(Math.max(shown, 0));
+    shown = Math.max(0, Math.min(shown - 1, Math.floor((shown * budget) / Buffer.byteLength(body))));
+    body = payload(shown);
   }
-  return { accountId, vpcId, subject, body, attributes, alerts, shown: Math.max(shown, 0) };
+  return { accountId, vpcId, subject, body, attributes, alerts: listed.slice(0, shown), shown, notShown: all.length - shown };
 }
 
 function worst(severities: readonly Severity[]): Severity {

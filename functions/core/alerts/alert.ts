@@ -1,8 +1,9 @@
+import { type AlertRecord, type FindingClass, SEVERITY_ORDER, type Severity } from '../../../schemas/alert.js';
 import type { FindingRow } from '../../../schemas/tables.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
 import type { BoundaryIndex } from '../policy/boundary-index.js';
 import { classifyFlow, type FlowClassification, protocolName } from '../policy/classify-flow.js';
-import { type Classification, type RuleId, SEVERITY_ORDER, type Severity } from '../policy/rules.js';
+import type { RuleId } from '../policy/rules.js';
 import { remediationHint } from './remediation.js';
 
 /** A group the policy did not find `ok`, with the verdict. */
@@ -14,40 +15,10 @@ export interface ClassifiedGroup {
 /**
  * One finding at the grain on-call acts on: (VPC, ENI, peer, protocol, port, rule), summed over
  * windows and objects. Paging alerts (violations) are the lines of `alerts.jsonl` and the
- * offenders of an SNS message (schemas/alert.schema.json).
+ * offenders of an SNS message. The shape is schemas/alert.schema.json's; the schema leaves `rule`
+ * an open string (a new rule is no contract change), the rule catalog (rules.ts) owns the ids.
  */
-export interface Alert {
-  readonly rule: RuleId;
-  readonly classification: Classification;
-  readonly severity: Severity;
-  readonly account_id: string | null;
-  readonly region: string | null;
-  readonly vpc_id: string | null;
-  readonly interface_id: string | null;
-  readonly interface_type: string | null;
-  /** The VPC whose boundary was crossed (the ENI's own, or the enforced VPC the peer lies in). */
-  readonly boundary_vpc_id: string | null;
-  readonly boundary_account_id: string | null;
-  readonly boundary_region: string | null;
-  readonly srcaddr: string | null;
-  readonly dstaddr: string | null;
-  readonly peer: string | null;
-  readonly protocol: number | null;
-  readonly protocol_name: string;
-  readonly port: number | null;
-  readonly flow_direction: string | null;
-  readonly traffic_path: number | null;
-  /** The traffic path in words. */
-  readonly path: string;
-  readonly flows: number;
-  readonly packets: number;
-  readonly bytes: number;
-  readonly first_seen: string;
-  readonly last_seen: string;
-  readonly reason: string;
-  readonly remediation: string;
-  readonly dedup_key: string;
-}
+export type Alert = Omit<AlertRecord, 'rule'> & { readonly rule: RuleId };
 
 /** Classifies groups; `ok` ones are dropped (they are neither findings nor alerts). */
 export function classifyGroups(groups: readonly CleartextGroup[], index: BoundaryIndex): ClassifiedGroup[] {
@@ -73,7 +44,7 @@ export function dedupKey(group: CleartextGroup, verdict: FlowClassification): st
 }
 
 /** Merges the groups of one classification by dedup key and ranks them (worst first). */
-export function buildAlerts(classified: readonly ClassifiedGroup[], classification: Classification,
+export function buildAlerts(classified: readonly ClassifiedGroup[], classification: FindingClass,
   index: BoundaryIndex): Alert[] {
   const merged = new Map<string, { alert: Alert; topBytes: number }>();
   for (const { group, verdict } of classified) {
@@ -82,12 +53,12 @@ export function buildAlerts(classified: readonly ClassifiedGroup[], classificati
     const bytes = Number(group.bytes ?? 0n);
     const current = merged.get(key);
     if (!current) {
-      merged.set(key, { alert: toAlert(group, verdict, key, index), topBytes: bytes });
+      merged.set(key, { alert: toAlert(group, verdict, classification, key, index), topBytes: bytes });
       continue;
     }
     const a = current.alert;
     // The largest group speaks for the conversation (its direction, addresses and words).
-    const lead = bytes > current.topBytes ? toAlert(group, verdict, key, index) : a;
+    const lead = bytes > current.topBytes ? toAlert(group, verdict, classification, key, index) : a;
     current.topBytes = Math.max(bytes, current.topBytes);
     current.alert = {
       ...lead,
@@ -108,12 +79,13 @@ export function rankAlerts(alerts: Alert[]): Alert[] {
     (a.dedup_key < b.dedup_key ? -1 : a.dedup_key > b.dedup_key ? 1 : 0));
 }
 
-function toAlert(group: CleartextGroup, verdict: FlowClassification, key: string, index: BoundaryIndex): Alert {
+function toAlert(group: CleartextGroup, verdict: FlowClassification, classification: FindingClass, key: string,
+  index: BoundaryIndex): Alert {
   const boundary = index.vpc(verdict.boundaryVpcId);
   const ownBoundary = verdict.boundaryVpcId === group.vpc_id;
   return {
     rule: verdict.rule,
-    classification: verdict.classification,
+    classification,
     severity: verdict.severity,
     account_id: group.account_id,
     region: group.region,

@@ -1,3 +1,4 @@
+import type { AlertOrigin } from '../alerts/alert-ports.js';
 import { type CleartextGroup, type MalformedSample, ObjectRejectedError } from '../flow-log-aggregator.js';
 import { ingestObject, type IngestOptions, type ObjectReport } from '../ingest-object.js';
 import type { OutputSink, SourceObject } from '../ports.js';
@@ -27,9 +28,12 @@ export interface Quarantine {
   put(ref: S3ObjectRef, record: QuarantineRecord): Promise<string>;
 }
 
-/** Where cleartext findings go (the alert engine); returns the number of alerts sent. */
+/**
+ * Where cleartext findings go (the alert engine); returns the number of alerts sent. `remainingMs`
+ * is the invocation's time left: the step claims no alert it could not publish before the deadline.
+ */
 export interface AlertStep {
-  raise(groups: readonly CleartextGroup[], origin: { readonly object: string; readonly identity: string }): Promise<number>;
+  raise(groups: readonly CleartextGroup[], origin: AlertOrigin, remainingMs?: () => number): Promise<number>;
 }
 
 export interface S3ObjectPorts {
@@ -39,6 +43,8 @@ export interface S3ObjectPorts {
   readonly quarantine: Quarantine;
   readonly alerts?: AlertStep;
   readonly now: () => number;
+  /** Milliseconds left in the invocation (Lambda `getRemainingTimeInMillis`), for the alert step. */
+  readonly remainingMs?: () => number;
 }
 
 export interface S3ObjectOutcome {
@@ -70,7 +76,7 @@ export async function ingestS3Object(ref: S3ObjectRef, ports: S3ObjectPorts,
   }
   const groups = report.cleartext ?? [];
   const alertsSent = ports.alerts && groups.length > 0
-    ? await ports.alerts.raise(groups, { object: report.name, identity: objectIdentity(ref) })
+    ? await ports.alerts.raise(groups, { object: report.name, identity: objectIdentity(ref) }, ports.remainingMs)
     : 0;
   return { ref, report, alertsSent };
 }

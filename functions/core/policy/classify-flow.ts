@@ -1,9 +1,11 @@
+import type { Severity } from '../../../schemas/alert.js';
 import type { ExclusionName } from '../../../schemas/boundary-policy.js';
+import { trafficPathLabel } from '../encryption-status.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
 import { isPublicAddress, isVpcLatticeAddress } from './address-ranges.js';
 import { type BoundaryIndex, type IndexedVpc, vpcContains, vpcLabel } from './boundary-index.js';
 import { type IpAddress, parseAddress } from './cidr.js';
-import { type Classification, type RuleId, RULES, type Severity } from './rules.js';
+import { type Classification, type RuleId, RULES } from './rules.js';
 
 /** The record fields classification reads (a cleartext group, or a single decoded record). */
 export type FlowFacts = Pick<CleartextGroup,
@@ -207,10 +209,9 @@ const PLACE_WORDS: Record<PeerPlace['kind'], string> = {
   unknown: 'unknown address', 'other-vpc': '',
 };
 
-const PATH_WORDS: Record<number, string> = {
-  1: 'within the VPC', 2: 'through an internet gateway or gateway endpoint', 3: 'through a virtual private gateway',
-  4: 'over intra-region VPC peering', 5: 'over inter-region VPC peering', 6: 'through a Local Zone or Wavelength Zone',
-  7: 'through a gateway VPC endpoint', 8: 'through an internet gateway',
+/** How each `traffic-path` code reads in a sentence; the words themselves are `trafficPathLabel`'s. */
+const PATH_PREPOSITION: Record<number, string> = {
+  1: '', 2: 'through an ', 3: 'through a ', 4: 'over ', 5: 'over ', 6: 'through a ', 7: 'through a ', 8: 'through an ',
 };
 
 /** The traffic path in words: `egress to 10.1.7.9 (internet) through an internet gateway, tcp/80`. */
@@ -219,7 +220,9 @@ export function pathWords(flow: FlowFacts, peer: string | null, place: PeerPlace
   const towards = flow.flow_direction === 'ingress' ? `ingress from ${peer ?? '?'}` :
     `${flow.flow_direction ?? 'traffic'} to ${peer ?? '?'}`;
   const redundant = flow.traffic_path === null || (flow.traffic_path === 1 && place.kind === 'own-vpc');
-  const path = redundant ? '' : ` ${PATH_WORDS[flow.traffic_path!] ?? `over traffic path ${flow.traffic_path}`}`;
+  const code = flow.traffic_path!;
+  const preposition = PATH_PREPOSITION[code];
+  const path = redundant ? '' : ` ${preposition === undefined ? `over traffic path ${code}` : preposition + trafficPathLabel(code)}`;
   return `${towards} (${placeText})${path}, ${protocolName(flow.protocol)}/${flow.port ?? '-'}`;
 }
 

@@ -1,9 +1,8 @@
 /** The classification rules: what each outcome means and why it is decided that way. */
+import type { FindingClass, Severity } from '../../../schemas/alert.js';
 
-export type Classification = 'violation' | 'blocked' | 'readiness' | 'excluded' | 'ok';
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+/** A finding's class (schemas/alert.schema.json), or `ok` for groups that are no finding. */
+export type Classification = FindingClass | 'ok';
 
 export interface RuleSpec {
   readonly classification: Classification;
