@@ -30,11 +30,24 @@ export interface BoundaryVpc {
   readonly name?: string;
   readonly state?: string;
   readonly excludedInterfaces?: readonly string[];
+  /** The sync could not read this VPC's account and region: the entry is the state read at this time. */
+  readonly staleSince?: string;
+}
+
+/** What one sync read of one account in one region (the `accounts` list of a synced policy). */
+export interface SyncedAccount {
+  readonly accountId: string;
+  readonly region: string;
+  readonly status: 'ok' | 'failed';
+  readonly lastSuccessAt?: string;
+  readonly failedSince?: string;
+  readonly error?: string;
 }
 
 export interface BoundaryPolicy {
   readonly generatedAt?: string;
   readonly source?: string;
+  readonly accounts?: readonly SyncedAccount[];
   readonly vpcs: Readonly<Record<string, BoundaryVpc>>;
 }
 

@@ -41,9 +41,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
       async run(args) {
         const settings = parseSyncBoundariesArgs(args);
         if (settings === 'help') return help(SYNC_BOUNDARIES_HELP);
-        const { policy, text } = await runSyncBoundaries(settings);
+        const { policy, text, exitCode } = await runSyncBoundaries(settings);
         console.log(settings.json ? JSON.stringify(policy, null, 2) : text);
-        return 0;
+        return exitCode;
       },
     };
   },
