@@ -1,4 +1,4 @@
-import { Aws, type CfnResource, Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -74,7 +74,7 @@ export class PolicyWriteWatch extends Construct {
       }],
     });
     // CloudTrail checks the bucket policy when the trail is created.
-    if (props.trailBucket.policy) this.trail.addDependency(props.trailBucket.policy.node.defaultChild as CfnResource);
+    if (props.trailBucket.policy) this.trail.node.addDependency(props.trailBucket.policy);
 
     this.auditQueue = new sqs.Queue(this, 'AuditQueue', {
       retentionPeriod: Duration.days(14),
