@@ -1,6 +1,7 @@
 import { ConfigError, type Env } from './lambda-config.js';
-import { DEFAULT_MEMBER_ROLE_NAME } from './ec2-boundary-source.js';
-import { type MemberAccountsSource, MemberAccountsSourceError, parseMemberAccountsSource } from './member-accounts.js';
+import {
+  DEFAULT_MEMBER_ROLE_NAME, type MemberAccountsSource, MemberAccountsSourceError, parseMemberAccountsSource,
+} from '../core/policy/member-accounts-source.js';
 
 /** Environment of the sync-boundaries function (docs/deployment.md lists the contract). */
 export interface SyncConfig {

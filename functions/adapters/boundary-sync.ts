@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type BoundaryPolicy, BoundaryPolicyError } from '../../schemas/boundary-policy.js';
 import { type BoundarySyncResult, describeError, syncBoundaries } from './ec2-boundary-source.js';
-import { describeMemberAccountsSource, listMemberAccounts, type MemberAccountsSource } from './member-accounts.js';
+import { describeMemberAccountsSource, type MemberAccountsSource } from '../core/policy/member-accounts-source.js';
+import { listMemberAccounts } from './member-accounts.js';
 import { readPolicy, writePolicy } from './policy-store.js';
 
 export interface BoundarySyncRun {

@@ -7,6 +7,7 @@ import {
   buildSyncedPolicy, type EncryptionControlRecord, INTERFACE_EXCLUSIONS, type InterfaceRecord, type RegionInventory,
   type SourceOutcome, type SyncedPolicy, type VpcRecord,
 } from '../core/policy/build-policy.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../core/policy/member-accounts-source.js';
 
 interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -39,9 +40,6 @@ export interface BoundarySyncResult extends SyncedPolicy {
   /** The account the sync runs in (STS GetCallerIdentity). */
   readonly callerAccountId: string;
 }
-
-/** The role every member account has for the sync (infra/member-role-stack.ts creates it). */
-export const DEFAULT_MEMBER_ROLE_NAME = 'ciphertrail-boundary-read';
 
 interface Target {
   readonly accountId: string;

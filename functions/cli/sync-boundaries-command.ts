@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { type BoundarySyncReport, runBoundarySync } from '../adapters/boundary-sync.js';
-import { DEFAULT_MEMBER_ROLE_NAME } from '../adapters/ec2-boundary-source.js';
 import {
-  describeMemberAccountsSource, type MemberAccountsSource, MemberAccountsSourceError, parseMemberAccountsSource,
-} from '../adapters/member-accounts.js';
+  DEFAULT_MEMBER_ROLE_NAME, describeMemberAccountsSource, type MemberAccountsSource, MemberAccountsSourceError,
+  parseMemberAccountsSource,
+} from '../core/policy/member-accounts-source.js';
 import { UsageError } from './usage.js';
 
 export const SYNC_BOUNDARIES_HELP = `Usage: ciphertrail sync-boundaries --out <file|s3://bucket/key> [options]
