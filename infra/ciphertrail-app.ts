@@ -5,9 +5,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CiphertrailStack } from './ciphertrail-stack.js';
 import { resolveConfig } from './config.js';
 import { REPO_ROOT } from './constructs/handler-function.js';
+import { MemberRoleStack } from './member-role-stack.js';
 
 /** Construct ID (and default CloudFormation stack name) of the stack. */
 export const STACK_ID = 'Ciphertrail';
+/** The member-account stack: its template is what the member-role StackSet deploys. */
+export const MEMBER_STACK_ID = 'CiphertrailMemberRole';
 
 export interface CiphertrailAppOptions {
   /** Context values over cdk.json's (the CLI's `-c key=value` arrive through the environment too). */
@@ -18,6 +21,7 @@ export interface CiphertrailAppOptions {
 export interface CiphertrailApp {
   readonly app: App;
   readonly stack: CiphertrailStack;
+  readonly memberStack: MemberRoleStack;
 }
 
 /**
@@ -37,8 +41,14 @@ export function createCiphertrailApp(options: CiphertrailAppOptions = {}): Ciphe
     description: 'ciphertrail: VPC flow-log encryption coverage and cleartext alerts (log-archive account)',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  // Environment-agnostic: one template for every member account and region of the StackSet.
+  const memberStack = new MemberRoleStack(app, MEMBER_STACK_ID, {
+    memberRoleName: config.memberRoleName,
+    syncRoleName: config.syncRoleName,
+    description: 'ciphertrail: read-only role for the boundary sync (member accounts, deployed as a StackSet)',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, stack };
+  return { app, stack, memberStack };
 }
 
 function cdkJsonContext(): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { FlowLogBucket } from './constructs/flow-log-bucket.js';
 import { IngestPipeline } from './constructs/ingest-pipeline.js';
 import { IngestQueue } from './constructs/ingest-queue.js';
 import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
+import { PolicyWriteWatch } from './constructs/policy-write-watch.js';
 
 export interface CiphertrailStackProps extends StackProps {
   readonly config: CiphertrailConfig;
@@ -30,6 +31,7 @@ export class CiphertrailStack extends Stack {
   readonly ingest: IngestPipeline;
   readonly boundarySync: BoundarySync;
   readonly firehose?: FirehoseDelivery;
+  readonly policyWatch: PolicyWriteWatch;
   readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: CiphertrailStackProps) {
@@ -39,24 +41,29 @@ export class CiphertrailStack extends Stack {
 
     this.flowLogs = new FlowLogBucket(this, 'FlowLogs', {
       existingBucketName: config.flowLogBucketName,
+      existingTopicArn: config.flowLogNotificationTopicArn,
+      existingKeyArn: config.flowLogKmsKeyArn,
       memberAccountIds: config.memberAccountIds,
       prefix: config.flowLogPrefix,
       accessLogs: accessLogs.bucket,
       infrequentAccessDays: config.rawLogInfrequentAccessDays,
       glacierDays: config.rawLogGlacierDays,
       expirationDays: config.rawLogExpirationDays,
+      lockDays: config.rawLogLockDays,
+      noncurrentExpirationDays: config.noncurrentVersionExpirationDays,
     });
     this.queue = new IngestQueue(this, 'IngestQueue', {
       consumerTimeoutSeconds: config.ingestTimeoutSeconds,
       batchWindowSeconds: config.ingestBatchWindowSeconds,
       maxReceiveCount: config.ingestMaxReceiveCount,
     });
-    this.flowLogs.notify(this.queue.queue);
+    this.flowLogs.deliverTo(this.queue);
 
     this.curated = new CuratedBucket(this, 'Curated', {
       accessLogs: accessLogs.bucket,
       resultsPrefix: ATHENA_RESULTS_PREFIX,
       resultsExpirationDays: config.athenaResultsExpirationDays,
+      noncurrentExpirationDays: config.noncurrentVersionExpirationDays,
     });
     this.catalog = new AnalyticsCatalog(this, 'Catalog', {
       bucket: this.curated.bucket,
@@ -91,13 +98,27 @@ export class CiphertrailStack extends Stack {
     });
     this.boundarySync = new BoundarySync(this, 'BoundarySync', {
       policyUri: this.alerting.policyUri,
-      policyObjectArn: this.alerting.policyObjectArn,
-      memberRoleArns: config.memberRoleArns,
+      policyBucket: this.curated.bucket,
+      policyKey: config.policyKey,
+      memberAccountsSource: config.memberAccountsSource,
+      memberAccountIds: config.memberAccountIds,
+      memberAccountsParameterName: config.memberAccountsParameterName,
+      memberRoleName: config.memberRoleName,
+      syncRoleName: config.syncRoleName,
+      organizationId: config.organizationId,
       regions: config.syncRegions,
       schedule: config.boundarySyncSchedule,
       memoryMb: config.syncMemoryMb,
       timeoutSeconds: config.syncTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
+    });
+    // Who gets paged is decided by the policy file: only the sync writes it, and any other writer shows.
+    this.curated.restrictWriters('BoundaryPolicyWrittenBySyncOnly', config.policyKey, this.boundarySync.handler.role);
+    this.policyWatch = new PolicyWriteWatch(this, 'PolicyWatch', {
+      bucket: this.curated.bucket,
+      key: config.policyKey,
+      writerRoleName: config.syncRoleName,
+      trailBucket: accessLogs.bucket,
     });
     if (config.firehoseEnabled) {
       this.firehose = new FirehoseDelivery(this, 'Firehose', {
@@ -123,6 +144,9 @@ export class CiphertrailStack extends Stack {
       alarmEmails: config.alarmEmails,
       processingLagAlarmSeconds: config.processingLagAlarmSeconds,
       cleartextFlowsAlarmThreshold: config.cleartextFlowsAlarmThreshold,
+      ingestHeartbeatHours: config.ingestHeartbeatHours,
+      boundaryPolicyMaxAgeHours: config.boundaryPolicyMaxAgeHours,
+      extraAlarms: [this.policyWatch.alarm],
     });
 
     new CfnOutput(this, 'FlowLogBucketName', {
@@ -133,14 +157,22 @@ export class CiphertrailStack extends Stack {
     new CfnOutput(this, 'GlueDatabase', { value: config.glueDatabaseName });
     new CfnOutput(this, 'AthenaWorkgroup', { value: config.athenaWorkgroupName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn });
+    new CfnOutput(this, 'IngestRoleArn', {
+      value: this.ingest.handler.role.roleArn,
+      description: 'A KMS-encrypted existing bucket: its key policy must let this role decrypt (docs/deployment.md)',
+    });
     new CfnOutput(this, 'BoundarySyncFunctionName', {
       value: this.boundarySync.handler.function.functionName,
       description: 'Invoke once after the first deployment to write the boundary policy',
     });
     new CfnOutput(this, 'BoundarySyncRoleArn', {
       value: this.boundarySync.handler.role.roleArn,
-      description: 'Member-account roles in memberRoleArns must trust this role',
+      description: 'The member-role StackSet (template CiphertrailMemberRole) trusts this role by name',
     });
+    if (this.boundarySync.memberAccountsParameter) {
+      new CfnOutput(this, 'MemberAccountsParameter', { value: this.boundarySync.memberAccountsParameter.parameterName });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
     if (this.firehose) new CfnOutput(this, 'DeliveryStreamName', { value: this.firehose.stream.ref });
   }
 }

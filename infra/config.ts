@@ -5,12 +5,18 @@ import { DEFAULTS } from './defaults.js';
 export interface CiphertrailConfig {
   /** Accounts whose flow logs deliver into the flow-log bucket (the deploying account is always added). */
   readonly memberAccountIds: readonly string[];
-  /** Import this existing bucket instead of creating one (its owner keeps the bucket policy). */
+  /** Import this existing bucket instead of creating one (its owner keeps the bucket policy and notifications). */
   readonly flowLogBucketName?: string;
+  /** An imported bucket's existing SNS topic of ObjectCreated notifications; without it, EventBridge. */
+  readonly flowLogNotificationTopicArn?: string;
+  /** KMS key an imported bucket encrypts its objects with (SSE-KMS): the ingest role may decrypt with it. */
+  readonly flowLogKmsKeyArn?: string;
   readonly flowLogPrefix: string;
   readonly rawLogInfrequentAccessDays: number;
   readonly rawLogGlacierDays: number;
   readonly rawLogExpirationDays: number;
+  readonly rawLogLockDays: number;
+  readonly noncurrentVersionExpirationDays: number;
   readonly ingestMemoryMb: number;
   readonly ingestTimeoutSeconds: number;
   readonly ingestReservedConcurrency?: number;
@@ -22,8 +28,14 @@ export interface CiphertrailConfig {
   readonly syncMemoryMb: number;
   readonly syncTimeoutSeconds: number;
   readonly boundarySyncSchedule: string;
-  /** Roles in member accounts the boundary sync assumes (DescribeVpcEncryptionControls, DescribeVpcs, DescribeNetworkInterfaces). */
-  readonly memberRoleArns: readonly string[];
+  /** Where the sync reads the member accounts: the SSM parameter of memberAccountIds, or AWS Organizations. */
+  readonly memberAccountsSource: 'parameter' | 'organizations';
+  readonly memberAccountsParameterName: string;
+  /** The read-only role every member account has under this name (infra/member-role-stack.ts). */
+  readonly memberRoleName: string;
+  readonly syncRoleName: string;
+  /** The organisation (o-...): conditions the member roles' trust and the sync's AssumeRole on it. */
+  readonly organizationId?: string;
   /** Regions the boundary sync describes; empty means the deployment region. */
   readonly syncRegions: readonly string[];
   readonly logRetentionDays: number;
@@ -41,6 +53,8 @@ export interface CiphertrailConfig {
   readonly alarmEmails: readonly string[];
   readonly processingLagAlarmSeconds: number;
   readonly cleartextFlowsAlarmThreshold: number;
+  readonly ingestHeartbeatHours: number;
+  readonly boundaryPolicyMaxAgeHours: number;
   readonly firehoseEnabled: boolean;
   readonly firehoseLogFormat: string;
   readonly firehoseBufferSeconds: number;
@@ -58,13 +72,18 @@ export class ConfigError extends Error {
 export type ContextReader = (key: string) => unknown;
 
 const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
 const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const PREFIX = /^([A-Za-z0-9!_.*'()-]+\/)*$/;
+/** S3's safe key characters without `*`: the prefix lands in IAM and bucket-policy resources and EventBridge wildcards. */
+const PREFIX = /^([A-Za-z0-9!_.'()-]+\/)*$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/[A-Za-z0-9-]+$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\/-]{1,1011}$/;
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
   3288, 3653];
@@ -73,16 +92,28 @@ const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))
 /** Resolves and validates the configuration; throws ConfigError on the first bad value. */
 export function resolveConfig(read: ContextReader): CiphertrailConfig {
   const ctx = new ContextValues(read);
+  if (read('memberRoleArns') !== undefined) {
+    throw new ConfigError('memberRoleArns', 'is no longer read (a list of role ARNs outgrew Lambda\'s 4 KB environment)',
+      'List the accounts in memberAccountIds (or set memberAccountsSource=organizations); every member account has the ' +
+      `role named by memberRoleName (default ${DEFAULTS.memberRoleName}), deployed by the member-role StackSet.`);
+  }
   const config: CiphertrailConfig = {
     memberAccountIds: ctx.list('memberAccountIds', ACCOUNT_ID, 'a 12-digit AWS account id'),
     flowLogBucketName: ctx.optionalString('flowLogBucketName', BUCKET_NAME, 'an S3 bucket name'),
-    flowLogPrefix: ctx.string('flowLogPrefix', PREFIX, 'empty or a key prefix ending in "/" (not "AWSLogs/")'),
+    flowLogNotificationTopicArn: ctx.optionalString('flowLogNotificationTopicArn', TOPIC_ARN,
+      'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+    flowLogKmsKeyArn: ctx.optionalString('flowLogKmsKeyArn', KEY_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'),
+    flowLogPrefix: ctx.string('flowLogPrefix', PREFIX,
+      'empty or a key prefix ending in "/" (not "AWSLogs/"), of letters, digits and !_.\'()- (no "*")'),
     rawLogInfrequentAccessDays: ctx.int('rawLogInfrequentAccessDays', 30, 3650),
     rawLogGlacierDays: ctx.int('rawLogGlacierDays', 1, 3650),
     rawLogExpirationDays: ctx.int('rawLogExpirationDays', 1, 36500),
+    rawLogLockDays: ctx.int('rawLogLockDays', 1, 36500),
+    noncurrentVersionExpirationDays: ctx.int('noncurrentVersionExpirationDays', 1, 36500),
     ingestMemoryMb: ctx.int('ingestMemoryMb', 128, 10_240),
     ingestTimeoutSeconds: ctx.int('ingestTimeoutSeconds', 10, 900),
-    ingestReservedConcurrency: ctx.optionalInt('ingestReservedConcurrency', 2, 1000),
+    ingestReservedConcurrency: ctx.intOrNone('ingestReservedConcurrency', 2, 1000,
+      'the SQS event source caps pollers at 2 or more'),
     ingestBatchSize: ctx.int('ingestBatchSize', 1, 10_000),
     ingestBatchWindowSeconds: ctx.int('ingestBatchWindowSeconds', 0, 300),
     ingestMaxReceiveCount: ctx.int('ingestMaxReceiveCount', 1, 1000),
@@ -91,7 +122,11 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     syncMemoryMb: ctx.int('syncMemoryMb', 128, 10_240),
     syncTimeoutSeconds: ctx.int('syncTimeoutSeconds', 10, 900),
     boundarySyncSchedule: ctx.string('boundarySyncSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
-    memberRoleArns: ctx.list('memberRoleArns', ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)'),
+    memberAccountsSource: ctx.choice('memberAccountsSource', ['parameter', 'organizations'] as const),
+    memberAccountsParameterName: ctx.string('memberAccountsParameterName', PARAMETER_NAME, 'an SSM parameter name'),
+    memberRoleName: ctx.string('memberRoleName', ROLE_NAME, 'an IAM role name'),
+    syncRoleName: ctx.string('syncRoleName', ROLE_NAME, 'an IAM role name'),
+    organizationId: ctx.optionalString('organizationId', ORGANIZATION_ID, 'an organization id (o-...)'),
     syncRegions: ctx.list('syncRegions', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1'),
     logRetentionDays: ctx.oneOf('logRetentionDays', LOG_RETENTION_DAYS),
     windowSeconds: ctx.int('windowSeconds', 60, 86_400),
@@ -108,6 +143,9 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     alarmEmails: ctx.list('alarmEmails', EMAIL, 'an e-mail address'),
     processingLagAlarmSeconds: ctx.int('processingLagAlarmSeconds', 60, 1_209_600),
     cleartextFlowsAlarmThreshold: ctx.int('cleartextFlowsAlarmThreshold', 1, Number.MAX_SAFE_INTEGER),
+    // One alarm period of N hours; CloudWatch allows an evaluation range of at most 7 days.
+    ingestHeartbeatHours: ctx.int('ingestHeartbeatHours', 1, 168, 'an alarm period of at most 7 days'),
+    boundaryPolicyMaxAgeHours: ctx.int('boundaryPolicyMaxAgeHours', 1, 168, 'an alarm period of at most 7 days'),
     firehoseEnabled: ctx.boolean('firehoseEnabled'),
     firehoseLogFormat: ctx.string('firehoseLogFormat', /\S/, 'a flow-log format string'),
     firehoseBufferSeconds: ctx.int('firehoseBufferSeconds', 60, 900),
@@ -125,6 +163,24 @@ function crossCheck(config: CiphertrailConfig): CiphertrailConfig {
     throw new ConfigError('rawLogGlacierDays', `lifecycle days must increase (IA ${ia} < Glacier ${glacier} < expiry ${expire})`,
       'Set rawLogInfrequentAccessDays < rawLogGlacierDays < rawLogExpirationDays.');
   }
+  if (config.rawLogLockDays > expire) {
+    throw new ConfigError('rawLogLockDays', `Object Lock of ${config.rawLogLockDays} days outlasts the ${expire}-day expiry`,
+      'Set rawLogLockDays <= rawLogExpirationDays.');
+  }
+  const imported = config.flowLogBucketName !== undefined;
+  if (!imported && (config.flowLogNotificationTopicArn || config.flowLogKmsKeyArn)) {
+    throw new ConfigError(config.flowLogNotificationTopicArn ? 'flowLogNotificationTopicArn' : 'flowLogKmsKeyArn',
+      'applies to an imported bucket only', 'Set flowLogBucketName too, or leave it out for the created bucket (SSE-S3, direct notifications).');
+  }
+  if (config.policyKey.startsWith(config.curatedPrefix)) {
+    throw new ConfigError('policyKey', `"${config.policyKey}" lies under curatedPrefix "${config.curatedPrefix}", where the ingest role writes`,
+      'Keep the boundary policy outside the tables prefix (default config/boundaries.json).');
+  }
+  const syncHours = rateHours(config.boundarySyncSchedule);
+  if (syncHours !== undefined && syncHours >= config.boundaryPolicyMaxAgeHours) {
+    throw new ConfigError('boundaryPolicyMaxAgeHours', `${config.boundaryPolicyMaxAgeHours} h does not exceed the sync schedule ` +
+      `(${config.boundarySyncSchedule}), so a healthy sync would alarm`, 'Set it above the schedule\'s interval.');
+  }
   if (config.ingestBatchSize > 10 && config.ingestBatchWindowSeconds < 1) {
     throw new ConfigError('ingestBatchSize', 'SQS batches above 10 messages need a batching window',
       'Set ingestBatchWindowSeconds to at least 1.');
@@ -139,6 +195,14 @@ function crossCheck(config: CiphertrailConfig): CiphertrailConfig {
     }
   }
   return config;
+}
+
+/** Hours between runs of a `rate(...)` schedule; undefined for cron expressions. */
+function rateHours(schedule: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!match) return undefined;
+  const n = Number(match[1]);
+  return match[2]!.startsWith('minute') ? n / 60 : match[2]!.startsWith('hour') ? n : n * 24;
 }
 
 /** Typed access to context values that may come from cdk.json (JSON types) or `-c key=value` (strings). */
@@ -186,6 +250,20 @@ class ContextValues {
         `Pass -c ${key}=<integer between ${min} and ${max}>.`);
     }
     return n;
+  }
+
+  /** An integer, or `none` for "not set" (a default that can be switched off). */
+  intOrNone(key: string, min: number, max: number, why?: string): number | undefined {
+    if (this.raw(key) === 'none') return undefined;
+    return this.optionalInt(key, min, max, why) ?? (this.fallback(key) as number | undefined);
+  }
+
+  choice<T extends string>(key: string, allowed: readonly T[]): T {
+    const value = this.raw(key) ?? this.fallback(key);
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(key, `${JSON.stringify(value)} is not allowed`, `Use one of ${allowed.join(', ')}.`);
+    }
+    return value as T;
   }
 
   oneOf(key: string, allowed: readonly number[]): number {

@@ -28,8 +28,13 @@ export const DEFAULTS = {
    * cannot finish in time.
    */
   ingestTimeoutSeconds: 300,
-  /** Unset: no reserved concurrency (the account pool). A number reserves and also caps SQS pollers. */
-  ingestReservedConcurrency: undefined as number | undefined,
+  /**
+   * Reserved (and maximum) concurrent ingest invocations; also caps the SQS pollers. One
+   * invocation ingests ~1.1M records/s, so 20 keep up with far more than an organisation's flow
+   * logs while leaving the rest of the account's concurrency (security tooling often runs in the
+   * log-archive account) to other functions. `-c ingestReservedConcurrency=none` removes it.
+   */
+  ingestReservedConcurrency: 20 as number | undefined,
   /** SQS messages per invocation (one S3 notification each, usually one object per message). */
   ingestBatchSize: 10,
   /** Seconds the event source mapping waits to fill a batch. */
@@ -47,6 +52,20 @@ export const DEFAULTS = {
   boundarySyncSchedule: 'rate(1 hour)',
   logRetentionDays: 90,
 
+  // ── Boundary sync across the organisation ──────────────────────────────────────────────────
+  /**
+   * Where the sync finds the member accounts to describe: `parameter` (the SSM parameter this
+   * stack writes from `memberAccountIds`) or `organizations` (AWS Organizations ListAccounts,
+   * from the management account or a delegated administrator).
+   */
+  memberAccountsSource: 'parameter' as 'parameter' | 'organizations',
+  /** Name of the SSM StringList parameter of member accounts (memberAccountsSource=parameter). */
+  memberAccountsParameterName: '/ciphertrail/member-accounts',
+  /** The read-only role in every member account (the member-role StackSet creates it under this name). */
+  memberRoleName: 'ciphertrail-boundary-read',
+  /** The sync function's role: a fixed name, so member-account trust policies can name it before and after a redeploy. */
+  syncRoleName: 'ciphertrail-boundary-sync',
+
   // ── Data ────────────────────────────────────────────────────────────────────────────────────
   /** Aggregation window of `window_start`, seconds. */
   windowSeconds: 300,
@@ -61,6 +80,14 @@ export const DEFAULTS = {
   rawLogInfrequentAccessDays: 30,
   rawLogGlacierDays: 90,
   rawLogExpirationDays: 400,
+  /**
+   * S3 Object Lock (governance mode) on every raw flow-log object of a created bucket, days.
+   * One year is the retention audit frameworks most often ask of network logs (PCI DSS 10.5.1:
+   * twelve months); it must not exceed rawLogExpirationDays.
+   */
+  rawLogLockDays: 365,
+  /** Days an overwritten or deleted object version is kept in the flow-log and curated buckets. */
+  noncurrentVersionExpirationDays: 90,
   athenaResultsExpirationDays: 30,
   glueDatabaseName: 'ciphertrail',
   athenaWorkgroupName: 'ciphertrail',
@@ -74,6 +101,18 @@ export const DEFAULTS = {
   processingLagAlarmSeconds: 1800,
   /** Alarm when one VPC's cleartext flows in 5 minutes exceed this (a trend alarm; paging is SNS alerts). */
   cleartextFlowsAlarmThreshold: 10_000,
+  /**
+   * Heartbeat: alarm when no flow-log object was ingested for this many hours (missing data
+   * breaches). VPC flow logs deliver every 5 minutes per flow log with traffic, so three quiet
+   * hours in an organisation mean delivery or notifications broke, not that the network went quiet.
+   */
+  ingestHeartbeatHours: 3,
+  /**
+   * Alarm when the boundary policy holds state older than this many hours (some account or
+   * region failed every sync since), or when no sync reported at all in that time. Six hourly
+   * runs ride out a transient failure; it must exceed the sync schedule's interval.
+   */
+  boundaryPolicyMaxAgeHours: 6,
 
   // ── Optional Firehose path ─────────────────────────────────────────────────────────────────
   firehoseEnabled: false,

@@ -13,9 +13,30 @@ export interface CiphertrailBoundaryPolicy {
    * Who wrote the file (sync-boundaries, or a person)
    */
   source?: string;
+  /**
+   * What sync-boundaries read, one entry per account and region: a failed one keeps its VPCs from the last successful read, marked staleSince
+   */
+  accounts?: Account[];
   vpcs: {
     [k: string]: Vpc;
   };
+}
+export interface Account {
+  accountId: string;
+  region: string;
+  status: 'ok' | 'failed';
+  /**
+   * When this account and region were last read successfully (ISO 8601)
+   */
+  lastSuccessAt?: string;
+  /**
+   * First failed sync of the current run of failures (ISO 8601)
+   */
+  failedSince?: string;
+  /**
+   * Why the last sync failed
+   */
+  error?: string;
 }
 export interface Vpc {
   /**
@@ -51,6 +72,10 @@ export interface Vpc {
    * VpcEncryptionControl.State when synced (informational)
    */
   state?: string;
+  /**
+   * Set when the last sync could not read this VPC's account and region: the entry is the state read at this time (ISO 8601)
+   */
+  staleSince?: string;
   /**
    * ENIs of excluded resources (NAT gateway, Lambda, EFS, ...) that flow records cannot reveal by themselves
    */

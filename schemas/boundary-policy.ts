@@ -4,7 +4,7 @@
  * types come from `boundary-policy.generated.ts` (generated from it) and the exclusion names are
  * read from it. Validation lives in functions/core/policy/policy-document.ts.
  */
-import type { CiphertrailBoundaryPolicy, Vpc } from './boundary-policy.generated.js';
+import type { Account, CiphertrailBoundaryPolicy, Vpc } from './boundary-policy.generated.js';
 import schema from './boundary-policy.schema.json' with { type: 'json' };
 
 type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[]
@@ -22,3 +22,5 @@ export type ExclusionName = NonNullable<Vpc['exclusions']>[number];
  * TypeScript widens in imported JSON: the generated type comes from this same enum.
  */
 export const EXCLUSION_NAMES = schema.definitions.vpc.properties.exclusions.items.enum as readonly ExclusionName[];
+/** What one sync read of one account in one region (the `accounts` list of a synced policy). */
+export type SyncedAccount = DeepReadonly<Account>;

@@ -1,11 +1,17 @@
 import { ConfigError, type Env, positive } from './lambda-config.js';
+import {
+  DEFAULT_MEMBER_ROLE_NAME, type MemberAccountsSource, MemberAccountsSourceError, parseMemberAccountsSource,
+} from '../core/policy/member-accounts-source.js';
 
-/** Environment of the sync-boundaries function (docs/alerts.md). */
+/** Environment of the sync-boundaries function (docs/deployment.md lists the contract). */
 export interface SyncConfig {
-  /** `s3://bucket/key` the policy is written to. */
+  /** `s3://bucket/key` the policy is written to (and the last known state is read from). */
   readonly policyUri: string;
   readonly regions: string[];
-  readonly roleArns: string[];
+  /** Where the member accounts are listed (`MEMBER_ACCOUNTS_SOURCE`). */
+  readonly members: MemberAccountsSource;
+  /** The role every member account has for the sync (`MEMBER_ROLE_NAME`). */
+  readonly memberRoleName: string;
   readonly includeCaller: boolean;
   /** EC2/STS endpoint override (tests). */
   readonly awsEndpoint: string | undefined;
@@ -31,8 +37,17 @@ export function syncConfig(env: Env): SyncConfig {
   if (!policyUri?.startsWith('s3://')) throw new ConfigError('POLICY_S3_URI must be s3://bucket/key: where the policy is written');
   const regions = list(env.SYNC_REGIONS ?? env.AWS_REGION);
   if (regions.length === 0) throw new ConfigError('SYNC_REGIONS (comma-separated) or AWS_REGION is required');
+  let members: MemberAccountsSource;
+  try {
+    members = parseMemberAccountsSource(env.MEMBER_ACCOUNTS_SOURCE);
+  } catch (err) {
+    if (err instanceof MemberAccountsSourceError) throw new ConfigError(`MEMBER_ACCOUNTS_SOURCE: ${err.message}`);
+    throw err;
+  }
+  const memberRoleName = env.MEMBER_ROLE_NAME || DEFAULT_MEMBER_ROLE_NAME;
+  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) throw new ConfigError(`MEMBER_ROLE_NAME "${memberRoleName}" is not an IAM role name`);
   return {
-    policyUri, regions, roleArns: list(env.MEMBER_ROLE_ARNS), includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
+    policyUri, regions, members, memberRoleName, includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
     awsEndpoint: env.AWS_ENDPOINT || undefined, s3Endpoint: env.S3_ENDPOINT || undefined,
   };
 }

@@ -1,11 +1,14 @@
+import { describeError } from '../core/describe-error.js';
 import {
   DescribeNetworkInterfacesCommand, DescribeVpcEncryptionControlsCommand, DescribeVpcsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import {
-  buildBoundaryPolicy, type BuiltPolicy, type EncryptionControlRecord, INTERFACE_EXCLUSIONS, type InterfaceRecord,
-  type RegionInventory, type VpcRecord,
+  buildSyncedPolicy, type EncryptionControlRecord, INTERFACE_EXCLUSIONS, type InterfaceRecord, type RegionInventory,
+  type SourceOutcome, type SyncedPolicy, type VpcRecord,
 } from '../core/policy/build-policy.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../core/policy/member-accounts-source.js';
 
 interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -16,39 +19,95 @@ interface AwsCredentialIdentity {
 
 export interface SyncOptions {
   readonly regions: readonly string[];
-  /** Member-account roles to assume (one inventory per role and region). */
+  /** Member accounts, each reached through the role named `memberRoleName` in it. */
+  readonly accountIds?: readonly string[];
+  readonly memberRoleName?: string;
+  /** Member-account roles given by ARN (the CLI's --role-arn). */
   readonly roleArns?: readonly string[];
   /** Also read the caller's own account (default true). */
   readonly includeCaller?: boolean;
   /** EC2/STS endpoint override (tests, VPC endpoints); real AWS when absent. */
   readonly endpoint?: string;
   readonly now?: Date;
+  /** The policy written last time: accounts and regions that fail now keep its state, marked stale. */
+  readonly previous?: BoundaryPolicy;
+  /** Accounts read at the same time (default 8): an organisation of hundreds must fit one Lambda run. */
+  readonly concurrency?: number;
+  /** Epoch ms after which no further account or region is started (the Lambda's deadline less a margin). */
+  readonly deadline?: number;
 }
 
-/** Builds the boundary policy from the EC2 API of every configured account and region. */
-export async function syncBoundaries(options: SyncOptions): Promise<BuiltPolicy> {
-  const accounts: { label: string; credentials?: AwsCredentialIdentity; accountId?: string }[] = [];
-  if (options.includeCaller ?? true) accounts.push({ label: 'caller' });
-  for (const roleArn of options.roleArns ?? []) {
-    accounts.push({ label: roleArn, accountId: accountOfRole(roleArn), credentials: await assumeRole(roleArn, options) });
+export interface BoundarySyncResult extends SyncedPolicy {
+  /** The account the sync runs in (STS GetCallerIdentity). */
+  readonly callerAccountId: string;
+}
+
+interface Target {
+  readonly accountId: string;
+  /** Absent for the caller's own account, read with the caller's credentials. */
+  readonly roleArn?: string;
+}
+
+/**
+ * Builds the boundary policy from the EC2 API of the caller's account and every member account,
+ * in every region. Each account and region stands alone: a role that cannot be assumed, a
+ * region an SCP denies or a throttled call fails only that account or region, which keeps its
+ * last known state (see buildSyncedPolicy); everything else is read and written.
+ */
+export async function syncBoundaries(options: SyncOptions): Promise<BoundarySyncResult> {
+  const caller = await callerIdentity(options);
+  const notes: string[] = [];
+  const targets: Target[] = [];
+  const add = (target: Target) => {
+    if (target.accountId === caller.accountId) {
+      notes.push(`${target.accountId}: the sync's own account, read with its own role`);
+    } else if (!targets.some((t) => t.accountId === target.accountId)) {
+      targets.push(target);
+    }
+  };
+  if (options.includeCaller ?? true) targets.push({ accountId: caller.accountId });
+  for (const roleArn of options.roleArns ?? []) add({ accountId: accountOfRole(roleArn) ?? roleArn, roleArn });
+  const roleName = options.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME;
+  for (const accountId of options.accountIds ?? []) {
+    add({ accountId, roleArn: `arn:${caller.partition}:iam::${accountId}:role/${roleName}` });
   }
-  const inventories: RegionInventory[] = [];
-  for (const account of accounts) {
-    for (const region of options.regions) {
-      const ec2 = new EC2Client({
-        region, ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(account.credentials ? { credentials: account.credentials } : {}),
-      });
-      try {
-        inventories.push(await readRegion(ec2, region, account.accountId));
-      } catch (err) {
-        throw new Error(`sync-boundaries: ${account.label} in ${region}: ${(err as Error).message}`, { cause: err });
-      } finally {
-        ec2.destroy();
-      }
+
+  const perTarget = await mapLimit(targets, options.concurrency ?? 8, (target) => readAccount(target, options));
+  const synced = buildSyncedPolicy(perTarget.flat(), options.previous, options.now ?? new Date());
+  return { ...synced, notes: [...notes, ...synced.notes], callerAccountId: caller.accountId };
+}
+
+async function readAccount(target: Target, options: SyncOptions): Promise<SourceOutcome[]> {
+  const { accountId } = target;
+  const late = () => options.deadline !== undefined && Date.now() > options.deadline;
+  if (late()) return options.regions.map((region) => ({ accountId, region, error: 'not read: the run ran out of time' }));
+  let credentials: AwsCredentialIdentity | undefined;
+  if (target.roleArn) {
+    try {
+      credentials = await assumeRole(target.roleArn, options);
+    } catch (err) {
+      const error = `cannot assume ${target.roleArn}: ${describeError(err)}`;
+      return options.regions.map((region) => ({ accountId, region, error }));
     }
   }
-  return buildBoundaryPolicy(inventories, options.now ?? new Date());
+  const outcomes: SourceOutcome[] = [];
+  for (const region of options.regions) {
+    if (late()) {
+      outcomes.push({ accountId, region, error: 'not read: the run ran out of time' });
+      continue;
+    }
+    const ec2 = new EC2Client({
+      region, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(credentials ? { credentials } : {}),
+    });
+    try {
+      outcomes.push({ accountId, region, inventory: await readRegion(ec2, region, accountId) });
+    } catch (err) {
+      outcomes.push({ accountId, region, error: describeError(err) });
+    } finally {
+      ec2.destroy();
+    }
+  }
+  return outcomes;
 }
 
 export async function readRegion(ec2: EC2Client, region: string, accountId?: string): Promise<RegionInventory> {
@@ -97,18 +156,48 @@ async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: r
   return all;
 }
 
+/** The caller's account and partition: members are reached by ARN in the same partition, and the caller is never assumed. */
+async function callerIdentity(options: SyncOptions): Promise<{ accountId: string; partition: string }> {
+  const sts = stsClient(options);
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    const partition = /^arn:([^:]+):/.exec(out.Arn ?? '')?.[1];
+    if (!out.Account || !partition) throw new Error('GetCallerIdentity returned no account');
+    return { accountId: out.Account, partition };
+  } catch (err) {
+    throw new Error(`sync-boundaries: cannot identify the caller (STS GetCallerIdentity): ${describeError(err)}`, { cause: err });
+  } finally {
+    sts.destroy();
+  }
+}
+
 async function assumeRole(roleArn: string, options: SyncOptions): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({ region: options.regions[0] ?? 'us-east-1', ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  const sts = stsClient(options);
   try {
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ciphertrail-sync-boundaries' }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-  } catch (err) {
-    throw new Error(`sync-boundaries: cannot assume ${roleArn}: ${(err as Error).message}`, { cause: err });
   } finally {
     sts.destroy();
   }
+}
+
+const stsClient = (options: SyncOptions) =>
+  new STSClient({ region: options.regions[0] ?? 'us-east-1', ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+
+/** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function accountOfRole(roleArn: string): string | undefined {

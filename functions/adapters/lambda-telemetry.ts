@@ -8,6 +8,7 @@ import type { MessagesOutcome } from '../core/events/process-messages.js';
 import { s3Url, type S3ObjectRef } from '../core/events/s3-object-ref.js';
 import type { FirehoseTransformOutcome } from '../core/firehose/transform-records.js';
 import { parseFlowLogKey } from '../core/s3-key.js';
+import type { BoundarySyncReport } from './boundary-sync.js';
 
 /**
  * Metric names (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`, dimension `service`).
@@ -29,6 +30,12 @@ export const METRIC = {
   firehoseOk: 'FirehoseRecordsOk',
   firehoseDropped: 'FirehoseRecordsDropped',
   firehoseFailed: 'FirehoseRecordsFailed',
+  /** sync-boundaries: age of the oldest state in the written policy (the boundary-policy age alarm). */
+  policyAge: 'BoundaryPolicyAgeSeconds',
+  syncOk: 'BoundarySyncAccountsOk',
+  /** Account-region pairs that failed, plus one when the member accounts could not be listed. */
+  syncFailed: 'BoundarySyncFailures',
+  policyVpcs: 'BoundaryPolicyVpcs',
 } as const;
 
 /**
@@ -101,6 +108,21 @@ export class LambdaTelemetry {
     for (const failure of outcome.failures) this.logger.error('record failed processing', { ...failure });
     for (const sample of s.malformedSamples) this.logger.warn('malformed line', { ...sample });
     this.logger.info('transform done', { ...s, malformedSamples: s.malformedSamples.length, alertsSent });
+    this.metrics.publishStoredMetrics();
+  }
+
+  /** One boundary sync: its metrics (the policy-age alarm reads them) and one log line per failure. */
+  recordSync(report: BoundarySyncReport): void {
+    this.metrics.addMetric(METRIC.policyAge, MetricUnit.Seconds, report.ageSeconds);
+    this.metrics.addMetric(METRIC.syncOk, MetricUnit.Count, report.accounts.length - report.failures.length);
+    this.metrics.addMetric(METRIC.syncFailed, MetricUnit.Count, report.failures.length + (report.memberListError ? 1 : 0));
+    this.metrics.addMetric(METRIC.policyVpcs, MetricUnit.Count, Object.keys(report.policy.vpcs).length);
+    if (report.memberListError) this.logger.error('member accounts not listed', { error: report.memberListError });
+    for (const failure of report.failures) this.logger.error('account and region not synced: last known state kept', { ...failure });
+    this.logger.info('boundary policy written', {
+      location: report.location, bytes: report.bytes, vpcs: Object.keys(report.policy.vpcs).length,
+      accounts: report.accounts.length, failures: report.failures.length, ageSeconds: report.ageSeconds, notes: report.notes,
+    });
     this.metrics.publishStoredMetrics();
   }
 

@@ -97,9 +97,9 @@ async function syncBoundaries(args: string[]): Promise<number> {
       console.log(SYNC_BOUNDARIES_HELP);
       return EXIT.ok;
     }
-    const { policy, text } = await runSyncBoundaries(settings);
+    const { policy, text, exitCode } = await runSyncBoundaries(settings);
     console.log(settings.json ? JSON.stringify(policy, null, 2) : text);
-    return EXIT.ok;
+    return exitCode;
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
       console.error(`ciphertrail sync-boundaries: ${(err as Error).message}\n${SYNC_BOUNDARIES_HELP.split('\n')[0]}\n` +

@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
-import { syncBoundaries } from '../adapters/ec2-boundary-source.js';
-import { writePolicy } from '../adapters/policy-store.js';
+import { type BoundarySyncReport, runBoundarySync } from '../adapters/boundary-sync.js';
+import {
+  DEFAULT_MEMBER_ROLE_NAME, describeMemberAccountsSource, type MemberAccountsSource, MemberAccountsSourceError,
+  parseMemberAccountsSource,
+} from '../core/policy/member-accounts-source.js';
 import { UsageError } from './usage.js';
 
 export const SYNC_BOUNDARIES_HELP = `Usage: ciphertrail sync-boundaries --out <file|s3://bucket/key> [options]
@@ -9,24 +12,37 @@ export const SYNC_BOUNDARIES_HELP = `Usage: ciphertrail sync-boundaries --out <f
 Builds the boundary policy (schemas/boundary-policy.schema.json) from the EC2 API:
 DescribeVpcEncryptionControls (mode, exclusions in state "enabled"), DescribeVpcs (IPv4 and
 IPv6 CIDRs) and DescribeNetworkInterfaces (ENIs of excluded NAT gateways, Lambda, EFS), for
-the caller's account and every --role-arn (STS AssumeRole), in every --region.
+the caller's account and every member account, in every --region.
+
+Each account and region stands alone: one that fails keeps the VPCs it had in the policy
+already at --out, marked "staleSince", and is listed under "accounts" with its error. The
+policy is written either way; the exit status is 1 when anything failed.
 
 Options:
-  --out <file|s3://bucket/key>  where to write the policy (required)
+  --out <file|s3://bucket/key>  where to write the policy; the policy already there is the last known state (required)
   --region <region>             region to read; repeat for several (default $AWS_REGION)
-  --role-arn <arn>              member-account role to assume; repeat for several
-  --members-only                read only the --role-arn accounts, not the caller's own
-  --endpoint-url <url>          EC2 and STS endpoint override
+  --account <id>                member account, reached through --role-name; repeat for several
+  --accounts-from <source>      member accounts from "organizations" (ListAccounts) or "ssm:<parameter name>"
+  --role-name <name>            the role in each member account (default ${DEFAULT_MEMBER_ROLE_NAME})
+  --role-arn <arn>              member-account role to assume by ARN; repeat for several
+  --members-only                read only the member accounts, not the caller's own
+  --endpoint-url <url>          endpoint override for EC2, STS, SSM and Organizations
   --json                        print the policy as well
   -h, --help                    show this help
 
+Exit status: 0 every account and region read, 1 some failed (the policy is still written), 2 usage error.
+
 IAM: ec2:DescribeVpcEncryptionControls, ec2:DescribeVpcs, ec2:DescribeNetworkInterfaces in
-each account, sts:AssumeRole on the member roles, s3:PutObject for an s3:// --out.`;
+each account, sts:AssumeRole on the member roles, organizations:ListAccounts or
+ssm:GetParameter for --accounts-from, s3:GetObject and s3:PutObject for an s3:// --out.`;
 
 export interface SyncBoundariesSettings {
   readonly out: string;
   readonly regions: string[];
   readonly roleArns: string[];
+  readonly accountIds: string[];
+  readonly accountsFrom: MemberAccountsSource;
+  readonly roleName: string;
   readonly includeCaller: boolean;
   readonly endpoint?: string;
   readonly json: boolean;
@@ -39,6 +55,9 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
     options: {
       out: { type: 'string' },
       region: { type: 'string', multiple: true },
+      account: { type: 'string', multiple: true },
+      'accounts-from': { type: 'string' },
+      'role-name': { type: 'string' },
       'role-arn': { type: 'string', multiple: true },
       'members-only': { type: 'boolean', default: false },
       'endpoint-url': { type: 'string' },
@@ -55,24 +74,61 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
   for (const arn of roleArns) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new UsageError(`--role-arn "${arn}" is not an IAM role ARN`);
   }
-  if (values['members-only'] && roleArns.length === 0) throw new UsageError('--members-only needs at least one --role-arn');
+  const accountIds = values.account ?? [];
+  for (const id of accountIds) if (!/^\d{12}$/.test(id)) throw new UsageError(`--account "${id}" is not a 12-digit account id`);
+  const roleName = values['role-name'] ?? DEFAULT_MEMBER_ROLE_NAME;
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new UsageError(`--role-name "${roleName}" is not an IAM role name`);
+  let accountsFrom: MemberAccountsSource;
+  try {
+    accountsFrom = parseMemberAccountsSource(values['accounts-from']);
+  } catch (err) {
+    if (err instanceof MemberAccountsSourceError) throw new UsageError(`--accounts-from: ${err.message}`);
+    throw err;
+  }
+  const hasMembers = roleArns.length > 0 || accountIds.length > 0 || accountsFrom.kind !== 'none';
+  if (values['members-only'] && !hasMembers) {
+    throw new UsageError('--members-only needs member accounts (--account, --accounts-from or --role-arn)');
+  }
   return {
-    out: values.out, regions, roleArns, includeCaller: !values['members-only'],
+    out: values.out, regions, roleArns, accountIds, accountsFrom, roleName, includeCaller: !values['members-only'],
     ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}), json: values.json,
   };
 }
 
-export async function runSyncBoundaries(settings: SyncBoundariesSettings): Promise<{ policy: BoundaryPolicy; text: string }> {
-  const { policy, notes } = await syncBoundaries(settings);
-  const bytes = await writePolicy(settings.out, policy);
-  const modes = Object.values(policy.vpcs).map((v) => v.mode);
-  const accounts = settings.roleArns.length + (settings.includeCaller ? 1 : 0);
+export async function runSyncBoundaries(settings: SyncBoundariesSettings):
+  Promise<{ policy: BoundaryPolicy; text: string; exitCode: number; report: BoundarySyncReport }> {
+  const report = await runBoundarySync({
+    location: settings.out, regions: settings.regions, members: settings.accountsFrom, accountIds: settings.accountIds,
+    memberRoleName: settings.roleName, roleArns: settings.roleArns, includeCaller: settings.includeCaller, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  });
+  const exitCode = report.failures.length > 0 || report.memberListError ? 1 : 0;
+  return { policy: report.policy, text: renderSyncReport(report, settings), exitCode, report };
+}
+
+export function renderSyncReport(report: BoundarySyncReport, settings: SyncBoundariesSettings): string {
+  const modes = Object.values(report.policy.vpcs).map((v) => v.mode);
+  const stale = Object.values(report.policy.vpcs).filter((v) => v.staleSince).length;
+  const accounts = new Set(report.accounts.map((a) => a.accountId)).size;
   const lines = [
     `ciphertrail sync-boundaries: ${modes.length} VPCs with encryption controls ` +
       `(${modes.filter((m) => m === 'enforce').length} enforce, ${modes.filter((m) => m === 'monitor').length} monitor) ` +
       `from ${accounts} account(s) in ${settings.regions.join(', ')}`,
-    `  wrote        ${settings.out} (${bytes} bytes)`,
-    ...notes.map((n) => `  note         ${n}`),
+    `  wrote        ${report.location} (${report.bytes} bytes)`,
+    ...(settings.accountsFrom.kind !== 'none'
+      ? [`  members      ${report.memberAccounts} from ${describeMemberAccountsSource(settings.accountsFrom)}`] : []),
+    `  read         ${report.accounts.length - report.failures.length} of ${report.accounts.length} account-region(s)` +
+      (stale > 0 ? `; ${stale} VPC(s) kept from an earlier sync, marked stale` : ''),
+    ...report.failures.map((f) => `  failed       ${f.accountId} ${f.region}: ${f.error}; failing since ${f.failedSince}, ` +
+      keptState(report, f.accountId, f.region, f.lastSuccessAt)),
+    ...(report.memberListError ? [`  failed       ${report.memberListError}`] : []),
+    ...report.notes.map((n) => `  note         ${n}`),
   ];
-  return { policy, text: lines.join('\n') };
+  return lines.join('\n');
+}
+
+/** What a failed account and region kept: its VPCs from the last successful read, or nothing. */
+function keptState(report: BoundarySyncReport, accountId: string, region: string, lastSuccessAt: string | undefined): string {
+  const kept = Object.values(report.policy.vpcs).filter((v) => v.staleSince && v.accountId === accountId && v.region === region);
+  if (kept.length > 0) return `kept ${kept.length} VPC(s) as read at ${kept[0]!.staleSince}, marked stale`;
+  return lastSuccessAt ? `last read ${lastSuccessAt} (no VPCs with controls)` : 'never read';
 }

@@ -37,7 +37,7 @@ function awsError(name: string, message: string, status: number | undefined): st
 
 const AWS_HINTS: Record<string, string> = {
   NoSuchBucket: 'check the bucket name and the region',
-  AccessDenied: 'the credentials in use lack the permission; see docs/deployment.md for the IAM actions',
+  AccessDenied: 'an IAM permission is missing: docs/deployment.md lists them',
   InvalidAccessKeyId: 'the access key is not valid for this endpoint',
   SignatureDoesNotMatch: 'the secret key does not match the access key',
   ExpiredToken: 'the session credentials expired: refresh them',

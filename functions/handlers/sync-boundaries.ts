@@ -1,34 +1,53 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import { type SyncConfig, syncConfig } from '../adapters/boundary-config.js';
-import { syncBoundaries } from '../adapters/ec2-boundary-source.js';
+import { runBoundarySync } from '../adapters/boundary-sync.js';
 import { lazyHandler } from '../adapters/lambda-config.js';
-import { writePolicy } from '../adapters/policy-store.js';
+import { LambdaTelemetry } from '../adapters/lambda-telemetry.js';
 import { createS3Client } from '../adapters/s3-client.js';
+import type { SyncedAccount } from '../../schemas/boundary-policy.js';
 
 export interface SyncResult {
   readonly location: string;
   readonly vpcs: number;
   readonly bytes: number;
+  readonly accounts: number;
+  readonly failures: readonly SyncedAccount[];
+  readonly ageSeconds: number;
   readonly notes: readonly string[];
 }
 
-/** Scheduled (EventBridge) → rebuild the boundary policy from the EC2 API → write it to S3. */
+/** Time kept back from the function timeout for writing the policy and publishing metrics. */
+const WRITE_MARGIN_MS = 30_000;
+
+/**
+ * Scheduled (EventBridge) → rebuild the boundary policy from the EC2 API of every account and
+ * region → write it to S3. Failed accounts and regions keep their last known state and are
+ * counted (`BoundarySyncFailures`); the run fails only when nothing at all could be read, so the
+ * function's error alarm fires then while partial failures wait for the policy-age alarm.
+ */
 export function createSyncBoundariesHandler(config: SyncConfig, s3: S3Client,
-  logger = new Logger({ serviceName: 'ciphertrail-sync-boundaries' })) {
-  return async (): Promise<SyncResult> => {
-    const { policy, notes } = await syncBoundaries({
-      regions: config.regions, roleArns: config.roleArns, includeCaller: config.includeCaller,
-      ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
+  telemetry = new LambdaTelemetry('sync-boundaries')) {
+  return async (_event?: unknown, context?: Context): Promise<SyncResult> => {
+    if (context) telemetry.beginInvocation(context);
+    const report = await runBoundarySync({
+      location: config.policyUri, regions: config.regions, members: config.members, memberRoleName: config.memberRoleName,
+      includeCaller: config.includeCaller, s3, ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
+      ...(context ? { deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_MARGIN_MS } : {}),
     });
-    const bytes = await writePolicy(config.policyUri, policy, s3);
-    const result = { location: config.policyUri, vpcs: Object.keys(policy.vpcs).length, bytes, notes };
-    logger.info('boundary policy written', { ...result });
-    return result;
+    telemetry.recordSync(report);
+    if (report.accounts.length > 0 && report.failures.length === report.accounts.length) {
+      throw new Error(`sync-boundaries: every account and region failed (${report.failures.length}); the policy at ` +
+        `${report.location} keeps its last known state. First error: ${report.failures[0]!.error}`);
+    }
+    return {
+      location: report.location, vpcs: Object.keys(report.policy.vpcs).length, bytes: report.bytes,
+      accounts: report.accounts.length, failures: report.failures, ageSeconds: report.ageSeconds, notes: report.notes,
+    };
   };
 }
 
-export const handler = lazyHandler(() => {
+export const handler = lazyHandler((): ((event: unknown, context: Context) => Promise<SyncResult>) => {
   const config = syncConfig(process.env);
   return createSyncBoundariesHandler(config, createS3Client(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}));
 });

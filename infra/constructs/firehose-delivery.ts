@@ -10,6 +10,9 @@ import type { Alerting } from './alerting.js';
 import type { AnalyticsCatalog } from './analytics-catalog.js';
 import { HandlerFunction } from './handler-function.js';
 
+/** Folder under the curated prefix where Firehose writes records it could not deliver. */
+export const FIREHOSE_ERRORS_FOLDER = 'firehose-errors/';
+
 export interface FirehoseDeliveryProps {
   readonly curatedBucket: s3.IBucket;
   readonly curatedPrefix: string;
@@ -55,7 +58,7 @@ export class FirehoseDelivery extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'DeliveryLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const logStream = logGroup.addStream('S3Delivery');
     const role = new iam.Role(this, 'DeliveryRole', {
@@ -64,11 +67,12 @@ export class FirehoseDelivery extends Construct {
       }),
       description: 'ciphertrail: Firehose delivery into the curated summary table',
     });
-    const objects = curated.arnForObjects(`${props.curatedPrefix}*`);
+    // Only the folders the stream writes: its table's partitions and its error records.
+    const folders = [`${props.curatedPrefix}${props.tableName}/*`, `${props.curatedPrefix}${FIREHOSE_ERRORS_FOLDER}*`];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteSummaryObjects',
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-      resources: [objects],
+      resources: folders.map((f) => curated.arnForObjects(f)),
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'LocateBucket',
@@ -94,7 +98,7 @@ export class FirehoseDelivery extends Construct {
         bucketArn: curated.bucketArn,
         roleArn: role.roleArn,
         prefix: `${props.curatedPrefix}${props.tableName}/dt=!{partitionKeyFromLambda:dt}/`,
-        errorOutputPrefix: `${props.curatedPrefix}firehose-errors/!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
+        errorOutputPrefix: `${props.curatedPrefix}${FIREHOSE_ERRORS_FOLDER}!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
         // Record-format conversion needs a buffer of at least 64 MB.
         bufferingHints: { intervalInSeconds: props.bufferSeconds, sizeInMBs: 128 },
         compressionFormat: 'UNCOMPRESSED',
@@ -134,7 +138,7 @@ export class FirehoseDelivery extends Construct {
     if (!table) throw new Error(`FirehoseDelivery: no Glue table "${props.tableName}" in the catalog.`);
     this.stream.node.addDependency(table);
 
-    acknowledge(role, 'Firehose generates the object keys it writes; writes are confined to the curated tables prefix.',
-      objectWildcardFinding(curated, `${props.curatedPrefix}*`));
+    acknowledge(role, 'Firehose generates the object keys it writes; writes are confined to its table\'s folder and ' +
+      'its error folder.', ...folders.map((f) => objectWildcardFinding(curated, f)));
   }
 }

@@ -44,6 +44,8 @@ export interface HandlerFunctionProps {
   readonly serviceName: string;
   readonly logRetentionDays: number;
   readonly reservedConcurrency?: number;
+  /** A fixed role name, for a role other accounts' policies name (the boundary sync); CloudFormation's otherwise. */
+  readonly roleName?: string;
 }
 
 /**
@@ -63,13 +65,15 @@ export class HandlerFunction extends Construct {
       throw new Error(`${id}: handler entry ${props.entry} does not exist. Create it (it must export "handler") ` +
         'or correct the path given in infra/constructs/.');
     }
+    // Kept when the stack is deleted: the logs name every object that failed and every alert raised.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (execution role)`,
+      ...(props.roleName ? { roleName: props.roleName } : {}),
     });
     this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Function', {

@@ -28,7 +28,7 @@ export interface IngestPipelineProps {
 
 /**
  * S3 ObjectCreated → SQS → the ingest function, with partial batch responses. The function may
- * read flow-log objects, write only under the curated prefix (tables and rejects), delete only
+ * read flow-log objects (their two key shapes only), write only under the curated prefix (tables and rejects), delete only
  * stale table files and manifests, read the boundary policy, publish alerts and write the dedup
  * table; nothing else.
  */
@@ -54,11 +54,7 @@ export class IngestPipeline extends Construct {
       },
     });
     const role = this.handler.role;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadFlowLogObjects',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [props.flowLogs.bucket.arnForObjects(`${props.flowLogs.logsPrefix}*`)],
-    }));
+    props.flowLogs.grantRead(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteCuratedTables',
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
@@ -97,8 +93,6 @@ export class IngestPipeline extends Construct {
       maxConcurrency: props.reservedConcurrency,
     }));
 
-    acknowledge(role, 'Flow-log object keys are not known in advance; reads are confined to the AWSLogs/ prefix.',
-      objectWildcardFinding(props.flowLogs.bucket, `${props.flowLogs.logsPrefix}*`));
     acknowledge(role, 'Output keys derive from each source object; writes are confined to the curated tables prefix.',
       objectWildcardFinding(curated, `${props.curatedPrefix}*`));
     acknowledge(role, 'A re-run deletes the stale files of its own object; the keys derive from each source object, ' +

@@ -1,9 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request as an AWS Query-protocol service (SNS, STS, EC2) receives it. */
+/**
+ * One request as an AWS Query-protocol service (SNS, STS, EC2) receives it, or a JSON-protocol
+ * one (SSM, Organizations: `X-Amz-Target: <service>.<Action>` and a JSON body).
+ */
 export interface QueryRequest {
   readonly action: string;
+  /** The parsed body of a JSON-protocol request. */
+  readonly json?: Record<string, unknown>;
   readonly params: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The access key id the request was signed with (from the SigV4 Authorization header). */
@@ -15,12 +20,15 @@ export interface QueryRequest {
 export interface QueryResponse {
   readonly status?: number;
   readonly body: string;
+  /** Default text/xml (Query protocol); JSON-protocol answers set application/x-amz-json-1.1. */
+  readonly contentType?: string;
 }
 
 /**
  * A real HTTP endpoint on 127.0.0.1 speaking the AWS Query protocol: the SDK client under test
- * sends form-encoded `Action=...` POSTs, `respond` returns the XML a real service would. No SNS,
- * EC2 or STS server runs locally, so this is the closest real component (toolchain.md §4).
+ * sends form-encoded `Action=...` POSTs (or JSON-protocol POSTs), `respond` returns the XML (or
+ * JSON) a real service would. No SNS, EC2, STS, SSM or Organizations server runs locally, so
+ * this is the closest real component (toolchain.md §4).
  */
 export class QueryApiServer {
   readonly requests: QueryRequest[] = [];
@@ -33,12 +41,18 @@ export class QueryApiServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        const text = Buffer.concat(chunks).toString('utf8');
+        const target = req.headers['x-amz-target'];
+        const params = new URLSearchParams(typeof target === 'string' ? '' : text);
         const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '');
-        const request = { action: params.get('Action') ?? '', params, headers: req.headers, accessKeyId: scope?.[1], region: scope?.[2] };
+        const request = {
+          action: typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : params.get('Action') ?? '',
+          ...(typeof target === 'string' ? { json: JSON.parse(text || '{}') as Record<string, unknown> } : {}),
+          params, headers: req.headers, accessKeyId: scope?.[1], region: scope?.[2],
+        };
         self!.requests.push(request);
         const response = respond(request);
-        res.writeHead(response.status ?? 200, { 'content-type': 'text/xml' });
+        res.writeHead(response.status ?? 200, { 'content-type': response.contentType ?? 'text/xml' });
         res.end(response.body);
       });
     });

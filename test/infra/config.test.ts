@@ -11,18 +11,16 @@ describe('configuration from CDK context', () => {
       ingestMemoryMb: DEFAULTS.ingestMemoryMb, ingestTimeoutSeconds: DEFAULTS.ingestTimeoutSeconds,
       ingestBatchSize: 10, curatedPrefix: 'tables/', firehoseEnabled: false, memberAccountIds: [], flowLogPrefix: '',
     });
-    expect(config.ingestReservedConcurrency).toBeUndefined();
+    expect(config.ingestReservedConcurrency).toBe(DEFAULTS.ingestReservedConcurrency);
     expect(config.flowLogBucketName).toBeUndefined();
   });
 
   it('reads lists from JSON arrays and from -c comma strings, numbers and booleans from strings', () => {
     const config = resolve({
       memberAccountIds: '111111111111, 222222222222,111111111111',
-      memberRoleArns: ['arn:aws:iam::111111111111:role/ciphertrail-read'],
       ingestMemoryMb: '3008', ingestReservedConcurrency: 25, firehoseEnabled: 'true',
     });
     expect(config.memberAccountIds).toEqual(['111111111111', '222222222222']);
-    expect(config.memberRoleArns).toEqual(['arn:aws:iam::111111111111:role/ciphertrail-read']);
     expect(config.ingestMemoryMb).toBe(3008);
     expect(config.ingestReservedConcurrency).toBe(25);
     expect(config.firehoseEnabled).toBe(true);
@@ -30,11 +28,22 @@ describe('configuration from CDK context', () => {
 
   it.each([
     [{ memberAccountIds: '12345' }, /memberAccountIds.*"12345".*12-digit/],
-    [{ memberRoleArns: 'role/x' }, /memberRoleArns.*IAM role ARN/],
+    [{ memberRoleArns: 'arn:aws:iam::111111111111:role/x' }, /memberRoleArns.*no longer read.*memberAccountIds/],
+    [{ memberAccountsSource: 'ldap' }, /memberAccountsSource.*Use one of parameter, organizations/],
+    [{ ingestReservedConcurrency: 1 }, /ingestReservedConcurrency.*2\.\.1000/],
+    [{ flowLogNotificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:t' }, /flowLogNotificationTopicArn.*imported bucket only/],
+    [{ flowLogBucketName: 'b-1', flowLogKmsKeyArn: 'alias/x' }, /flowLogKmsKeyArn.*KMS key ARN/],
+    [{ rawLogLockDays: 500 }, /rawLogLockDays.*outlasts the 400-day expiry/],
+    [{ policyKey: 'tables/boundaries.json' }, /policyKey.*under curatedPrefix/],
+    [{ boundaryPolicyMaxAgeHours: 1 }, /boundaryPolicyMaxAgeHours.*does not exceed the sync schedule/],
+    [{ ingestHeartbeatHours: 200 }, /ingestHeartbeatHours.*1\.\.168/],
+    [{ organizationId: 'org-1' }, /organizationId.*o-/],
     [{ ingestMemoryMb: 'lots' }, /ingestMemoryMb.*integer in 128\.\.10240/],
     [{ transformTimeoutSeconds: 600 }, /transformTimeoutSeconds.*Firehose invokes a transform for at most 300 s/],
     [{ flowLogPrefix: 'logs/AWSLogs/' }, /flowLogPrefix.*AWSLogs/],
     [{ flowLogPrefix: 'logs' }, /flowLogPrefix.*ending in "\/"/],
+    // A "*" would be a wildcard in the IAM, bucket-policy and EventBridge patterns built from the prefix.
+    [{ flowLogPrefix: 'vpc*/' }, /flowLogPrefix.*no "\*"/],
     [{ rawLogGlacierDays: 20 }, /lifecycle days must increase/],
     [{ ingestBatchSize: 100, ingestBatchWindowSeconds: 0 }, /ingestBatchSize.*batching window/],
     [{ logRetentionDays: 10 }, /logRetentionDays.*Use one of/],

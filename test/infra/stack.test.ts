@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertConfig, syncConfig } from '../../functions/adapters/boundary-config.js';
@@ -9,7 +10,6 @@ import { OUTPUT_TABLES } from '../../schemas/tables.js';
 import { logicalIdOf, roleStatements, type Synthesized, synthesize } from './synth.js';
 
 const MEMBERS = ['111111111111', '222222222222'];
-const MEMBER_ROLES = ['arn:aws:iam::111111111111:role/ciphertrail-read', 'arn:aws:iam::222222222222:role/ciphertrail-read'];
 
 /** Everything switched on: created bucket, members, subscriptions, reserved concurrency, Firehose. */
 let full: Synthesized;
@@ -19,7 +19,6 @@ let imported: Synthesized;
 beforeAll(() => {
   full = synthesize({
     memberAccountIds: MEMBERS.join(','),
-    memberRoleArns: MEMBER_ROLES,
     alertEmails: 'secops@example.com',
     alertHttpsEndpoints: 'https://hooks.example.com/ciphertrail',
     alarmEmails: 'platform@example.com',
@@ -69,15 +68,15 @@ describe('flow-log bucket', () => {
           Sid: 'AWSLogDeliveryWrite', Effect: 'Allow', Action: 's3:PutObject',
           Principal: { Service: 'delivery.logs.amazonaws.com' },
           Resource: Match.arrayWith([
-            ...MEMBERS.map((a) => join(arn, `/AWSLogs/${a}/*`)),
-            ...MEMBERS.map((a) => join(arn, `/AWSLogs/aws-account-id=${a}/*`)),
+            ...MEMBERS.map((a) => join(arn, `/AWSLogs/${a}/vpcflowlogs/*`)),
+            ...MEMBERS.map((a) => join(arn, `/AWSLogs/aws-account-id=${a}/aws-service=vpcflowlogs/*`)),
           ]),
           Condition: {
             StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': [{ Ref: 'AWS::AccountId' }, ...MEMBERS] },
             ArnLike: { 'aws:SourceArn': Match.arrayWith(MEMBERS.map((a) => join('arn:', { Ref: 'AWS::Partition' }, `:logs:*:${a}:*`))) },
           },
         },
-        Match.objectLike({ Sid: 'AWSLogDeliveryAclCheck', Action: 's3:GetBucketAcl', Resource: arn,
+        Match.objectLike({ Sid: 'AWSLogDeliveryAclCheck', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: arn,
           Principal: { Service: 'delivery.logs.amazonaws.com' } }),
       ]) },
     });
@@ -93,23 +92,18 @@ describe('flow-log bucket', () => {
     });
   });
 
-  it('imports an existing bucket by name without touching its policy', () => {
-    imported.template.hasResourceProperties('Custom::S3BucketNotifications', {
-      BucketName: 'org-log-archive',
-      Managed: false,
-      NotificationConfiguration: { QueueConfigurations: Match.arrayWith([Match.objectLike({
-        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.log.gz' }, { Name: 'prefix', Value: 'vpc/AWSLogs/' }] } },
-      })]) },
-    });
+  it('imports an existing bucket by name without a policy, notification or any other resource on it', () => {
+    imported.template.resourceCountIs('Custom::S3BucketNotifications', 0);
     const policies = JSON.stringify(imported.template.findResources('AWS::S3::BucketPolicy'));
     expect(policies).not.toContain('delivery.logs.amazonaws.com');
+    expect(policies).not.toContain('org-log-archive');
     expect(Object.keys(imported.template.findResources('AWS::S3::Bucket'))).toHaveLength(2); // access logs, curated
   });
 });
 
 describe('ingest queue and function', () => {
   it('waits 6× the function timeout plus the batch window, and dead-letters after maxReceiveCount', () => {
-    const dlq = logicalIdOf(full.template, 'AWS::SQS::Queue', '"MessageRetentionPeriod":1209600');
+    const dlq = full.stack.getLogicalId(full.stack.queue.deadLetterQueue.node.defaultChild as CfnElement);
     full.template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: DEFAULTS.ingestTimeoutSeconds * 6 + DEFAULTS.ingestBatchWindowSeconds,
       SqsManagedSseEnabled: true,
@@ -137,7 +131,7 @@ describe('ingest queue and function', () => {
     });
     imported.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ingest' }) },
-      ReservedConcurrentExecutions: Match.absent(),
+      ReservedConcurrentExecutions: DEFAULTS.ingestReservedConcurrency,
     });
   });
 
@@ -162,7 +156,7 @@ describe('ingest queue and function', () => {
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
     ]);
     const resourceOf = (sid: string) => JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource);
-    expect(resourceOf('ReadFlowLogObjects')).toMatch(/FlowLogsBucket.*"\/AWSLogs\/\*"/);
+    expect(resourceOf('ReadFlowLogObjects')).toMatch(/FlowLogsBucket.*"\/AWSLogs\/\*\/vpcflowlogs\/\*"/);
     expect(resourceOf('WriteCuratedTables')).toMatch(/CuratedBucket.*"\/tables\/\*"/);
     // Re-runs delete their stale files (parquet-sink.ts manifests): only table folders and manifests, never rejects/.
     const curatedArn = (statements.find((s) => s.Sid === 'WriteCuratedTables')?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
@@ -182,7 +176,7 @@ describe('ingest queue and function', () => {
     });
     expect(resourceOf('ReadBoundaryPolicy')).toMatch(/CuratedBucket.*"\/config\/boundaries\.json"/);
     expect(JSON.stringify(roleStatements(imported.template, roleOf(imported, 'ingest'))))
-      .toContain(':s3:::org-log-archive/vpc/AWSLogs/*');
+      .toContain(':s3:::org-log-archive/vpc/AWSLogs/*/vpcflowlogs/*');
   });
 });
 
@@ -257,20 +251,25 @@ describe('alerting', () => {
 });
 
 describe('boundary sync', () => {
-  it('runs on a schedule, assumes exactly the member roles and writes only the policy file', () => {
+  it('runs on a schedule, reads the members from its SSM parameter and writes only the policy file', () => {
     const fn = functionId(full, 'sync-boundaries');
     full.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: DEFAULTS.boundarySyncSchedule,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
     });
     full.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ MEMBER_ROLE_ARNS: MEMBER_ROLES.join(','), SYNC_REGIONS: { Ref: 'AWS::Region' } }) },
+      Environment: { Variables: Match.objectLike({
+        MEMBER_ACCOUNTS_SOURCE: `ssm:${DEFAULTS.memberAccountsParameterName}`, MEMBER_ROLE_NAME: DEFAULTS.memberRoleName,
+        SYNC_REGIONS: { Ref: 'AWS::Region' },
+      }) },
     });
     const statements = roleStatements(full.template, roleOf(full, 'sync-boundaries'));
-    expect(statements.find((s) => s.Sid === 'AssumeMemberRoles')?.Resource).toEqual(MEMBER_ROLES);
     expect(statements.find((s) => s.Sid === 'WriteBoundaryPolicy')?.Action).toBe('s3:PutObject');
     expect(roleStatements(imported.template, roleOf(imported, 'sync-boundaries')).map((s) => s.Sid))
       .not.toContain('AssumeMemberRoles');
+    imported.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MEMBER_ACCOUNTS_SOURCE: 'none' }) },
+    });
   });
 
   it('reads the interfaces it lists as excluded, and runs once at deployment so ingest has a policy at once', () => {
@@ -333,8 +332,9 @@ describe('monitoring', () => {
       Threshold: DEFAULTS.cleartextFlowsAlarmThreshold,
       Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp('SUM\\(CleartextFlows\\).*GROUP BY VpcId') })],
     });
-    full.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    imported.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // + the heartbeats (ingest, Firehose), the boundary-policy age and the foreign-write alarm.
+    full.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    imported.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     full.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     full.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform@example.com' });
   });
@@ -387,8 +387,9 @@ describe('handler environment contract', () => {
     expect(alertConfig(env)).toBeDefined();
   });
 
-  it('configures the boundary sync with the member roles', () => {
-    expect(syncConfig(environmentOf('sync-boundaries'))).toMatchObject({ roleArns: MEMBER_ROLES, regions: ['eu-west-1'],
-      policyUri: expect.stringMatching(/\/config\/boundaries\.json$/) });
+  it('configures the boundary sync with the member-account parameter and the fixed member role name', () => {
+    expect(syncConfig(environmentOf('sync-boundaries'))).toMatchObject({
+      members: { kind: 'ssm', parameterName: DEFAULTS.memberAccountsParameterName }, memberRoleName: DEFAULTS.memberRoleName,
+      regions: ['eu-west-1'], policyUri: expect.stringMatching(/\/config\/boundaries\.json$/) });
   });
 });

@@ -2,21 +2,28 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createCiphertrailApp } from '../../infra/ciphertrail-app.js';
 import type { CiphertrailStack } from '../../infra/ciphertrail-stack.js';
+import type { MemberRoleStack } from '../../infra/member-role-stack.js';
 
 export interface Synthesized {
   readonly stack: CiphertrailStack;
   readonly template: Template;
   /** Unacknowledged cdk-nag AwsSolutions findings: "<rule> at <construct path>". */
   readonly nagFindings: string[];
+  /** The member-account stack (the StackSet template) of the same app. */
+  readonly memberStack: MemberRoleStack;
+  readonly memberTemplate: Template;
+  readonly memberNagFindings: string[];
 }
 
-/** Synthesizes the app without bundling (toolchain §5) and runs the AwsSolutions pack on it. */
+/** Synthesizes the app without bundling (toolchain §5) and runs the AwsSolutions pack on both stacks. */
 export function synthesize(context: Record<string, unknown>): Synthesized {
-  const { stack } = createCiphertrailApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  const nagFindings = report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
-  return { stack, template: Template.fromStack(stack), nagFindings };
+  const { stack, memberStack } = createCiphertrailApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const findings = (scope: CiphertrailStack | MemberRoleStack) => new AwsSolutionsChecks().validateScope(scope).violations
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+  return {
+    stack, template: Template.fromStack(stack), nagFindings: findings(stack),
+    memberStack, memberTemplate: Template.fromStack(memberStack), memberNagFindings: findings(memberStack),
+  };
 }
 
 /** Statements of every IAM policy attached to the role with this logical ID. */

@@ -13,7 +13,30 @@ const EMPTY_CONTROLS = '<DescribeVpcEncryptionControlsResponse xmlns="http://ec2
 export const MEMBER_ROLE = 'arn:aws:iam::222222222222:role/ciphertrail-read';
 export const MEMBER_KEY = 'ASIAMEMBER222222222';
 
+export const CALLER_ACCOUNT = '111111111111';
+export const MEMBER_ACCOUNT = '222222222222';
+
+/** STS GetCallerIdentity as the caller's own credentials see it. */
+export const callerIdentity = (account = CALLER_ACCOUNT): QueryResponse => ({
+  body: '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+    `<Arn>arn:aws:sts::${account}:assumed-role/ciphertrail-boundary-sync/ciphertrail-sync</Arn>` +
+    `<UserId>AROAEXAMPLECALLER:ciphertrail-sync</UserId><Account>${account}</Account></GetCallerIdentityResult>` +
+    '<ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+});
+
+/** An STS/EC2 Query-protocol error, as the services send it. */
+export const queryError = (status: number, code: string, message: string): QueryResponse => ({
+  status,
+  body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code>` +
+    `<Message>${message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>`,
+});
+
+/** A JSON-protocol (SSM, Organizations) answer. */
+export const jsonResponse = (body: unknown, status = 200): QueryResponse =>
+  ({ status, body: JSON.stringify(body), contentType: 'application/x-amz-json-1.1' });
+
 export function respondEc2(request: QueryRequest): QueryResponse {
+  if (request.action === 'GetCallerIdentity') return callerIdentity();
   if (request.action === 'AssumeRole') return { body: fixture('member-assume-role') };
   const who = request.accessKeyId === MEMBER_KEY ? 'member' : 'caller';
   const home = who === 'member' ? 'eu-west-1' : 'us-east-1';

@@ -1,4 +1,6 @@
-import { type BoundaryPolicy, type BoundaryVpc, EXCLUSION_NAMES, type ExclusionName } from '../../../schemas/boundary-policy.js';
+import {
+  type BoundaryPolicy, type BoundaryVpc, EXCLUSION_NAMES, type ExclusionName, type SyncedAccount,
+} from '../../../schemas/boundary-policy.js';
 
 /** The parts of the EC2 API shapes (client-ec2 JS names) the policy is built from. */
 export interface EncryptionControlRecord {
@@ -120,4 +122,61 @@ function cidrsOf(vpc: VpcRecord): string[] {
     ...(vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlock && associated(a.Ipv6CidrBlockState))
       .map((a) => a.Ipv6CidrBlock!),
   ];
+}
+
+/** What reading one account in one region gave: its inventory, or why there is none. */
+export type SourceOutcome =
+  | { readonly accountId: string; readonly region: string; readonly inventory: RegionInventory }
+  | { readonly accountId: string; readonly region: string; readonly error: string };
+
+export interface SyncedPolicy extends BuiltPolicy {
+  /** Every account and region of the run, as written to the policy's `accounts`. */
+  readonly accounts: SyncedAccount[];
+  /** The accounts and regions that failed in this run. */
+  readonly failures: SyncedAccount[];
+  /**
+   * Age of the oldest state in the policy, seconds: 0 when every account and region was read
+   * now; for one that keeps failing, the time since it was last read (or since it first failed).
+   */
+  readonly ageSeconds: number;
+}
+
+/**
+ * The policy of one sync run, with failures isolated: the accounts and regions that were read
+ * give their current state; each one that failed keeps the VPCs it had in `previous` (the last
+ * policy written), marked `staleSince` the time they were read, and is listed as failed with
+ * its error and since when it fails. One unreachable account never empties the policy of others.
+ */
+export function buildSyncedPolicy(outcomes: readonly SourceOutcome[], previous: BoundaryPolicy | undefined,
+  generatedAt: Date): SyncedPolicy {
+  const inventories = outcomes.flatMap((o) => ('inventory' in o ? [o.inventory] : []));
+  const built = buildBoundaryPolicy(inventories, generatedAt);
+  const now = generatedAt.toISOString();
+  const vpcs: Record<string, BoundaryVpc> = { ...built.policy.vpcs };
+  const accounts: SyncedAccount[] = [];
+  for (const outcome of outcomes) {
+    const { accountId, region } = outcome;
+    if ('inventory' in outcome) {
+      accounts.push({ accountId, region, status: 'ok', lastSuccessAt: now });
+      continue;
+    }
+    const before = previous?.accounts?.find((a) => a.accountId === accountId && a.region === region);
+    const earlier = Object.entries(previous?.vpcs ?? {})
+      .filter(([id, v]) => v.accountId === accountId && v.region === region && !(id in vpcs));
+    // A policy without `accounts` (hand-written, or from an older sync) was read at its generatedAt.
+    const lastSuccessAt = before ? before.lastSuccessAt : earlier.length > 0 ? previous?.generatedAt : undefined;
+    const failedSince = before?.status === 'failed' ? before.failedSince ?? now : now;
+    for (const [id, vpc] of earlier) vpcs[id] = { ...vpc, staleSince: vpc.staleSince ?? lastSuccessAt ?? now };
+    accounts.push({
+      accountId, region, status: 'failed', ...(lastSuccessAt ? { lastSuccessAt } : {}), failedSince, error: outcome.error,
+    });
+  }
+  const nowMs = generatedAt.getTime();
+  const ages = accounts.map((a) => (nowMs - Date.parse(a.lastSuccessAt ?? a.failedSince ?? now)) / 1000);
+  const ageSeconds = Math.round(Math.max(0, ...ages.filter(Number.isFinite)));
+  const sorted = Object.fromEntries(Object.entries(vpcs).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return {
+    policy: { ...built.policy, accounts, vpcs: sorted }, notes: built.notes, accounts,
+    failures: accounts.filter((a) => a.status === 'failed'), ageSeconds,
+  };
 }
