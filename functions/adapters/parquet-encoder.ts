@@ -4,14 +4,13 @@ import type { GroupColumns } from '../core/group-columns.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
 import { columnFromGroups } from './parquet/columns-from-groups.js';
-import { columnFromRows } from './parquet/columns-from-rows.js';
 import { gzipCodec } from './parquet/page-codec.js';
 import { writeParquetFile } from './parquet/parquet-file.js';
 
 /**
  * Parquet output with our own writer (`./parquet/`): data page v1, one row group, dictionary
  * encoding, statistics, and the logical types Athena understands (STRING, TIMESTAMP(MILLIS, UTC)).
- * Both entry points build the same column values, so they write the same bytes for the same rows.
+ * One entry point, `encodeColumns`: callers holding rows convert them with `columnsOfRows` first.
  *
  * GZIP level 1, data pages with zlib's RLE strategy (test/bench/parquet-writer.ts, both corpora):
  * files 8–10 % larger than arrow-rs's ZSTD, about 2.5× faster than the arrow-rs writer. Snappy
@@ -22,20 +21,8 @@ const CODEC = gzipCodec(1, constants.Z_RLE);
 /** Sums are nearly all distinct: a dictionary would cost time and bytes, so they are PLAIN. */
 const PLAIN_COLUMNS: ReadonlySet<string> = new Set(['packets', 'bytes']);
 
-type Row = Record<string, unknown>;
-
 function toWrite(column: ColumnSpec, values: ColumnValues): ColumnToWrite {
   return { name: column.name, type: column.type, values, dictionary: !PLAIN_COLUMNS.has(column.name) };
-}
-
-/** Encodes rows of a table as one Parquet file (bytes), with the spec's columns in order. */
-export function encodeParquet(spec: TableSpec, rows: readonly Row[]): Uint8Array {
-  const cells: unknown[] = new Array(rows.length);
-  const columns = spec.columns.map((column) => {
-    for (let i = 0; i < rows.length; i++) cells[i] = rows[i]![column.name];
-    return toWrite(column, columnFromRows(column.type, cells));
-  });
-  return writeParquetFile(columns, rows.length, CODEC);
 }
 
 /** One UTC day (`dt`) of a batch of groups: its rows, ordered by window_start. */
@@ -62,6 +49,7 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   for (let r = 0; r < group.length; r++) {
     if (where && !where(r)) continue;
     const start = starts[r]!;
+    if (start !== start) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
     if (last < 0 || windows[last] !== start) {
       last = windows.indexOf(start);
       if (last < 0) {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { MANIFEST_FOLDER, partitionDate, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
+import { MANIFEST_FOLDER, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
-import type { GroupColumns } from '../core/group-columns.js';
+import { columnsOfRows, type GroupColumns } from '../core/group-columns.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import type { BlobStore } from './blob-store.js';
-import { encodeColumns, encodeParquet, partitionByDay } from './parquet-encoder.js';
+import { encodeColumns, partitionByDay } from './parquet-encoder.js';
 import { SpillArea, type StagedBody } from './spill.js';
 
 interface StagedFile {
@@ -15,7 +15,8 @@ interface StagedFile {
   readonly body: Uint8Array | StagedBody;
 }
 
-type Row = Record<string, unknown> & { window_start: number | null };
+/** Columns of the aggregator's cleartext groups: `unencrypted`'s plus the status that selects them. */
+const CLEARTEXT_COLUMNS = [...UNENCRYPTED_TABLE.columns, { name: 'encryption_status', type: 'int32' } as const];
 
 /** The tables `begin`/`commit` write; `writeTable` owns the others (`findings`) one at a time. */
 const INGEST_TABLES: readonly string[] = [SUMMARY_TABLE.name, UNENCRYPTED_TABLE.name];
@@ -47,27 +48,19 @@ export class ParquetTableSink implements OutputSink {
     const keep = (files: StagedFile[]) => {
       for (const file of files) staged.push({ ...file, body: spill.keep(file.body as Uint8Array) });
     };
-    const stage = (spec: TableSpec, rows: Row[]) => keep(this.encodePartitions(spec, stem, parts, rows));
     return {
       add: (batch: AggregateBatch) => {
         if (!open) throw new Error('output already committed or aborted');
-        if (batch.columns) {
-          // Fast path: the aggregator's columns, no row objects (docs/performance.md).
-          const { summary, cleartext } = batch.columns;
-          const status = cleartext.columns.encryption_status;
-          const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
-          keep(this.encodeColumnPartitions(SUMMARY_TABLE, stem, parts, summary));
-          keep(this.encodeColumnPartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
-          return;
-        }
-        stage(SUMMARY_TABLE, batch.summary as Row[]);
-        const unencrypted: UnencryptedRow[] = [];
-        for (const group of batch.cleartext) {
-          if (group.encryption_status !== 0) continue;
-          const { encryption_status: _status, ...row } = group;
-          unencrypted.push(row);
-        }
-        stage(UNENCRYPTED_TABLE, unencrypted as Row[]);
+        // The aggregator's batches carry columns (no row object is made); a batch of rows only
+        // (made by hand) is converted, so both go through the one column encoder.
+        const { summary, cleartext } = batch.columns ?? {
+          summary: columnsOfRows(SUMMARY_TABLE.columns, batch.summary),
+          cleartext: columnsOfRows(CLEARTEXT_COLUMNS, batch.cleartext),
+        };
+        const status = cleartext.columns.encryption_status;
+        const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
+        keep(this.encodePartitions(SUMMARY_TABLE, stem, parts, summary));
+        keep(this.encodePartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
@@ -99,7 +92,7 @@ export class ParquetTableSink implements OutputSink {
   async writeTable(spec: TableSpec, identity: string, key: string, rows: readonly object[]): Promise<OutputFile[]> {
     const stem = outputStem(identity, key);
     return this.replace(identity, stem, (table) => table === spec.name,
-      this.encodePartitions(spec, stem, new Map(), rows as Row[]));
+      this.encodePartitions(spec, stem, new Map(), columnsOfRows(spec.columns, rows)));
   }
 
   /**
@@ -169,17 +162,7 @@ export class ParquetTableSink implements OutputSink {
       name.endsWith('.parquet');
   }
 
-  private encodePartitions(spec: TableSpec, stem: string, parts: Map<string, number>, rows: Row[]): StagedFile[] {
-    const files: StagedFile[] = [];
-    for (const [dt, partitionRows] of byDay(rows)) {
-      partitionRows.sort((a, b) => a.window_start! - b.window_start!);
-      files.push({ table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: partitionRows.length,
-        body: encodeParquet(spec, partitionRows) });
-    }
-    return files;
-  }
-
-  private encodeColumnPartitions(spec: TableSpec, stem: string, parts: Map<string, number>, groups: GroupColumns,
+  private encodePartitions(spec: TableSpec, stem: string, parts: Map<string, number>, groups: GroupColumns,
     where?: (row: number) => boolean): StagedFile[] {
     return partitionByDay(groups, where).map(({ dt, rows }) => (
       { table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: rows.length, body: encodeColumns(spec, groups, rows) }
@@ -230,15 +213,4 @@ export function outputStem(identity: string, key: string): string {
   const base = (key.split(/[\\/]/).pop() ?? 'object').replace(/(\.log)?(\.gz|\.parquet)?$/, '');
   const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'object';
   return `${safe}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
-}
-
-function byDay(rows: Row[]): Map<string, Row[]> {
-  const days = new Map<string, Row[]>();
-  for (const row of rows) {
-    const dt = partitionDate(row.window_start ?? 0);
-    let list = days.get(dt);
-    if (!list) days.set(dt, (list = []));
-    list.push(row);
-  }
-  return days;
 }

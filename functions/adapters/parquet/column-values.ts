@@ -1,6 +1,6 @@
 /**
- * One column of a file, ready to encode, as both entry points build it (from aggregator columns
- * or from row objects). The writer sees only these, which keeps the two paths byte-identical.
+ * One column of a file, ready to encode, as `columns-from-groups.ts` builds it from aggregator
+ * columns (rows reach it through `columnsOfRows`). The writer sees only these.
  */
 
 /** Distinct UTF-8 strings, numbered densely in order of first appearance. */
