@@ -1,20 +1,19 @@
 /**
- * The Parquet writer (functions/adapters/parquet/): the Thrift compact encoder, RLE/bit-packed
- * hybrid and Snappy against known bytes, then whole files read back by DuckDB and hyparquet:
+ * The Parquet writer (functions/adapters/parquet/): the Thrift compact encoder and RLE/bit-packed
+ * hybrid against known bytes, then whole files read back by DuckDB and hyparquet:
  * every column type, nulls everywhere, all-null columns, int64 beyond 2^53, IPv6 and non-ASCII
  * strings, 0 and 1 rows, several pages, and the statistics engines prune with.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parquetMetadata, parquetReadObjects, snappyUncompress } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeColumns } from '../../functions/adapters/parquet-encoder.js';
 import { ByteWriter } from '../../functions/adapters/parquet/byte-writer.js';
 import { ROWS_PER_PAGE } from '../../functions/adapters/parquet/column-writer.js';
 import { writeRleHybrid } from '../../functions/adapters/parquet/rle-hybrid.js';
-import { compressSnappy } from '../../functions/adapters/parquet/snappy.js';
 import { CompactType, ThriftCompactWriter } from '../../functions/adapters/parquet/thrift-compact.js';
 import { type ColumnData, columnsOfRows, DictionarySnapshot, type GroupColumns, rowsOf } from '../../functions/core/group-columns.js';
 import type { TableSpec } from '../../schemas/tables.js';
@@ -92,25 +91,6 @@ describe('RLE/bit-packed hybrid', () => {
   it('packs widths above 24 bits', () => {
     // Value 0 fills bits 0–24, value 1 sets bit 25: 0x03 in byte 3; 8 × 25 bits = 25 bytes.
     expect(rle([0x1ffffff, 1], 25)).toEqual([0x03, 0xff, 0xff, 0xff, 0x03, ...Array(21).fill(0)]);
-  });
-});
-
-describe('Snappy', () => {
-  it('round-trips through hyparquet\'s decompressor: empty, short, repetitive, random, past 64 KiB', () => {
-    let seed = 7;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
-    const inputs = [
-      new Uint8Array(0), Uint8Array.of(1, 2, 3), new TextEncoder().encode('abcabcabcabcabcabcabcabcabcabc'),
-      new Uint8Array(200_000).fill(9), Uint8Array.from({ length: 150_000 }, random),
-      Uint8Array.from({ length: 300_000 }, (_, i) => (i % 1000 < 500 ? i % 7 : random())),
-    ];
-    for (const input of inputs) {
-      const compressed = compressSnappy(input);
-      const output = new Uint8Array(input.length);
-      snappyUncompress(compressed, output);
-      expect(Buffer.from(output).equals(Buffer.from(input))).toBe(true);
-    }
-    expect(compressSnappy(new Uint8Array(200_000).fill(9)).length).toBeLessThan(10_000);
   });
 });
 
