@@ -1,6 +1,7 @@
 import { constants } from 'node:zlib';
 import { type ColumnSpec, partitionDate, type TableSpec } from '../../schemas/tables.js';
 import type { GroupColumns } from '../core/group-columns.js';
+import { splitWideSums } from '../core/int64-sums.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
 import { columnFromGroups } from './parquet/columns-from-groups.js';
@@ -85,12 +86,35 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   return days;
 }
 
-/** Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's columns in order. */
-export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32Array): Uint8Array {
+/** One encoded file and its row count (more than the groups given when a sum was split, see `splitWideSums`). */
+export interface EncodedFile {
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+}
+
+/**
+ * Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's
+ * columns in order. A group whose sum passes INT64 is written as several rows whose sums add up
+ * to it (`splitWideSums`); every value written is exact.
+ */
+export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32Array): EncodedFile {
+  const split = splitWideSums(group, rows, sumColumns(spec));
+  if (split !== null) ({ group, rows } = split);
   const columns = spec.columns.map((column) => {
     const data = group.columns[column.name];
     if (!data) throw new Error(`groups lack column ${column.name} of table ${spec.name}`);
     return toWrite(column, columnFromGroups(column.type, data, rows));
   });
-  return writeParquetFile(columns, rows.length, CODEC);
+  return { bytes: writeParquetFile(columns, rows.length, CODEC), rows: rows.length };
+}
+
+/** The measures a query sums: a table's INT64 columns outside its grain (`flows`, `packets`, `bytes`). */
+const sumsOfTable = new WeakMap<TableSpec, readonly string[]>();
+function sumColumns(spec: TableSpec): readonly string[] {
+  let sums = sumsOfTable.get(spec);
+  if (sums === undefined) {
+    sums = spec.columns.filter((c) => c.type === 'int64' && !spec.keyColumns.includes(c.name)).map((c) => c.name);
+    sumsOfTable.set(spec, sums);
+  }
+  return sums;
 }

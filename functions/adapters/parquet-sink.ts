@@ -124,9 +124,10 @@ export class ParquetTableSink implements OutputSink {
   }
 
   private encodePartitions(spec: TableSpec, keyOf: PartKeys, groups: GroupColumns, where?: (row: number) => boolean): StagedFile[] {
-    return partitionByDay(groups, where).map(({ dt, rows }) => (
-      { table: spec.name, key: keyOf(spec.name, dt), rows: rows.length, body: encodeColumns(spec, groups, rows) }
-    ));
+    return partitionByDay(groups, where).map(({ dt, rows }) => {
+      const file = encodeColumns(spec, groups, rows);
+      return { table: spec.name, key: keyOf(spec.name, dt), rows: file.rows, body: file.bytes };
+    });
   }
 
   private async put(staged: readonly StagedFile[]): Promise<OutputFile[]> {

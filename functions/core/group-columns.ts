@@ -45,7 +45,8 @@ export type ColumnData =
   /** Negative values are null (decoded int32 fields are never negative). */
   | { readonly type: 'int32'; readonly values: Int32Array }
   /**
-   * Exact sums: `big` holds the rows beyond 2^53; `values` is null when the whole column is null,
+   * Exact sums: `big` holds the exact value of every row beyond ±2^53 (`values` has it rounded);
+   * `values` is null when the whole column is null,
    * NaN for a null row (the aggregator makes none; rows given to `columnsOfRows` may hold nulls).
    */
   | { readonly type: 'int64'; readonly values: Float64Array | null; readonly big: ReadonlyMap<number, bigint> }
@@ -158,6 +159,8 @@ function columnOfCells(column: Pick<ColumnSpec, 'name' | 'type'>, cells: readonl
           if (cell > MAX_SAFE || cell < -MAX_SAFE) big.set(r, cell);
         } else if (typeof cell === 'number' && Number.isInteger(cell)) {
           values[r] = cell;
+          // Every value past 2^53 has its exact bigint in `big`, as the aggregator's do.
+          if (column.type === 'int64' && !Number.isSafeInteger(cell)) big.set(r, BigInt(cell));
         } else {
           refuse(r, column.type === 'int64' ? 'an integer' : 'epoch milliseconds');
         }

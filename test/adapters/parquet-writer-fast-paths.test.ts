@@ -217,7 +217,7 @@ describe('pages with and without nulls', () => {
   };
 
   it('read back exactly with hyparquet, nulls on a page boundary and long runs across pages', async () => {
-    const bytes = encodeColumns(SPEC, group, Int32Array.from({ length: n }, (_, r) => r));
+    const { bytes } = encodeColumns(SPEC, group, Int32Array.from({ length: n }, (_, r) => r));
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     const rows = await parquetReadObjects({ file, compressors });
     const expected = rowsOf<Record<string, unknown>>(group);
@@ -230,7 +230,7 @@ describe('pages with and without nulls', () => {
     }
     expect(rows.filter((row) => row.port === null).length).toBe(2);
     expect(rows.every((row, r) => row.full_port === (r * 7919) % 65536)).toBe(true);
-    const fromRows = encodeColumns(SPEC, columnsOfRows(SPEC.columns, expected), Int32Array.from({ length: n }, (_, r) => r));
+    const fromRows = encodeColumns(SPEC, columnsOfRows(SPEC.columns, expected), Int32Array.from({ length: n }, (_, r) => r)).bytes;
     expect(Buffer.from(fromRows).equals(Buffer.from(bytes))).toBe(true);
   });
 });

@@ -188,18 +188,18 @@ async function readWithHyparquet(bytes: Uint8Array): Promise<Cell[][]> {
 describe('Parquet files from the writer', () => {
   it.each([0, 1, 12, ROWS_PER_PAGE * 2 + 123])('%i rows read back exactly with DuckDB and hyparquet', async (n) => {
     const group = sampleGroups(n);
-    const bytes = encodeColumns(SPEC, group, allRows(n));
+    const { bytes } = encodeColumns(SPEC, group, allRows(n));
     const path = save(`rows-${n}`, bytes);
     const expected = expectedRows(group);
     expect(await readWithDuckDb(path)).toEqual(expected);
     expect(await readWithHyparquet(bytes)).toEqual(expected);
     // Rows (the findings table's input) converted back to columns write the same bytes.
-    expect(Buffer.from(encodeColumns(SPEC, columnsOfRows(SPEC.columns, rowsOf(group)), allRows(n))).equals(Buffer.from(bytes))).toBe(true);
+    expect(Buffer.from(encodeColumns(SPEC, columnsOfRows(SPEC.columns, rowsOf(group)), allRows(n)).bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('keep int64 values beyond 2^53 exact', async () => {
     const n = 40;
-    const path = save('big', encodeColumns(SPEC, sampleGroups(n), allRows(n)));
+    const path = save('big', encodeColumns(SPEC, sampleGroups(n), allRows(n)).bytes);
     const rows = await oracle.query(`SELECT CAST(flows AS VARCHAR) AS f, CAST(packets AS VARCHAR) AS p FROM read_parquet('${path}')`);
     expect(rows.slice(-3).map((r) => r.f)).toEqual(BIG.map(String));
     expect(rows.slice(-3).map((r) => r.p)).toEqual(BIG.map(String));
@@ -209,7 +209,7 @@ describe('Parquet files from the writer', () => {
   it('write a selection of rows in the order given, with only the strings it uses', async () => {
     const group = sampleGroups(50);
     const rows = Int32Array.of(49, 2, 2, 17, 8);
-    const bytes = encodeColumns(SPEC, group, rows);
+    const { bytes } = encodeColumns(SPEC, group, rows);
     const expected = expectedRows(group);
     expect(await readWithHyparquet(bytes)).toEqual([...rows].map((r) => expected[r]));
     const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
@@ -221,7 +221,7 @@ describe('Parquet files from the writer', () => {
 
   it('have the schema, encodings, pages and statistics Athena and DuckDB rely on', async () => {
     const n = ROWS_PER_PAGE + 10;
-    const path = save('metadata', encodeColumns(SPEC, sampleGroups(n), allRows(n)));
+    const path = save('metadata', encodeColumns(SPEC, sampleGroups(n), allRows(n)).bytes);
     const schema = await oracle.query(`SELECT name, type, repetition_type, converted_type, logical_type FROM parquet_schema('${path}')`);
     expect(schema.slice(1).map((s) => [s.name, s.type, s.repetition_type, s.converted_type])).toEqual(SPEC.columns.map((column) => [
       column.name, { string: 'BYTE_ARRAY', int32: 'INT32', int64: 'INT64', timestamp: 'INT64' }[column.type], 'OPTIONAL',
