@@ -24,6 +24,11 @@ const INGEST_TABLES: readonly string[] = [SUMMARY_TABLE.name, UNENCRYPTED_TABLE.
 
 type PartKeys = ReturnType<typeof partKeys>;
 
+export interface ParquetSinkOptions {
+  /** Encoded bytes an object keeps in memory before further parts spill to a temp file (default 8 MB). */
+  readonly spillAfterBytes?: number;
+}
+
 /**
  * Writes the `summary` and `unencrypted` tables as Parquet under Hive-style `dt=` partitions.
  * File names derive from the source object's identity, so re-ingesting an object overwrites
@@ -33,7 +38,7 @@ type PartKeys = ReturnType<typeof partKeys>;
  * output) and written only on commit.
  */
 export class ParquetTableSink implements OutputSink {
-  constructor(private readonly store: BlobStore, private readonly prefix = '') {}
+  constructor(private readonly store: BlobStore, private readonly prefix = '', private readonly options: ParquetSinkOptions = {}) {}
 
   begin(identity: string, key: string): ObjectOutput {
     const stem = outputStem(identity, key);
@@ -41,7 +46,7 @@ export class ParquetTableSink implements OutputSink {
     const keyOf = partKeys(this.prefix, stem);
     let open = true;
     // Staged parts past 8 MB go to a temp file: memory stays flat for objects of any size.
-    const spill = new SpillArea();
+    const spill = new SpillArea(this.options.spillAfterBytes);
     const keep = (files: StagedFile[]) => {
       for (const file of files) staged.push({ ...file, body: spill.keep(file.body as Uint8Array) });
     };
