@@ -79,9 +79,11 @@ const tableArbitrary: fc.Arbitrary<Table> = columnsArbitrary.chain((columns) =>
 
 /**
  * Each run writes a file and asks two readers: shrinking a failure could take minutes, so it stops
- * after 15 s and reports the smallest counterexample found (the message names column and row).
+ * after 15 s and reports the smallest counterexample found so far (the message names the column
+ * and where it differs). A slow machine that reaches the limit with no failure passes: time is
+ * never asserted.
  */
-const SHRINK_BRIEFLY = { interruptAfterTimeLimit: 15_000, markInterruptAsFailure: true } as const;
+const SHRINK_BRIEFLY = { interruptAfterTimeLimit: 15_000, markInterruptAsFailure: false } as const;
 
 /** A cell as both readers are compared: decimal text for integers, epoch ms for timestamps. */
 const text = (cell: unknown): string | null => {
