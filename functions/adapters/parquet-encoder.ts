@@ -1,41 +1,29 @@
 import { constants } from 'node:zlib';
 import { type ColumnSpec, partitionDate, type TableSpec } from '../../schemas/tables.js';
 import type { GroupColumns } from '../core/group-columns.js';
+import { splitWideSums } from '../core/int64-sums.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
 import { columnFromGroups } from './parquet/columns-from-groups.js';
-import { columnFromRows } from './parquet/columns-from-rows.js';
 import { gzipCodec } from './parquet/page-codec.js';
 import { writeParquetFile } from './parquet/parquet-file.js';
 
 /**
  * Parquet output with our own writer (`./parquet/`): data page v1, one row group, dictionary
  * encoding, statistics, and the logical types Athena understands (STRING, TIMESTAMP(MILLIS, UTC)).
- * Both entry points build the same column values, so they write the same bytes for the same rows.
+ * One entry point, `encodeColumns`: callers holding rows convert them with `columnsOfRows` first.
  *
- * GZIP level 1, data pages with zlib's RLE strategy (test/bench/parquet-writer.ts, both corpora):
- * files 8–10 % larger than arrow-rs's ZSTD, about 2.5× faster than the arrow-rs writer. Snappy
- * in JS was only ~10 % faster than this and 34 % larger; level 6 was 2× slower for 2 % less.
+ * GZIP level 1, data pages with zlib's RLE strategy: the best speed/size trade among the codecs
+ * Athena reads and Node 20 has (no zstd). test/bench/parquet-writer.ts compares the candidates;
+ * the figures are in the README (Decisions worth knowing).
  */
 const CODEC = gzipCodec(1, constants.Z_RLE);
 
 /** Sums are nearly all distinct: a dictionary would cost time and bytes, so they are PLAIN. */
 const PLAIN_COLUMNS: ReadonlySet<string> = new Set(['packets', 'bytes']);
 
-type Row = Record<string, unknown>;
-
 function toWrite(column: ColumnSpec, values: ColumnValues): ColumnToWrite {
   return { name: column.name, type: column.type, values, dictionary: !PLAIN_COLUMNS.has(column.name) };
-}
-
-/** Encodes rows of a table as one Parquet file (bytes), with the spec's columns in order. */
-export function encodeParquet(spec: TableSpec, rows: readonly Row[]): Uint8Array {
-  const cells: unknown[] = new Array(rows.length);
-  const columns = spec.columns.map((column) => {
-    for (let i = 0; i < rows.length; i++) cells[i] = rows[i]![column.name];
-    return toWrite(column, columnFromRows(column.type, cells));
-  });
-  return writeParquetFile(columns, rows.length, CODEC);
 }
 
 /** One UTC day (`dt`) of a batch of groups: its rows, ordered by window_start. */
@@ -62,6 +50,7 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   for (let r = 0; r < group.length; r++) {
     if (where && !where(r)) continue;
     const start = starts[r]!;
+    if (start !== start) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
     if (last < 0 || windows[last] !== start) {
       last = windows.indexOf(start);
       if (last < 0) {
@@ -97,12 +86,35 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   return days;
 }
 
-/** Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's columns in order. */
-export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32Array): Uint8Array {
+/** One encoded file and its row count (more than the groups given when a sum was split, see `splitWideSums`). */
+export interface EncodedFile {
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+}
+
+/**
+ * Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's
+ * columns in order. A group whose sum passes INT64 is written as several rows whose sums add up
+ * to it (`splitWideSums`); every value written is exact.
+ */
+export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32Array): EncodedFile {
+  const split = splitWideSums(group, rows, sumColumns(spec));
+  if (split !== null) ({ group, rows } = split);
   const columns = spec.columns.map((column) => {
     const data = group.columns[column.name];
     if (!data) throw new Error(`groups lack column ${column.name} of table ${spec.name}`);
     return toWrite(column, columnFromGroups(column.type, data, rows));
   });
-  return writeParquetFile(columns, rows.length, CODEC);
+  return { bytes: writeParquetFile(columns, rows.length, CODEC), rows: rows.length };
+}
+
+/** The measures a query sums: a table's INT64 columns outside its grain (`flows`, `packets`, `bytes`). */
+const sumsOfTable = new WeakMap<TableSpec, readonly string[]>();
+function sumColumns(spec: TableSpec): readonly string[] {
+  let sums = sumsOfTable.get(spec);
+  if (sums === undefined) {
+    sums = spec.columns.filter((c) => c.type === 'int64' && !spec.keyColumns.includes(c.name)).map((c) => c.name);
+    sumsOfTable.set(spec, sums);
+  }
+  return sums;
 }

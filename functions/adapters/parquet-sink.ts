@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { MANIFEST_FOLDER, partitionDate, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE, type UnencryptedRow } from '../../schemas/tables.js';
+import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
-import type { GroupColumns } from '../core/group-columns.js';
+import { columnsOfRows, type GroupColumns } from '../core/group-columns.js';
+import { manifestKey, manifestText, parseManifest, partKeys, planReplacement, type TableKeys } from '../core/output-replacement.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import type { BlobStore } from './blob-store.js';
-import { encodeColumns, encodeParquet, partitionByDay } from './parquet-encoder.js';
+import { encodeColumns, partitionByDay } from './parquet-encoder.js';
 import { SpillArea, type StagedBody } from './spill.js';
 
 interface StagedFile {
@@ -15,15 +16,17 @@ interface StagedFile {
   readonly body: Uint8Array | StagedBody;
 }
 
-type Row = Record<string, unknown> & { window_start: number | null };
+/** Columns of the aggregator's cleartext groups: `unencrypted`'s plus the status that selects them. */
+const CLEARTEXT_COLUMNS = [...UNENCRYPTED_TABLE.columns, { name: 'encryption_status', type: 'int32' } as const];
 
 /** The tables `begin`/`commit` write; `writeTable` owns the others (`findings`) one at a time. */
 const INGEST_TABLES: readonly string[] = [SUMMARY_TABLE.name, UNENCRYPTED_TABLE.name];
 
-/** `<prefix>_manifests/<stem>.json`: the keys an object's runs wrote, per table. */
-interface Manifest {
-  readonly identity: string;
-  readonly tables: Record<string, string[]>;
+type PartKeys = ReturnType<typeof partKeys>;
+
+export interface ParquetSinkOptions {
+  /** Encoded bytes an object keeps in memory before further parts spill to a temp file (default 8 MB). */
+  readonly spillAfterBytes?: number;
 }
 
 /**
@@ -35,39 +38,31 @@ interface Manifest {
  * output) and written only on commit.
  */
 export class ParquetTableSink implements OutputSink {
-  constructor(private readonly store: BlobStore, private readonly prefix = '') {}
+  constructor(private readonly store: BlobStore, private readonly prefix = '', private readonly options: ParquetSinkOptions = {}) {}
 
   begin(identity: string, key: string): ObjectOutput {
     const stem = outputStem(identity, key);
     const staged: StagedFile[] = [];
-    const parts = new Map<string, number>();
+    const keyOf = partKeys(this.prefix, stem);
     let open = true;
     // Staged parts past 8 MB go to a temp file: memory stays flat for objects of any size.
-    const spill = new SpillArea();
+    const spill = new SpillArea(this.options.spillAfterBytes);
     const keep = (files: StagedFile[]) => {
       for (const file of files) staged.push({ ...file, body: spill.keep(file.body as Uint8Array) });
     };
-    const stage = (spec: TableSpec, rows: Row[]) => keep(this.encodePartitions(spec, stem, parts, rows));
     return {
       add: (batch: AggregateBatch) => {
         if (!open) throw new Error('output already committed or aborted');
-        if (batch.columns) {
-          // Fast path: the aggregator's columns, no row objects (docs/performance.md).
-          const { summary, cleartext } = batch.columns;
-          const status = cleartext.columns.encryption_status;
-          const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
-          keep(this.encodeColumnPartitions(SUMMARY_TABLE, stem, parts, summary));
-          keep(this.encodeColumnPartitions(UNENCRYPTED_TABLE, stem, parts, cleartext, isCleartext));
-          return;
-        }
-        stage(SUMMARY_TABLE, batch.summary as Row[]);
-        const unencrypted: UnencryptedRow[] = [];
-        for (const group of batch.cleartext) {
-          if (group.encryption_status !== 0) continue;
-          const { encryption_status: _status, ...row } = group;
-          unencrypted.push(row);
-        }
-        stage(UNENCRYPTED_TABLE, unencrypted as Row[]);
+        // The aggregator's batches carry columns (no row object is made); a batch of rows only
+        // (made by hand) is converted, so both go through the one column encoder.
+        const { summary, cleartext } = batch.columns ?? {
+          summary: columnsOfRows(SUMMARY_TABLE.columns, batch.summary),
+          cleartext: columnsOfRows(CLEARTEXT_COLUMNS, batch.cleartext),
+        };
+        const status = cleartext.columns.encryption_status;
+        const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
+        keep(this.encodePartitions(SUMMARY_TABLE, keyOf, summary));
+        keep(this.encodePartitions(UNENCRYPTED_TABLE, keyOf, cleartext, isCleartext));
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
@@ -99,99 +94,45 @@ export class ParquetTableSink implements OutputSink {
   async writeTable(spec: TableSpec, identity: string, key: string, rows: readonly object[]): Promise<OutputFile[]> {
     const stem = outputStem(identity, key);
     return this.replace(identity, stem, (table) => table === spec.name,
-      this.encodePartitions(spec, stem, new Map(), rows as Row[]));
+      this.encodePartitions(spec, partKeys(this.prefix, stem), columnsOfRows(spec.columns, rows)));
   }
 
   /**
    * Makes `staged` the object's files of the tables `owns` accepts, removing the keys an earlier
-   * run listed in the manifest that this run does not write. The order keeps one invariant: the
-   * manifest always lists every file of the object that exists, so a crash anywhere leaves
-   * nothing that the next run cannot find and delete.
-   *  1. Claim: if this run writes keys the manifest lacks, the manifest first lists old ∪ new.
-   *     (Writing it only after the files, a crash in between followed by a run with fewer files
-   *     would orphan files no manifest names.) A missing file under a listed key is harmless.
-   *  2. Write the new files. Old files under the same names are overwritten; until step 3 the
-   *     stale extras still count, as they did before this run.
-   *  3. Delete the stale keys (old \ new); never a key of this run, so the new output is never lost.
-   *  4. Only then shrink the manifest to the new keys (or remove it when the object has none
-   *     left): shrinking it before the deletes, a crash would forget files that still exist.
-   * Two runs of one object at once may race on the manifest; runs of an object are sequential
-   * in the CLI and per SQS message in the handler.
+   * run listed in the manifest that this run does not write: the steps of `planReplacement`
+   * (functions/core/output-replacement.ts), in its order.
    */
   private async replace(identity: string, stem: string, owns: (table: string) => boolean,
     staged: readonly StagedFile[]): Promise<OutputFile[]> {
-    const manifestKey = `${this.prefix}${MANIFEST_FOLDER}${stem}.json`;
-    const previous = await this.readManifest(manifestKey);
-    const next: Record<string, string[]> = {};
-    for (const [table, keys] of Object.entries(previous)) if (!owns(table)) next[table] = keys;
-    for (const file of staged) (next[file.table] ??= []).push(file.key);
-    const written = new Set(staged.map((file) => file.key));
-    const stale = Object.entries(previous).filter(([table]) => owns(table))
-      .flatMap(([table, keys]) => keys.filter((key) => !written.has(key) && this.ownsKey(table, stem, key)));
-    const claim = mergeTables(previous, next);
-
-    if (!sameTables(claim, previous)) await this.writeManifest(manifestKey, identity, claim);
+    const key = manifestKey(this.prefix, stem);
+    const plan = planReplacement({ prefix: this.prefix, stem, previous: await this.readManifest(key), owns, files: staged });
+    if (plan.claim !== null) await this.writeManifest(key, identity, plan.claim);
     const files = await this.put(staged);
-    for (const key of stale) await this.store.delete(key);
-    if (!sameTables(next, claim)) {
-      if (Object.keys(normalize(next)).length === 0) await this.store.delete(manifestKey);
-      else await this.writeManifest(manifestKey, identity, next);
-    }
+    for (const stale of plan.stale) await this.store.delete(stale);
+    if (plan.final === 'delete') await this.store.delete(key);
+    else if (plan.final !== null) await this.writeManifest(key, identity, plan.final);
     return files;
   }
 
-  private async readManifest(key: string): Promise<Record<string, string[]>> {
+  private async readManifest(key: string): Promise<TableKeys> {
     const body = await this.store.get(key);
     if (!body) return {};
-    let manifest: Manifest;
     try {
-      manifest = JSON.parse(new TextDecoder().decode(body)) as Manifest;
+      return parseManifest(new TextDecoder().decode(body));
     } catch (err) {
       throw new Error(`unreadable output manifest ${this.store.describe(key)}: ${(err as Error).message}`);
     }
-    const tables = manifest?.tables;
-    if (typeof tables !== 'object' || tables === null ||
-      !Object.values(tables).every((keys) => Array.isArray(keys) && keys.every((k) => typeof k === 'string'))) {
-      throw new Error(`unreadable output manifest ${this.store.describe(key)}: no "tables" of key lists`);
-    }
-    return tables;
   }
 
-  private async writeManifest(key: string, identity: string, tables: Record<string, string[]>): Promise<void> {
-    const manifest: Manifest = { identity, tables: normalize(tables) };
-    await this.store.put(key, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'), 'application/json');
+  private async writeManifest(key: string, identity: string, tables: TableKeys): Promise<void> {
+    await this.store.put(key, new TextEncoder().encode(manifestText(identity, tables)), 'application/json');
   }
 
-  /** Deletes stay inside the table's folder and the object's own file names, whatever a manifest says. */
-  private ownsKey(table: string, stem: string, key: string): boolean {
-    const name = key.slice(key.lastIndexOf('/') + 1);
-    return key.startsWith(`${this.prefix}${table}/`) && !key.includes('..') && name.startsWith(`${stem}-`) &&
-      name.endsWith('.parquet');
-  }
-
-  private encodePartitions(spec: TableSpec, stem: string, parts: Map<string, number>, rows: Row[]): StagedFile[] {
-    const files: StagedFile[] = [];
-    for (const [dt, partitionRows] of byDay(rows)) {
-      partitionRows.sort((a, b) => a.window_start! - b.window_start!);
-      files.push({ table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: partitionRows.length,
-        body: encodeParquet(spec, partitionRows) });
-    }
-    return files;
-  }
-
-  private encodeColumnPartitions(spec: TableSpec, stem: string, parts: Map<string, number>, groups: GroupColumns,
-    where?: (row: number) => boolean): StagedFile[] {
-    return partitionByDay(groups, where).map(({ dt, rows }) => (
-      { table: spec.name, key: this.partKey(spec, dt, stem, parts), rows: rows.length, body: encodeColumns(spec, groups, rows) }
-    ));
-  }
-
-  /** `<prefix><table>/dt=<dt>/<stem>-<part>.parquet`, parts numbered per partition in write order. */
-  private partKey(spec: TableSpec, dt: string, stem: string, parts: Map<string, number>): string {
-    const dir = `${this.prefix}${spec.name}/dt=${dt}/`;
-    const part = parts.get(dir) ?? 0;
-    parts.set(dir, part + 1);
-    return `${dir}${stem}-${part}.parquet`;
+  private encodePartitions(spec: TableSpec, keyOf: PartKeys, groups: GroupColumns, where?: (row: number) => boolean): StagedFile[] {
+    return partitionByDay(groups, where).map(({ dt, rows }) => {
+      const file = encodeColumns(spec, groups, rows);
+      return { table: spec.name, key: keyOf(spec.name, dt), rows: file.rows, body: file.bytes };
+    });
   }
 
   private async put(staged: readonly StagedFile[]): Promise<OutputFile[]> {
@@ -205,40 +146,9 @@ export class ParquetTableSink implements OutputSink {
   }
 }
 
-/** Tables with their keys sorted and de-duplicated; tables without keys left out. */
-function normalize(tables: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const table of Object.keys(tables).sort()) {
-    const keys = [...new Set(tables[table])].sort();
-    if (keys.length > 0) out[table] = keys;
-  }
-  return out;
-}
-
-function mergeTables(a: Record<string, string[]>, b: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const tables of [a, b]) for (const [table, keys] of Object.entries(tables)) (out[table] ??= []).push(...keys);
-  return normalize(out);
-}
-
-function sameTables(a: Record<string, string[]>, b: Record<string, string[]>): boolean {
-  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
-}
-
 /** `<flow-log file name without extension>-<12 hex of sha256(identity)>`. */
 export function outputStem(identity: string, key: string): string {
   const base = (key.split(/[\\/]/).pop() ?? 'object').replace(/(\.log)?(\.gz|\.parquet)?$/, '');
   const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'object';
   return `${safe}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
-}
-
-function byDay(rows: Row[]): Map<string, Row[]> {
-  const days = new Map<string, Row[]>();
-  for (const row of rows) {
-    const dt = partitionDate(row.window_start ?? 0);
-    let list = days.get(dt);
-    if (!list) days.set(dt, (list = []));
-    list.push(row);
-  }
-  return days;
 }

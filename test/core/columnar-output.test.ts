@@ -1,7 +1,7 @@
 /**
- * The fast path (aggregator columns → Arrow → Parquet, no row objects) against the row path:
- * the same batches must give byte-identical Parquet files and identical rows, through flushes,
- * two UTC days, IPv6, nulls, EC rejections and int64 sums above 2^53.
+ * The aggregator's columns against the same batches as rows (which the sink converts with
+ * columnsOfRows): byte-identical Parquet files and identical rows, through flushes, two UTC
+ * days, IPv6, nulls, EC rejections and int64 sums above 2^53.
  */
 import { describe, expect, it } from 'vitest';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
@@ -28,7 +28,7 @@ function batchesOf(text: string, key: string, maxGroups: number): AggregateBatch
 async function write(batches: readonly AggregateBatch[], columnar: boolean): Promise<Map<string, Uint8Array>> {
   const store = new MemoryBlobStore();
   const output = new ParquetTableSink(store).begin('identity', 'object.log.gz');
-  // A plain { summary, cleartext } object has no columns: the sink takes the row path.
+  // A plain { summary, cleartext } object has no columns: the sink converts its rows.
   for (const b of batches) output.add(columnar ? b : { summary: b.summary, cleartext: b.cleartext });
   await output.commit();
   return store.files;

@@ -1,6 +1,6 @@
 /**
- * One column of a file, ready to encode, as both entry points build it (from aggregator columns
- * or from row objects). The writer sees only these, which keeps the two paths byte-identical.
+ * One column of a file, ready to encode, as `columns-from-groups.ts` builds it from aggregator
+ * columns (rows reach it through `columnsOfRows`). The writer sees only these.
  */
 
 /** Distinct UTF-8 strings, numbered densely in order of first appearance. */
@@ -31,22 +31,26 @@ export interface IntColumn {
 export type ColumnValues = StringColumn | IntColumn;
 
 const TWO_32 = 4294967296;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * Stores an integral number as two's-complement halves without making a BigInt (safe integers);
- * anything else goes through BigInt (truncated), which the aggregator never produces.
+ * Stores an integer as two's-complement halves: a non-negative safe integer without making a
+ * BigInt (the hot path: nearly every value), anything else from its exact value. A value past
+ * INT64 throws rather than wrap: the encoder splits wider sums into rows first (`splitWideSums`).
  */
-export function setHalves(low: Int32Array, high: Int32Array, i: number, value: number): void {
+export function setHalves(low: Int32Array, high: Int32Array, i: number, value: number, exact?: bigint): void {
   if (value >= 0 && value <= Number.MAX_SAFE_INTEGER) {
     const upper = Math.floor(value / TWO_32);
     low[i] = value - upper * TWO_32;
     high[i] = upper;
-  } else {
-    setBigHalves(low, high, i, BigInt(Math.trunc(value)));
+    return;
   }
-}
-
-export function setBigHalves(low: Int32Array, high: Int32Array, i: number, value: bigint): void {
-  low[i] = Number(BigInt.asIntN(32, value));
-  high[i] = Number(BigInt.asIntN(32, value >> 32n));
+  if (exact === undefined) {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an exact integer (its bigint is missing)`);
+    exact = BigInt(value);
+  }
+  if (exact > INT64_MAX || exact < INT64_MIN) throw new RangeError(`${exact} does not fit a Parquet INT64`);
+  low[i] = Number(BigInt.asIntN(32, exact));
+  high[i] = Number(BigInt.asIntN(32, exact >> 32n));
 }

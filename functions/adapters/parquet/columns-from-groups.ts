@@ -1,6 +1,6 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import type { ColumnData } from '../../core/group-columns.js';
-import { type ColumnValues, type IntColumn, setBigHalves, setHalves, type StringColumn } from './column-values.js';
+import { type ColumnValues, type IntColumn, setHalves, type StringColumn } from './column-values.js';
 
 /** The selected `rows` of one aggregator column, as the writer takes them. No string is made. */
 export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int32Array): ColumnValues {
@@ -18,7 +18,7 @@ export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int
 let denseOfId = new Int32Array(0);
 let usedIds = new Int32Array(0);
 
-/** Only the ids the rows use, renumbered densely in order of first appearance (as the row path numbers strings). */
+/** Only the ids the rows use, renumbered densely in order of first appearance (the dictionary page order). */
 function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, rows: Int32Array): StringColumn {
   const n = rows.length;
   const indices = new Int32Array(n);
@@ -76,12 +76,18 @@ function int64Column(kind: 'int64' | 'timestamp', values: Float64Array | null, b
   const low = new Int32Array(n);
   const high = new Int32Array(n);
   if (values === null) return { kind, low, high, defined: new Uint8Array(n) };
-  for (let i = 0; i < n; i++) setHalves(low, high, i, values[rows[i]!]!);
-  if (big !== undefined && big.size !== 0) {
-    for (let i = 0; i < n; i++) {
-      const exact = big.get(rows[i]!);
-      if (exact !== undefined) setBigHalves(low, high, i, exact);
+  let defined: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const v = values[r]!;
+    if (v === v) {
+      // Past 2^53 the double is rounded: `big` has the exact value.
+      setHalves(low, high, i, v, v >= 0 && v <= Number.MAX_SAFE_INTEGER ? undefined : big?.get(r));
+    } else {
+      // NaN: a null row (only rows given to columnsOfRows have them).
+      defined ??= new Uint8Array(n).fill(1);
+      defined[i] = 0;
     }
   }
-  return { kind, low, high, defined: null };
+  return { kind, low, high, defined };
 }

@@ -1,6 +1,5 @@
 import { constants, gzipSync } from 'node:zlib';
 import { CompressionCodec } from './format.js';
-import { compressSnappy } from './snappy.js';
 
 /** Which kind of page is being compressed: codecs may tune their effort per kind. */
 export type PageKind = 'dictionary' | 'data';
@@ -10,8 +9,6 @@ export interface PageCodec {
   readonly id: CompressionCodec;
   compress(page: Uint8Array, kind: PageKind): Uint8Array;
 }
-
-export const SNAPPY: PageCodec = { id: CompressionCodec.Snappy, compress: compressSnappy };
 
 /** GZIP at `level`; data pages may use another zlib strategy (any strategy still writes plain gzip). */
 export function gzipCodec(level: number, dataStrategy: number = constants.Z_DEFAULT_STRATEGY): PageCodec {
