@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { BoundaryPolicyError } from '../core/policy/policy-document.js';
+import { definedProps } from '../core/defined.js';
 import { describeError } from '../core/describe-error.js';
 import { type BoundarySyncResult, syncBoundaries } from './ec2-boundary-source.js';
 import { describeMemberAccountsSource, type MemberAccountsSource } from '../core/policy/member-accounts-source.js';
@@ -45,7 +46,7 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
   let accountIds: string[] = [];
   let memberListError: string | undefined;
   try {
-    const listed = await listMemberAccounts(run.members, { region: run.regions[0] ?? 'us-east-1', endpoint: run.endpoint });
+    const listed = await listMemberAccounts(run.members, definedProps({ region: run.regions[0] ?? 'us-east-1', endpoint: run.endpoint }));
     accountIds = [...new Set([...(run.accountIds ?? []), ...listed.accountIds])];
     notes.push(...listed.notes);
   } catch (err) {
@@ -54,10 +55,10 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
     memberListError = `cannot list member accounts from ${describeMemberAccountsSource(run.members)}: ${describeError(err)}`;
     notes.push(`${memberListError}; reading the ${accountIds.length} account(s) of the last policy instead`);
   }
-  const synced = await syncBoundaries({
+  const synced = await syncBoundaries(definedProps({
     regions: run.regions, accountIds, memberRoleName: run.memberRoleName, roleArns: run.roleArns,
     includeCaller: run.includeCaller, endpoint: run.endpoint, previous, now: run.now, deadline: run.deadline,
-  });
+  }));
   const bytes = await writePolicy(run.location, synced.policy, run.s3);
   return {
     ...synced, notes: [...notes, ...synced.notes], location: run.location, bytes,

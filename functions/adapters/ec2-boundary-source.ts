@@ -1,4 +1,5 @@
 import { describeError } from '../core/describe-error.js';
+import { definedProps } from '../core/defined.js';
 import {
   DescribeNetworkInterfacesCommand, DescribeVpcEncryptionControlsCommand, DescribeVpcsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -116,7 +117,7 @@ export async function readRegion(ec2: EC2Client, region: string, accountId?: str
     return { items: out.VpcEncryptionControls ?? [], next: out.NextToken };
   });
   const controlled = controls.map((c) => c.VpcId).filter((id): id is string => Boolean(id));
-  if (controlled.length === 0) return { accountId, region, controls, vpcs: [], interfaces: [] };
+  if (controlled.length === 0) return definedProps({ accountId, region, controls, vpcs: [], interfaces: [] });
   const vpcs = await pages<VpcRecord>(async (NextToken) => {
     const out = await ec2.send(new DescribeVpcsCommand({ NextToken, MaxResults: 1000 }));
     return { items: out.Vpcs ?? [], next: out.NextToken };
@@ -139,13 +140,13 @@ export async function readRegion(ec2: EC2Client, region: string, accountId?: str
     // Interfaces only refine the policy (excludedInterfaces): without the permission the rest still holds.
     if (!/UnauthorizedOperation|AccessDenied/.test((err as Error).name)) throw err;
     const where = `${accountId ?? 'caller'} ${region}`;
-    return { accountId, region, controls, vpcs, interfaces: [],
-      notes: [`${where}: ec2:DescribeNetworkInterfaces denied, excludedInterfaces left empty`] };
+    return definedProps({ accountId, region, controls, vpcs, interfaces: [],
+      notes: [`${where}: ec2:DescribeNetworkInterfaces denied, excludedInterfaces left empty`] });
   }
-  return { accountId, region, controls, vpcs, interfaces };
+  return definedProps({ accountId, region, controls, vpcs, interfaces });
 }
 
-async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: readonly T[]; next?: string }>): Promise<T[]> {
+async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
   const all: T[] = [];
   let token: string | undefined;
   do {
@@ -177,7 +178,7 @@ async function assumeRole(roleArn: string, options: SyncOptions): Promise<AwsCre
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ciphertrail-sync-boundaries' }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    return definedProps({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration });
   } finally {
     sts.destroy();
   }

@@ -1,3 +1,4 @@
+import { definedProps } from '../core/defined.js';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -51,7 +52,7 @@ export class CachedPolicyLoader {
   } = {}) {}
 
   static forLocation(location: string, s3?: S3Client, ttlMs?: number): CachedPolicyLoader {
-    return new CachedPolicyLoader(() => readPolicy(location, s3), { ttlMs });
+    return new CachedPolicyLoader(() => readPolicy(location, s3), definedProps({ ttlMs }));
   }
 
   async get(): Promise<BoundaryIndex> {

@@ -19,7 +19,7 @@ export interface AlertingSettings {
   readonly boundaries: string;
   /** The output folder or S3 prefix of the tables (`--out`): the run records and dedup file go there too. */
   readonly store: BlobStore;
-  readonly snsTopicArn?: string;
+  readonly snsTopicArn?: string | undefined;
   readonly suppressMinutes: number;
   readonly now?: number;
 }

@@ -1,3 +1,4 @@
+import { definedProps } from '../core/defined.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUT_TABLES } from '../../schemas/tables.js';
@@ -48,7 +49,7 @@ export async function buildCoverageReport(dir: string): Promise<CoverageReport> 
       byVpc: await run('coverage_by_vpc'),
       byPath: await run('coverage_by_path'),
       topCleartextTalkers: await run('top_cleartext_talkers'),
-      boundaries: await buildBoundaryReport(dir, run),
+      ...definedProps({ boundaries: await buildBoundaryReport(dir, run) }),
     };
   } finally {
     tables.close();

@@ -15,8 +15,8 @@ export type CleartextGroup = UnencryptedRow & { encryption_status: number | null
 export interface AggregateOptions {
   /** Aggregation window in seconds (default 300). */
   readonly windowSeconds?: number;
-  /** Layout for objects without a header line (Firehose, CloudWatch exports). */
-  readonly format?: FlowLogLayout;
+  /** Layout for objects without a header line (Firehose, CloudWatch exports); undefined: none. */
+  readonly format?: FlowLogLayout | undefined;
   /** Groups held in memory per table before they are handed to `onFlush` (bounds memory). */
   readonly maxGroups?: number;
   /** Receives groups early when a table passes `maxGroups`; without it groups are kept. */

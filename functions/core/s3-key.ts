@@ -1,3 +1,4 @@
+import { definedProps } from './defined.js';
 /**
  * What an AWS flow-log object key says about its records (reference §2.1). All four
  * delivery layouts are recognised: plain, plain + hourly, Hive-compatible, Hive + hourly.
@@ -27,16 +28,16 @@ export function parseFlowLogKey(key: string): FlowLogKeyInfo {
     const hive = prefix[0].includes('aws-account-id=');
     const hour = prefix[6];
     const dayTime = Date.UTC(+prefix[3]!, +prefix[4]! - 1, +prefix[5]!, hour ? +hour : 0);
-    return {
-      layout: hive ? (hour ? 'hive-hourly' : 'hive') : hour ? 'plain-hourly' : 'plain',
+    return definedProps({
+      layout: hive ? (hour ? 'hive-hourly' as const : 'hive' as const) : hour ? 'plain-hourly' as const : 'plain' as const,
       accountId: prefix[1],
       region: prefix[2],
-      ...(flowLogId ? { flowLogId } : {}),
+      flowLogId,
       fileTimeMs: fileTimeMs ?? dayTime,
-    };
+    });
   }
   if (file) {
-    return { layout: 'unrecognised', accountId: file[1], region: file[2], flowLogId: file[3], fileTimeMs };
+    return definedProps({ layout: 'unrecognised' as const, accountId: file[1], region: file[2], flowLogId: file[3], fileTimeMs });
   }
   return { layout: 'unrecognised' };
 }

@@ -20,7 +20,7 @@ const text = (lines: string[], end = '\n') => lines.join(end) + end;
 
 async function ingest(body: Uint8Array | string, options: Omit<Partial<IngestOptions>, 'sink'> & { chunkSize?: number } = {}) {
   const { sink, store, batches } = recordingSink();
-  const object = memoryObject(`s3://bucket/${KEY}`, body, { key: KEY, chunkSize: options.chunkSize });
+  const object = memoryObject(`s3://bucket/${KEY}`, body, { key: KEY, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) });
   const report = await ingestObject(object, { sink, ...options });
   const run = summarizeRun([report], 1);
   return { report, store, batches, run, object };

@@ -1,3 +1,4 @@
+import { definedProps } from '../defined.js';
 import type { FindingClass } from '../../../schemas/alert.js';
 import type { ControlMode } from '../../../schemas/boundary-policy.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
@@ -83,9 +84,9 @@ export async function runAlerts(objects: readonly ObjectGroups[], ports: AlertRu
 
   const records = ports.records;
   await records?.put(ALERT_FILES.policy, Buffer.from(formatBoundaryPolicy(index.policy)), 'application/json');
-  const paging = await pageAlerts(findings.violation, {
+  const paging = await pageAlerts(findings.violation, definedProps({
     dedup: ports.dedup, publisher: ports.publisher, now, clock: ports.clock, remainingMs: ports.remainingMs, ...settings,
-  });
+  }));
   if (records) {
     // S3 has no append: the log is read and written back whole (one run at a time, like the dedup file).
     const earlier = await records.get(ALERT_FILES.alerts);

@@ -1,3 +1,4 @@
+import { definedProps } from '../defined.js';
 import type { Alert } from './alert.js';
 import { boundaryOf, DEFAULT_ALERTS_PER_VPC, groupByBoundary, renderAlertMessage } from './alert-message.js';
 import type { AlertPublisher, DedupStore } from './alert-ports.js';
@@ -101,7 +102,7 @@ export async function pageAlerts(alerts: readonly Alert[], options: PageOptions)
       await confirm(listed);
       continue;
     }
-    const message = renderAlertMessage(listed, more, { now, maxOffenders: cap, maxBytes: options.maxMessageBytes });
+    const message = renderAlertMessage(listed, more, definedProps({ now, maxOffenders: cap, maxBytes: options.maxMessageBytes }));
     // Only alerts a page names are suppressed: the ones the size limit cut are counted like those over the cap.
     const unnamed = listed.slice(message.shown);
     unnamed.forEach((a) => capped.add(a));

@@ -1,3 +1,4 @@
+import { definedProps } from '../defined.js';
 import { decodeS3EventKey } from '../s3-key.js';
 import { normalizeETag, type S3ObjectRef } from './s3-object-ref.js';
 
@@ -90,14 +91,8 @@ function fromEventBridge(event: Json): NotificationContent {
 
 function ref(bucket: string, key: string, altKeys: string[], versionId: unknown, eTag: unknown, size: unknown,
   sequencer: unknown, eventTime: unknown): S3ObjectRef {
-  const tag = normalizeETag(str(eTag));
-  const optional = {
-    ...(altKeys.length ? { altKeys } : {}),
-    ...(str(versionId) ? { versionId: str(versionId) } : {}),
-    ...(tag ? { eTag: tag } : {}),
-    ...(num(size) !== undefined ? { size: num(size) } : {}),
-    ...(str(sequencer) ? { sequencer: str(sequencer) } : {}),
-    ...(str(eventTime) ? { eventTime: str(eventTime) } : {}),
-  };
-  return { bucket, key, ...optional };
+  return definedProps({
+    bucket, key, altKeys: altKeys.length ? altKeys : undefined, versionId: str(versionId), eTag: normalizeETag(str(eTag)),
+    size: num(size), sequencer: str(sequencer), eventTime: str(eventTime),
+  });
 }

@@ -2,31 +2,31 @@ import {
   type BoundaryPolicy, type BoundaryVpc, EXCLUSION_NAMES, type ExclusionName, type SyncedAccount,
 } from '../../../schemas/boundary-policy.js';
 
-/** The parts of the EC2 API shapes (client-ec2 JS names) the policy is built from. */
+/** The parts of the EC2 API shapes (client-ec2 JS names) the policy is built from; like the SDK's, optional members may be undefined. */
 export interface EncryptionControlRecord {
-  readonly VpcId?: string;
-  readonly Mode?: string;
-  readonly State?: string;
-  readonly ResourceExclusions?: Partial<Record<ExclusionName, { readonly State?: string }>>;
+  readonly VpcId?: string | undefined;
+  readonly Mode?: string | undefined;
+  readonly State?: string | undefined;
+  readonly ResourceExclusions?: { readonly [N in ExclusionName]?: { readonly State?: string | undefined } | undefined } | undefined;
 }
 
 interface CidrState {
-  readonly State?: string;
+  readonly State?: string | undefined;
 }
 
 export interface VpcRecord {
-  readonly VpcId?: string;
-  readonly OwnerId?: string;
-  readonly CidrBlockAssociationSet?: readonly { readonly CidrBlock?: string; readonly CidrBlockState?: CidrState }[];
-  readonly Ipv6CidrBlockAssociationSet?: readonly { readonly Ipv6CidrBlock?: string; readonly Ipv6CidrBlockState?: CidrState }[];
-  readonly Tags?: readonly { readonly Key?: string; readonly Value?: string }[];
+  readonly VpcId?: string | undefined;
+  readonly OwnerId?: string | undefined;
+  readonly CidrBlockAssociationSet?: readonly { readonly CidrBlock?: string | undefined; readonly CidrBlockState?: CidrState | undefined }[] | undefined;
+  readonly Ipv6CidrBlockAssociationSet?: readonly { readonly Ipv6CidrBlock?: string | undefined; readonly Ipv6CidrBlockState?: CidrState | undefined }[] | undefined;
+  readonly Tags?: readonly { readonly Key?: string | undefined; readonly Value?: string | undefined }[] | undefined;
 }
 
 export interface InterfaceRecord {
-  readonly NetworkInterfaceId?: string;
-  readonly VpcId?: string;
-  readonly InterfaceType?: string;
-  readonly Description?: string;
+  readonly NetworkInterfaceId?: string | undefined;
+  readonly VpcId?: string | undefined;
+  readonly InterfaceType?: string | undefined;
+  readonly Description?: string | undefined;
 }
 
 /** What DescribeVpcEncryptionControls, DescribeVpcs and DescribeNetworkInterfaces said for one account and region. */

@@ -39,7 +39,7 @@ export interface FlowClassification {
 interface Judgement {
   readonly vpc: IndexedVpc;
   /** The exclusion that covers the flow, `interface` for an excluded ENI, undefined when none does. */
-  readonly coveredBy?: ExclusionName | 'interface';
+  readonly coveredBy: ExclusionName | 'interface' | undefined;
   readonly candidates: readonly ExclusionName[];
 }
 
@@ -116,7 +116,7 @@ function uncovered(j: Judgement): string {
 }
 
 /** Which side of the record is the ENI: egress leaves from srcaddr, ingress arrives at dstaddr. */
-function orient(flow: FlowFacts, index: BoundaryIndex): { vpc?: IndexedVpc; local: string | null; peer: string | null } {
+function orient(flow: FlowFacts, index: BoundaryIndex): { vpc: IndexedVpc | undefined; local: string | null; peer: string | null } {
   const src = flow.srcaddr;
   const dst = flow.dstaddr;
   let vpc = flow.vpc_id !== null ? index.vpc(flow.vpc_id) : index.vpcOfInterface(flow.interface_id);
