@@ -22,9 +22,11 @@ const DUCKDB_ONLY: ReadonlyArray<{ pattern: RegExp; use: string }> = [
   { pattern: /\bQUALIFY\b/i, use: 'a subquery with a window function instead of QUALIFY' },
   { pattern: /\bEXCLUDE\s*\(/i, use: 'an explicit column list instead of SELECT * EXCLUDE (...)' },
   { pattern: /\bCOLUMNS\s*\(/i, use: 'an explicit column list instead of COLUMNS(...)' },
-  { pattern: /\b(strftime|strptime|epoch_ms|list_\w+|struct_pack|read_parquet|string_agg)\s*\(/i,
-    use: 'a function both engines have (date_format/format_datetime differ: compute dates from dt or window_start with CAST)' },
-  { pattern: /^\s*FROM\b/i, use: 'SELECT ... FROM (DuckDB\'s FROM-first syntax is not SQL)' },
+  {
+    pattern: /\b(strftime|strptime|epoch_ms|list_\w+|struct_pack|read_parquet|string_agg)\s*\(/i,
+    use: 'a function both engines have (date_format/format_datetime differ: compute dates from dt or window_start with CAST)',
+  },
+  { pattern: /^\s*FROM\b/i, use: "SELECT ... FROM (DuckDB's FROM-first syntax is not SQL)" },
   { pattern: /\$\d+|\?/, use: 'literal values (Athena named queries have no parameters)' },
 ];
 

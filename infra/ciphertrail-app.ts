@@ -8,9 +8,9 @@ import { REPO_ROOT } from './constructs/handler-function.js';
 import { MemberRoleStack } from './member-role-stack.js';
 
 /** Construct ID (and default CloudFormation stack name) of the stack. */
-export const STACK_ID = 'Ciphertrail';
+const STACK_ID = 'Ciphertrail';
 /** The member-account stack: its template is what the member-role StackSet deploys. */
-export const MEMBER_STACK_ID = 'CiphertrailMemberRole';
+const MEMBER_STACK_ID = 'CiphertrailMemberRole';
 
 export interface CiphertrailAppOptions {
   /** Context values over cdk.json's (the CLI's `-c key=value` arrive through the environment too). */
@@ -52,6 +52,8 @@ export function createCiphertrailApp(options: CiphertrailAppOptions = {}): Ciphe
 }
 
 function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }

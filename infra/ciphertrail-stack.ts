@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { SUMMARY_TABLE } from '../schemas/tables.js';
 import type { CiphertrailConfig } from './config.js';
 import { AccessLogsBucket } from './constructs/access-logs-bucket.js';
@@ -170,7 +170,9 @@ export class CiphertrailStack extends Stack {
       description: 'The member-role StackSet (template CiphertrailMemberRole) trusts this role by name',
     });
     if (this.boundarySync.memberAccountsParameter) {
-      new CfnOutput(this, 'MemberAccountsParameter', { value: this.boundarySync.memberAccountsParameter.parameterName });
+      new CfnOutput(this, 'MemberAccountsParameter', {
+        value: this.boundarySync.memberAccountsParameter.parameterName,
+      });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
     if (this.firehose) new CfnOutput(this, 'DeliveryStreamName', { value: this.firehose.stream.ref });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../functions/core/errors.js';
 import { parseLogFormat } from '../functions/core/flow-log-format.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -61,10 +62,10 @@ export interface CiphertrailConfig {
 }
 
 /** Raised at synth time when a context value is unusable; the message says which and how to fix it. */
-export class ConfigError extends Error {
+export class ContextValueError extends ConfigError {
   constructor(key: string, problem: string, fix: string) {
     super(`ciphertrail context "${key}": ${problem}. ${fix}`);
-    this.name = 'ConfigError';
+    this.name = 'ContextValueError';
   }
 }
 
@@ -83,28 +84,42 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\/-]{1,1011}$/;
+const PARAMETER_NAME = /^\/?[A-Za-z0-9_./-]{1,1011}$/;
 /** The retention periods CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653];
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
 /** Resolves and validates the configuration; throws ConfigError on the first bad value. */
 export function resolveConfig(read: ContextReader): CiphertrailConfig {
   const ctx = new ContextValues(read);
   if (read('memberRoleArns') !== undefined) {
-    throw new ConfigError('memberRoleArns', 'is no longer read (a list of role ARNs outgrew Lambda\'s 4 KB environment)',
+    throw new ContextValueError(
+      'memberRoleArns',
+      "is no longer read (a list of role ARNs outgrew Lambda's 4 KB environment)",
       'List the accounts in memberAccountIds (or set memberAccountsSource=organizations); every member account has the ' +
-      `role named by memberRoleName (default ${DEFAULTS.memberRoleName}), deployed by the member-role StackSet.`);
+        `role named by memberRoleName (default ${DEFAULTS.memberRoleName}), deployed by the member-role StackSet.`,
+    );
   }
   const config: CiphertrailConfig = {
     memberAccountIds: ctx.list('memberAccountIds', ACCOUNT_ID, 'a 12-digit AWS account id'),
     flowLogBucketName: ctx.optionalString('flowLogBucketName', BUCKET_NAME, 'an S3 bucket name'),
-    flowLogNotificationTopicArn: ctx.optionalString('flowLogNotificationTopicArn', TOPIC_ARN,
-      'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
-    flowLogKmsKeyArn: ctx.optionalString('flowLogKmsKeyArn', KEY_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'),
-    flowLogPrefix: ctx.string('flowLogPrefix', PREFIX,
-      'empty or a key prefix ending in "/" (not "AWSLogs/"), of letters, digits and !_.\'()- (no "*")'),
+    flowLogNotificationTopicArn: ctx.optionalString(
+      'flowLogNotificationTopicArn',
+      TOPIC_ARN,
+      'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
+    ),
+    flowLogKmsKeyArn: ctx.optionalString(
+      'flowLogKmsKeyArn',
+      KEY_ARN,
+      'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    ),
+    flowLogPrefix: ctx.string(
+      'flowLogPrefix',
+      PREFIX,
+      'empty or a key prefix ending in "/" (not "AWSLogs/"), of letters, digits and !_.\'()- (no "*")',
+    ),
     rawLogInfrequentAccessDays: ctx.int('rawLogInfrequentAccessDays', 30, 3650),
     rawLogGlacierDays: ctx.int('rawLogGlacierDays', 1, 3650),
     rawLogExpirationDays: ctx.int('rawLogExpirationDays', 1, 36500),
@@ -112,16 +127,29 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     noncurrentVersionExpirationDays: ctx.int('noncurrentVersionExpirationDays', 1, 36500),
     ingestMemoryMb: ctx.int('ingestMemoryMb', 128, 10_240),
     ingestTimeoutSeconds: ctx.int('ingestTimeoutSeconds', 10, 900),
-    ingestReservedConcurrency: ctx.intOrNone('ingestReservedConcurrency', 2, 1000,
-      'the SQS event source caps pollers at 2 or more'),
+    ingestReservedConcurrency: ctx.intOrNone(
+      'ingestReservedConcurrency',
+      2,
+      1000,
+      'the SQS event source caps pollers at 2 or more',
+    ),
     ingestBatchSize: ctx.int('ingestBatchSize', 1, 10_000),
     ingestBatchWindowSeconds: ctx.int('ingestBatchWindowSeconds', 0, 300),
     ingestMaxReceiveCount: ctx.int('ingestMaxReceiveCount', 1, 1000),
     transformMemoryMb: ctx.int('transformMemoryMb', 128, 10_240),
-    transformTimeoutSeconds: ctx.int('transformTimeoutSeconds', 10, 300, 'Firehose invokes a transform for at most 300 s'),
+    transformTimeoutSeconds: ctx.int(
+      'transformTimeoutSeconds',
+      10,
+      300,
+      'Firehose invokes a transform for at most 300 s',
+    ),
     syncMemoryMb: ctx.int('syncMemoryMb', 128, 10_240),
     syncTimeoutSeconds: ctx.int('syncTimeoutSeconds', 10, 900),
-    boundarySyncSchedule: ctx.string('boundarySyncSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
+    boundarySyncSchedule: ctx.string(
+      'boundarySyncSchedule',
+      SCHEDULE,
+      'an EventBridge rate(...) or cron(...) expression',
+    ),
     memberAccountsSource: ctx.choice('memberAccountsSource', ['parameter', 'organizations'] as const),
     memberAccountsParameterName: ctx.string('memberAccountsParameterName', PARAMETER_NAME, 'an SSM parameter name'),
     memberRoleName: ctx.string('memberRoleName', ROLE_NAME, 'an IAM role name'),
@@ -131,7 +159,7 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     logRetentionDays: ctx.oneOf('logRetentionDays', LOG_RETENTION_DAYS),
     windowSeconds: ctx.int('windowSeconds', 60, 86_400),
     curatedPrefix: ctx.string('curatedPrefix', /^([A-Za-z0-9_.-]+\/)+$/, 'a key prefix ending in "/", e.g. tables/'),
-    policyKey: ctx.string('policyKey', /^[A-Za-z0-9_.\/-]+\.json$/, 'an S3 key ending in .json'),
+    policyKey: ctx.string('policyKey', /^[A-Za-z0-9_./-]+\.json$/, 'an S3 key ending in .json'),
     projectionStartDate: ctx.string('projectionStartDate', DAY, 'a date yyyy-MM-dd'),
     athenaResultsExpirationDays: ctx.int('athenaResultsExpirationDays', 1, 3650),
     glueDatabaseName: ctx.string('glueDatabaseName', GLUE_NAME, 'lower-case letters, digits and underscores'),
@@ -155,43 +183,68 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
 
 function crossCheck(config: CiphertrailConfig): CiphertrailConfig {
   if (config.flowLogPrefix.split('/').includes('AWSLogs')) {
-    throw new ConfigError('flowLogPrefix', '"AWSLogs" cannot be a subfolder name for flow logs',
-      'Give the folder in front of AWSLogs/, or leave it empty.');
+    throw new ContextValueError(
+      'flowLogPrefix',
+      '"AWSLogs" cannot be a subfolder name for flow logs',
+      'Give the folder in front of AWSLogs/, or leave it empty.',
+    );
   }
   const { rawLogInfrequentAccessDays: ia, rawLogGlacierDays: glacier, rawLogExpirationDays: expire } = config;
   if (!(ia < glacier && glacier < expire)) {
-    throw new ConfigError('rawLogGlacierDays', `lifecycle days must increase (IA ${ia} < Glacier ${glacier} < expiry ${expire})`,
-      'Set rawLogInfrequentAccessDays < rawLogGlacierDays < rawLogExpirationDays.');
+    throw new ContextValueError(
+      'rawLogGlacierDays',
+      `lifecycle days must increase (IA ${ia} < Glacier ${glacier} < expiry ${expire})`,
+      'Set rawLogInfrequentAccessDays < rawLogGlacierDays < rawLogExpirationDays.',
+    );
   }
   if (config.rawLogLockDays > expire) {
-    throw new ConfigError('rawLogLockDays', `Object Lock of ${config.rawLogLockDays} days outlasts the ${expire}-day expiry`,
-      'Set rawLogLockDays <= rawLogExpirationDays.');
+    throw new ContextValueError(
+      'rawLogLockDays',
+      `Object Lock of ${config.rawLogLockDays} days outlasts the ${expire}-day expiry`,
+      'Set rawLogLockDays <= rawLogExpirationDays.',
+    );
   }
   const imported = config.flowLogBucketName !== undefined;
   if (!imported && (config.flowLogNotificationTopicArn || config.flowLogKmsKeyArn)) {
-    throw new ConfigError(config.flowLogNotificationTopicArn ? 'flowLogNotificationTopicArn' : 'flowLogKmsKeyArn',
-      'applies to an imported bucket only', 'Set flowLogBucketName too, or leave it out for the created bucket (SSE-S3, direct notifications).');
+    throw new ContextValueError(
+      config.flowLogNotificationTopicArn ? 'flowLogNotificationTopicArn' : 'flowLogKmsKeyArn',
+      'applies to an imported bucket only',
+      'Set flowLogBucketName too, or leave it out for the created bucket (SSE-S3, direct notifications).',
+    );
   }
   if (config.policyKey.startsWith(config.curatedPrefix)) {
-    throw new ConfigError('policyKey', `"${config.policyKey}" lies under curatedPrefix "${config.curatedPrefix}", where the ingest role writes`,
-      'Keep the boundary policy outside the tables prefix (default config/boundaries.json).');
+    throw new ContextValueError(
+      'policyKey',
+      `"${config.policyKey}" lies under curatedPrefix "${config.curatedPrefix}", where the ingest role writes`,
+      'Keep the boundary policy outside the tables prefix (default config/boundaries.json).',
+    );
   }
   const syncHours = rateHours(config.boundarySyncSchedule);
   if (syncHours !== undefined && syncHours >= config.boundaryPolicyMaxAgeHours) {
-    throw new ConfigError('boundaryPolicyMaxAgeHours', `${config.boundaryPolicyMaxAgeHours} h does not exceed the sync schedule ` +
-      `(${config.boundarySyncSchedule}), so a healthy sync would alarm`, 'Set it above the schedule\'s interval.');
+    throw new ContextValueError(
+      'boundaryPolicyMaxAgeHours',
+      `${config.boundaryPolicyMaxAgeHours} h does not exceed the sync schedule ` +
+        `(${config.boundarySyncSchedule}), so a healthy sync would alarm`,
+      "Set it above the schedule's interval.",
+    );
   }
   if (config.ingestBatchSize > 10 && config.ingestBatchWindowSeconds < 1) {
-    throw new ConfigError('ingestBatchSize', 'SQS batches above 10 messages need a batching window',
-      'Set ingestBatchWindowSeconds to at least 1.');
+    throw new ContextValueError(
+      'ingestBatchSize',
+      'SQS batches above 10 messages need a batching window',
+      'Set ingestBatchWindowSeconds to at least 1.',
+    );
   }
   if (config.firehoseEnabled) {
     try {
       const layout = parseLogFormat(config.firehoseLogFormat);
       if (!layout.positionOf.has('encryption_status')) throw new Error('it lacks ${encryption-status}');
     } catch (err) {
-      throw new ConfigError('firehoseLogFormat', (err as Error).message,
-        'Use the exact format string of the flow log that delivers to Firehose, including ${encryption-status}.');
+      throw new ContextValueError(
+        'firehoseLogFormat',
+        (err as Error).message,
+        'Use the exact format string of the flow log that delivers to Firehose, including ${encryption-status}.',
+      );
     }
   }
   return config;
@@ -221,7 +274,7 @@ class ContextValues {
   string(key: string, pattern: RegExp, expected: string): string {
     const value = this.raw(key) ?? this.fallback(key) ?? '';
     if (typeof value !== 'string' || !pattern.test(value)) {
-      throw new ConfigError(key, `${JSON.stringify(value)} is not valid`, `Expected ${expected}.`);
+      throw new ContextValueError(key, `${JSON.stringify(value)} is not valid`, `Expected ${expected}.`);
     }
     return value;
   }
@@ -230,24 +283,32 @@ class ContextValues {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || !pattern.test(value)) {
-      throw new ConfigError(key, `${JSON.stringify(value)} is not valid`, `Expected ${expected}.`);
+      throw new ContextValueError(key, `${JSON.stringify(value)} is not valid`, `Expected ${expected}.`);
     }
     return value;
   }
 
   int(key: string, min: number, max: number, why?: string): number {
     const value = this.optionalInt(key, min, max, why) ?? this.fallback(key);
-    if (typeof value !== 'number') throw new ConfigError(key, 'no value and no default', 'Set it in cdk.json context.');
+    if (typeof value !== 'number') throw new ContextValueError(key, 'no value and no default', 'Set it in cdk.json context.');
     return value;
   }
 
   optionalInt(key: string, min: number, max: number, why?: string): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+          ? Number(value)
+          : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new ConfigError(key, `${JSON.stringify(value)} is not an integer in ${min}..${max}${why ? ` (${why})` : ''}`,
-        `Pass -c ${key}=<integer between ${min} and ${max}>.`);
+      throw new ContextValueError(
+        key,
+        `${JSON.stringify(value)} is not an integer in ${min}..${max}${why ? ` (${why})` : ''}`,
+        `Pass -c ${key}=<integer between ${min} and ${max}>.`,
+      );
     }
     return n;
   }
@@ -261,7 +322,7 @@ class ContextValues {
   choice<T extends string>(key: string, allowed: readonly T[]): T {
     const value = this.raw(key) ?? this.fallback(key);
     if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      throw new ConfigError(key, `${JSON.stringify(value)} is not allowed`, `Use one of ${allowed.join(', ')}.`);
+      throw new ContextValueError(key, `${JSON.stringify(value)} is not allowed`, `Use one of ${allowed.join(', ')}.`);
     }
     return value as T;
   }
@@ -269,7 +330,7 @@ class ContextValues {
   oneOf(key: string, allowed: readonly number[]): number {
     const value = this.int(key, Math.min(...allowed), Math.max(...allowed));
     if (!allowed.includes(value)) {
-      throw new ConfigError(key, `${value} is not allowed`, `Use one of ${allowed.join(', ')}.`);
+      throw new ContextValueError(key, `${value} is not allowed`, `Use one of ${allowed.join(', ')}.`);
     }
     return value;
   }
@@ -278,7 +339,7 @@ class ContextValues {
     const value = this.raw(key) ?? this.fallback(key) ?? false;
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
-    throw new ConfigError(key, `${JSON.stringify(value)} is not a boolean`, `Pass -c ${key}=true or -c ${key}=false.`);
+    throw new ContextValueError(key, `${JSON.stringify(value)} is not a boolean`, `Pass -c ${key}=true or -c ${key}=false.`);
   }
 
   /** A JSON array, or a comma-separated string (what `-c key=a,b` gives). */
@@ -290,8 +351,11 @@ class ContextValues {
     for (const item of items) {
       const text = typeof item === 'number' ? String(item) : item;
       if (typeof text !== 'string' || !pattern.test(text.trim())) {
-        throw new ConfigError(key, `${JSON.stringify(item)} is not valid`,
-          `Each entry must be ${expected} (a JSON string in cdk.json); separate entries with commas on the command line.`);
+        throw new ContextValueError(
+          key,
+          `${JSON.stringify(item)} is not valid`,
+          `Each entry must be ${expected} (a JSON string in cdk.json); separate entries with commas on the command line.`,
+        );
       }
       if (!out.includes(text.trim())) out.push(text.trim());
     }

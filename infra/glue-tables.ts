@@ -29,7 +29,8 @@ export interface GlueTableOptions {
  * sink writes (`<table>/dt=YYYY-MM-DD/`).
  */
 export function glueTableInput(spec: TableSpec, options: GlueTableOptions): CfnTable.TableInputProperty {
-  if (!options.tablesLocation.endsWith('/')) throw new Error(`tablesLocation must end in "/": ${options.tablesLocation}`);
+  if (!options.tablesLocation.endsWith('/'))
+    throw new Error(`tablesLocation must end in "/": ${options.tablesLocation}`);
   const location = `${options.tablesLocation}${spec.name}/`;
   const projection: Record<string, string> = { 'projection.enabled': 'true' };
   for (const key of spec.partitionKeys) {

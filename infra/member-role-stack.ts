@@ -26,11 +26,13 @@ export class MemberRoleStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberRoleStackProps) {
     super(scope, id, { ...props, synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
     const logArchive = new CfnParameter(this, 'LogArchiveAccountId', {
-      type: 'String', allowedPattern: '^\\d{12}$',
+      type: 'String',
+      allowedPattern: '^\\d{12}$',
       description: 'The account the ciphertrail stack (and its boundary-sync role) runs in',
     });
     const organization = new CfnParameter(this, 'OrganizationId', {
-      type: 'String', allowedPattern: '^o-[a-z0-9]{10,32}$',
+      type: 'String',
+      allowedPattern: '^o-[a-z0-9]{10,32}$',
       description: 'The AWS Organizations id (o-...): the sync role must belong to it',
     });
     const syncRoleArn = `arn:${Aws.PARTITION}:iam::${logArchive.valueAsString}:role/${props.syncRoleName}`;
@@ -46,16 +48,22 @@ export class MemberRoleStack extends Stack {
       }),
       inlinePolicies: {
         ReadEncryptionControls: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({
-            sid: 'DescribeEncryptionControls',
-            actions: [...BOUNDARY_READ_ACTIONS],
-            resources: ['*'],
-          })],
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'DescribeEncryptionControls',
+              actions: [...BOUNDARY_READ_ACTIONS],
+              resources: ['*'],
+            }),
+          ],
         }),
       },
     });
-    acknowledge(this.role, 'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces support no ' +
-      'resource-level permissions; the role allows those three read actions and nothing else.', 'AwsSolutions-IAM5[Resource::*]');
+    acknowledge(
+      this.role,
+      'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces support no ' +
+        'resource-level permissions; the role allows those three read actions and nothing else.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
     new CfnOutput(this, 'BoundaryReadRoleArn', { value: this.role.roleArn });
   }
 }

@@ -7,8 +7,11 @@
 import type { Account, CiphertrailBoundaryPolicy, Vpc } from './boundary-policy.generated.js';
 import schema from './boundary-policy.schema.json' with { type: 'json' };
 
-type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[]
-  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 export type BoundaryPolicy = DeepReadonly<CiphertrailBoundaryPolicy>;
 export type BoundaryVpc = DeepReadonly<Vpc>;

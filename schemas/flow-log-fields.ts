@@ -118,4 +118,6 @@ export function fieldKind(spec: FlowLogFieldSpec): FieldKind {
 }
 
 /** The default (version 2) format, in the documented order. */
-export const DEFAULT_FORMAT_FIELDS: readonly string[] = FLOW_LOG_FIELDS.filter((s) => s.version === 2).map((s) => s.name);
+export const DEFAULT_FORMAT_FIELDS: readonly string[] = FLOW_LOG_FIELDS.filter((s) => s.version === 2).map(
+  (s) => s.name,
+);

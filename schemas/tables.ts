@@ -28,7 +28,8 @@ export interface TableSpec {
   readonly partitionKeys: readonly PartitionKeySpec[];
 }
 
-const c = <N extends string, T extends ColumnType>(name: N, type: T, description: string) => ({ name, type, description }) as const;
+const c = <N extends string, T extends ColumnType>(name: N, type: T, description: string) =>
+  ({ name, type, description }) as const;
 
 /**
  * One partition key, `dt` (UTC day of `window_start`). Security queries span hours to weeks;
@@ -73,8 +74,16 @@ export const SUMMARY_TABLE = {
     ...measures,
   ],
   keyColumns: [
-    'window_start', 'account_id', 'region', 'vpc_id', 'subnet_id', 'interface_id',
-    'flow_direction', 'traffic_path', 'encryption_status', 'action',
+    'window_start',
+    'account_id',
+    'region',
+    'vpc_id',
+    'subnet_id',
+    'interface_id',
+    'flow_direction',
+    'traffic_path',
+    'encryption_status',
+    'action',
   ],
   partitionKeys: [DT],
 } as const satisfies TableSpec;
@@ -103,8 +112,22 @@ export const UNENCRYPTED_TABLE = {
     ...measures,
   ],
   keyColumns: [
-    'window_start', 'account_id', 'region', 'vpc_id', 'interface_id', 'srcaddr', 'dstaddr', 'protocol', 'port',
-    'server_side', 'pkt_src_aws_service', 'pkt_dst_aws_service', 'traffic_path', 'flow_direction', 'action', 'reject_reason',
+    'window_start',
+    'account_id',
+    'region',
+    'vpc_id',
+    'interface_id',
+    'srcaddr',
+    'dstaddr',
+    'protocol',
+    'port',
+    'server_side',
+    'pkt_src_aws_service',
+    'pkt_dst_aws_service',
+    'traffic_path',
+    'flow_direction',
+    'action',
+    'reject_reason',
     'interface_type',
   ],
   partitionKeys: [DT],
@@ -113,7 +136,8 @@ export const UNENCRYPTED_TABLE = {
 /** Cleartext and EC-rejected groups as the boundary policy classified them (written when a policy is given). */
 export const FINDINGS_TABLE = {
   name: 'findings',
-  description: 'Cleartext and EC-rejected traffic classified against the boundary policy (violation, blocked, readiness, excluded)',
+  description:
+    'Cleartext and EC-rejected traffic classified against the boundary policy (violation, blocked, readiness, excluded)',
   columns: [
     ...UNENCRYPTED_TABLE.columns.slice(0, -measures.length),
     c('encryption_status', 'int32', '0 cleartext; other values appear on EC-rejected rows'),

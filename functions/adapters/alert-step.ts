@@ -30,15 +30,30 @@ export function createAlertStep(deps: AlertStepDeps): AlertStep {
   const { policy, dedup, publisher, findings, now, ...settings } = deps;
   return {
     async raise(groups, origin, remainingMs) {
-      const outcome = await runAlerts([{ origin, groups }], {
-        policy, dedup, publisher, clock: now ?? Date.now,
-        ...(findings ? { findings } : {}), ...(remainingMs ? { remainingMs } : {}),
-      }, settings);
+      const outcome = await runAlerts(
+        [{ origin, groups }],
+        {
+          policy,
+          dedup,
+          publisher,
+          clock: now ?? Date.now,
+          ...(findings ? { findings } : {}),
+          ...(remainingMs ? { remainingMs } : {}),
+        },
+        settings,
+      );
       const { paging } = outcome;
       for (const u of paging.unconfirmed) {
         // The page went out; only its suppression is at risk, so this is worth a line, not a retry.
-        console.warn(JSON.stringify({ level: 'WARN', message: 'alert sent but its dedup claim was not confirmed',
-          object: origin.object, dedupKey: u.dedupKey, reason: u.reason }));
+        console.warn(
+          JSON.stringify({
+            level: 'WARN',
+            message: 'alert sent but its dedup claim was not confirmed',
+            object: origin.object,
+            dedupKey: u.dedupKey,
+            reason: u.reason,
+          }),
+        );
       }
       assertComplete(paging, settings.reserveMs);
       return paging.paged.length;

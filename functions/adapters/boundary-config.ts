@@ -1,7 +1,11 @@
-import { ConfigError, type Env, positive } from './lambda-config.js';
+import { ConfigError } from '../core/errors.js';
 import {
-  DEFAULT_MEMBER_ROLE_NAME, type MemberAccountsSource, MemberAccountsSourceError, parseMemberAccountsSource,
+  DEFAULT_MEMBER_ROLE_NAME,
+  type MemberAccountsSource,
+  MemberAccountsSourceError,
+  parseMemberAccountsSource,
 } from '../core/policy/member-accounts-source.js';
+import { type Env, positive } from './lambda-config.js';
 
 /** Environment of the sync-boundaries function (docs/deployment.md lists the contract). */
 export interface SyncConfig {
@@ -30,11 +34,16 @@ export interface AlertConfig {
 /** `POLICY_S3_URI` is the infra contract (docs/deployment.md). */
 const policyUriOf = (env: Env) => env.POLICY_S3_URI;
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function syncConfig(env: Env): SyncConfig {
   const policyUri = policyUriOf(env);
-  if (!policyUri?.startsWith('s3://')) throw new ConfigError('POLICY_S3_URI must be s3://bucket/key: where the policy is written');
+  if (!policyUri?.startsWith('s3://'))
+    throw new ConfigError('POLICY_S3_URI must be s3://bucket/key: where the policy is written');
   const regions = list(env.SYNC_REGIONS ?? env.AWS_REGION);
   if (regions.length === 0) throw new ConfigError('SYNC_REGIONS (comma-separated) or AWS_REGION is required');
   let members: MemberAccountsSource;
@@ -45,10 +54,16 @@ export function syncConfig(env: Env): SyncConfig {
     throw err;
   }
   const memberRoleName = env.MEMBER_ROLE_NAME || DEFAULT_MEMBER_ROLE_NAME;
-  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) throw new ConfigError(`MEMBER_ROLE_NAME "${memberRoleName}" is not an IAM role name`);
+  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName))
+    throw new ConfigError(`MEMBER_ROLE_NAME "${memberRoleName}" is not an IAM role name`);
   return {
-    policyUri, regions, members, memberRoleName, includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
-    awsEndpoint: env.AWS_ENDPOINT || undefined, s3Endpoint: env.S3_ENDPOINT || undefined,
+    policyUri,
+    regions,
+    members,
+    memberRoleName,
+    includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
+    awsEndpoint: env.AWS_ENDPOINT || undefined,
+    s3Endpoint: env.S3_ENDPOINT || undefined,
   };
 }
 
@@ -59,7 +74,9 @@ export function alertConfig(env: Env): AlertConfig | undefined {
   if (!env.ALERT_TOPIC_ARN) throw new ConfigError('ALERT_TOPIC_ARN is required with POLICY_S3_URI');
   if (!env.DEDUP_TABLE) throw new ConfigError('DEDUP_TABLE is required with POLICY_S3_URI');
   return {
-    policyUri, topicArn: env.ALERT_TOPIC_ARN, dedupTable: env.DEDUP_TABLE,
+    policyUri,
+    topicArn: env.ALERT_TOPIC_ARN,
+    dedupTable: env.DEDUP_TABLE,
     suppressMinutes: positive(env, 'SUPPRESS_MINUTES', 60),
     policyCacheMs: positive(env, 'POLICY_CACHE_SECONDS', 300) * 1000,
   };

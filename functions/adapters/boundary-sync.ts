@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
-import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import { definedProps } from '../core/defined.js';
 import { describeError } from '../core/describe-error.js';
-import { type BoundarySyncResult, syncBoundaries } from './ec2-boundary-source.js';
 import { describeMemberAccountsSource, type MemberAccountsSource } from '../core/policy/member-accounts-source.js';
+import { BoundaryPolicyError } from '../core/policy/policy-document.js';
+import { type BoundarySyncResult, syncBoundaries } from './ec2-boundary-source.js';
 import { listMemberAccounts } from './member-accounts.js';
 import { readPolicy, writePolicy } from './policy-store.js';
 
@@ -46,7 +46,10 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
   let accountIds: string[] = [];
   let memberListError: string | undefined;
   try {
-    const listed = await listMemberAccounts(run.members, definedProps({ region: run.regions[0] ?? 'us-east-1', endpoint: run.endpoint }));
+    const listed = await listMemberAccounts(
+      run.members,
+      definedProps({ region: run.regions[0] ?? 'us-east-1', endpoint: run.endpoint }),
+    );
     accountIds = [...new Set([...(run.accountIds ?? []), ...listed.accountIds])];
     notes.push(...listed.notes);
   } catch (err) {
@@ -55,13 +58,25 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
     memberListError = `cannot list member accounts from ${describeMemberAccountsSource(run.members)}: ${describeError(err)}`;
     notes.push(`${memberListError}; reading the ${accountIds.length} account(s) of the last policy instead`);
   }
-  const synced = await syncBoundaries(definedProps({
-    regions: run.regions, accountIds, memberRoleName: run.memberRoleName, roleArns: run.roleArns,
-    includeCaller: run.includeCaller, endpoint: run.endpoint, previous, now: run.now, deadline: run.deadline,
-  }));
+  const synced = await syncBoundaries(
+    definedProps({
+      regions: run.regions,
+      accountIds,
+      memberRoleName: run.memberRoleName,
+      roleArns: run.roleArns,
+      includeCaller: run.includeCaller,
+      endpoint: run.endpoint,
+      previous,
+      now: run.now,
+      deadline: run.deadline,
+    }),
+  );
   const bytes = await writePolicy(run.location, synced.policy, run.s3);
   return {
-    ...synced, notes: [...notes, ...synced.notes], location: run.location, bytes,
+    ...synced,
+    notes: [...notes, ...synced.notes],
+    location: run.location,
+    bytes,
     memberAccounts: accountIds.filter((a) => a !== synced.callerAccountId).length,
     ...(memberListError ? { memberListError } : {}),
   };
@@ -74,7 +89,8 @@ async function readLastKnown(location: string, s3?: S3Client): Promise<{ previou
   } catch (err) {
     const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404 || e.code === 'ENOENT') return {};
-    if (err instanceof BoundaryPolicyError) return { note: `the last policy at ${location} is invalid and was not reused` };
+    if (err instanceof BoundaryPolicyError)
+      return { note: `the last policy at ${location} is invalid and was not reused` };
     // Writing without the last policy would drop the state of every account that fails now.
     throw new Error(`sync-boundaries: cannot read the last policy ${location}: ${describeError(err)}`, { cause: err });
   }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -18,7 +18,10 @@ export type QueryRow = Record<string, string | number | boolean | null>;
  * over its Parquet files (an empty table with the schema's columns when there are none).
  */
 export class LocalTables {
-  private constructor(private readonly connection: DuckDBConnection, private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly instance: DuckDBInstance,
+  ) {}
 
   static async open(dir: string, extraViews: Record<string, string> = {}): Promise<LocalTables> {
     const instance = await DuckDBInstance.create(':memory:');

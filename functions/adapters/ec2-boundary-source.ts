@@ -1,13 +1,22 @@
-import { describeError } from '../core/describe-error.js';
-import { definedProps } from '../core/defined.js';
 import {
-  DescribeNetworkInterfacesCommand, DescribeVpcEncryptionControlsCommand, DescribeVpcsCommand, EC2Client,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcEncryptionControlsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { definedProps } from '../core/defined.js';
+import { describeError } from '../core/describe-error.js';
 import {
-  buildSyncedPolicy, type EncryptionControlRecord, INTERFACE_EXCLUSIONS, type InterfaceRecord, type RegionInventory,
-  type SourceOutcome, type SyncedPolicy, type VpcRecord,
+  buildSyncedPolicy,
+  type EncryptionControlRecord,
+  INTERFACE_EXCLUSIONS,
+  type InterfaceRecord,
+  type RegionInventory,
+  type SourceOutcome,
+  type SyncedPolicy,
+  type VpcRecord,
 } from '../core/policy/build-policy.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../core/policy/member-accounts-source.js';
 
@@ -81,7 +90,8 @@ export async function syncBoundaries(options: SyncOptions): Promise<BoundarySync
 async function readAccount(target: Target, options: SyncOptions): Promise<SourceOutcome[]> {
   const { accountId } = target;
   const late = () => options.deadline !== undefined && Date.now() > options.deadline;
-  if (late()) return options.regions.map((region) => ({ accountId, region, error: 'not read: the run ran out of time' }));
+  if (late())
+    return options.regions.map((region) => ({ accountId, region, error: 'not read: the run ran out of time' }));
   let credentials: AwsCredentialIdentity | undefined;
   if (target.roleArn) {
     try {
@@ -98,7 +108,9 @@ async function readAccount(target: Target, options: SyncOptions): Promise<Source
       continue;
     }
     const ec2 = new EC2Client({
-      region, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(credentials ? { credentials } : {}),
+      region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
     });
     try {
       outcomes.push({ accountId, region, inventory: await readRegion(ec2, region, accountId) });
@@ -129,24 +141,38 @@ export async function readRegion(ec2: EC2Client, region: string, accountId?: str
   try {
     for (let i = 0; i < withInterfaceExclusions.length; i += 200) {
       const vpcIds = withInterfaceExclusions.slice(i, i + 200);
-      interfaces.push(...await pages<InterfaceRecord>(async (NextToken) => {
-        const out = await ec2.send(new DescribeNetworkInterfacesCommand({
-          NextToken, MaxResults: 1000, Filters: [{ Name: 'vpc-id', Values: vpcIds }],
-        }));
-        return { items: out.NetworkInterfaces ?? [], next: out.NextToken };
-      }));
+      interfaces.push(
+        ...(await pages<InterfaceRecord>(async (NextToken) => {
+          const out = await ec2.send(
+            new DescribeNetworkInterfacesCommand({
+              NextToken,
+              MaxResults: 1000,
+              Filters: [{ Name: 'vpc-id', Values: vpcIds }],
+            }),
+          );
+          return { items: out.NetworkInterfaces ?? [], next: out.NextToken };
+        })),
+      );
     }
   } catch (err) {
     // Interfaces only refine the policy (excludedInterfaces): without the permission the rest still holds.
     if (!/UnauthorizedOperation|AccessDenied/.test((err as Error).name)) throw err;
     const where = `${accountId ?? 'caller'} ${region}`;
-    return definedProps({ accountId, region, controls, vpcs, interfaces: [],
-      notes: [`${where}: ec2:DescribeNetworkInterfaces denied, excludedInterfaces left empty`] });
+    return definedProps({
+      accountId,
+      region,
+      controls,
+      vpcs,
+      interfaces: [],
+      notes: [`${where}: ec2:DescribeNetworkInterfaces denied, excludedInterfaces left empty`],
+    });
   }
   return definedProps({ accountId, region, controls, vpcs, interfaces });
 }
 
-async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
+async function pages<T>(
+  fetch: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
   let token: string | undefined;
   do {
@@ -166,7 +192,9 @@ async function callerIdentity(options: SyncOptions): Promise<{ accountId: string
     if (!out.Account || !partition) throw new Error('GetCallerIdentity returned no account');
     return { accountId: out.Account, partition };
   } catch (err) {
-    throw new Error(`sync-boundaries: cannot identify the caller (STS GetCallerIdentity): ${describeError(err)}`, { cause: err });
+    throw new Error(`sync-boundaries: cannot identify the caller (STS GetCallerIdentity): ${describeError(err)}`, {
+      cause: err,
+    });
   } finally {
     sts.destroy();
   }
@@ -175,17 +203,27 @@ async function callerIdentity(options: SyncOptions): Promise<{ accountId: string
 async function assumeRole(roleArn: string, options: SyncOptions): Promise<AwsCredentialIdentity> {
   const sts = stsClient(options);
   try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ciphertrail-sync-boundaries' }));
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ciphertrail-sync-boundaries' }),
+    );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-    return definedProps({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration });
+    return definedProps({
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    });
   } finally {
     sts.destroy();
   }
 }
 
 const stsClient = (options: SyncOptions) =>
-  new STSClient({ region: options.regions[0] ?? 'us-east-1', ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  new STSClient({
+    region: options.regions[0] ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
 
 /** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

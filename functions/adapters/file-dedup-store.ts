@@ -18,7 +18,11 @@ interface Claim {
  * concurrent Lambda invocations use the DynamoDB store.
  */
 export class FileDedupStore implements DedupStore {
-  private constructor(private readonly store: BlobStore, readonly key: string, private readonly claims: Map<string, Claim>) {}
+  private constructor(
+    private readonly store: BlobStore,
+    readonly key: string,
+    private readonly claims: Map<string, Claim>,
+  ) {}
 
   static async open(store: BlobStore, key: string): Promise<FileDedupStore> {
     const bytes = await store.get(key);
@@ -27,7 +31,9 @@ export class FileDedupStore implements DedupStore {
     try {
       parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
     } catch (err) {
-      throw new Error(`alert dedup file ${store.describe(key)} is not valid JSON (${(err as Error).message}); delete it to start afresh`);
+      throw new Error(
+        `alert dedup file ${store.describe(key)} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
+      );
     }
     return new FileDedupStore(store, key, new Map(Object.entries(parsed as Record<string, Claim>)));
   }
@@ -58,6 +64,6 @@ export class FileDedupStore implements DedupStore {
   /** Writes the live claims (expired ones are dropped); a local file is replaced atomically. */
   async save(nowMs: number): Promise<void> {
     const live = Object.fromEntries([...this.claims].filter(([, c]) => c.expires_at > nowMs / 1000));
-    await this.store.put(this.key, Buffer.from(JSON.stringify(live, null, 1) + '\n'), 'application/json');
+    await this.store.put(this.key, Buffer.from(`${JSON.stringify(live, null, 1)}\n`), 'application/json');
   }
 }

@@ -1,16 +1,10 @@
+import { ConfigError } from '../core/errors.js';
 import type { TimeBudget } from '../core/events/process-messages.js';
 import { type FlowLogLayout, parseLogFormat } from '../core/flow-log-format.js';
 import { asFolder } from './s3-client.js';
 
 /** Environment of the Lambda functions (docs/lambda.md lists every variable). */
 export type Env = Readonly<Record<string, string | undefined>>;
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 export interface IngestConfig {
   readonly curatedBucket: string;
@@ -40,7 +34,8 @@ export function ingestConfig(env: Env): IngestConfig {
     format: env.FLOW_LOG_FORMAT ? layout(env.FLOW_LOG_FORMAT) : undefined,
     windowSeconds: positive(env, 'WINDOW_SECONDS', 300),
     time: {
-      marginMs: positive(env, 'TIME_MARGIN_MS', 30_000), msPerMiB: positive(env, 'MS_PER_MIB', 2_000),
+      marginMs: positive(env, 'TIME_MARGIN_MS', 30_000),
+      msPerMiB: positive(env, 'MS_PER_MIB', 2_000),
       ...(env.MAX_RECEIVE_COUNT ? { maxReceiveCount: positive(env, 'MAX_RECEIVE_COUNT', 5) } : {}),
     },
     maxTextBytes: positive(env, 'MAX_OBJECT_TEXT_BYTES', 4 * 1024 ** 3),
@@ -75,7 +70,9 @@ export function positive(env: Env, name: string, fallback: number): number {
 }
 
 /** A handler built on first use, so configuration errors surface in the invocation's log. */
-export function lazyHandler<E, C, R>(build: () => (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
+export function lazyHandler<E, C, R>(
+  build: () => (event: E, context: C) => Promise<R>,
+): (event: E, context: C) => Promise<R> {
   let built: ((event: E, context: C) => Promise<R>) | undefined;
   return (event, context) => (built ??= build())(event, context);
 }

@@ -3,10 +3,10 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DeadlineError } from '../core/errors.js';
 import type { S3ObjectOutcome } from '../core/events/ingest-s3-object.js';
-import type { CleartextGroup } from '../core/flow-log-aggregator.js';
 import type { MessagesOutcome } from '../core/events/process-messages.js';
-import { s3Url, type S3ObjectRef } from '../core/events/s3-object-ref.js';
+import { type S3ObjectRef, s3Url } from '../core/events/s3-object-ref.js';
 import type { FirehoseTransformOutcome } from '../core/firehose/transform-records.js';
+import type { CleartextGroup } from '../core/flow-log-aggregator.js';
 import { parseFlowLogKey } from '../core/s3-key.js';
 import type { BoundarySyncReport } from './boundary-sync.js';
 
@@ -47,7 +47,10 @@ export class LambdaTelemetry {
   readonly logger: Logger;
   readonly metrics: Metrics;
 
-  constructor(service: string, private readonly now: () => number = Date.now) {
+  constructor(
+    service: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? service });
     this.metrics = new Metrics({
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ciphertrail',
@@ -81,16 +84,22 @@ export class LambdaTelemetry {
   endInvocation(outcome: MessagesOutcome): void {
     if (outcome.released.length) this.metrics.addMetric(METRIC.released, MetricUnit.Count, outcome.released.length);
     if (outcome.invalid.length) this.metrics.addMetric(METRIC.invalid, MetricUnit.Count, outcome.invalid.length);
-    for (const invalid of outcome.invalid) this.logger.error('unrecognised message: retried until the DLQ takes it', { ...invalid });
+    for (const invalid of outcome.invalid)
+      this.logger.error('unrecognised message: retried until the DLQ takes it', { ...invalid });
     if (outcome.released.length) {
       this.logger.warn('not enough time left: messages released for retry', { messageIds: outcome.released });
     }
     const timedOut = outcome.timedOut.length + outcome.gaveUp.length;
     if (timedOut) this.metrics.addMetric(METRIC.timedOut, MetricUnit.Count, timedOut);
-    for (const t of outcome.timedOut) this.logger.warn('out of time inside an object: its message will be retried', { ...t });
-    for (const g of outcome.gaveUp) this.logger.error('out of time on the last receive: the object is quarantined', { ...g });
+    for (const t of outcome.timedOut)
+      this.logger.warn('out of time inside an object: its message will be retried', { ...t });
+    for (const g of outcome.gaveUp)
+      this.logger.error('out of time on the last receive: the object is quarantined', { ...g });
     this.logger.info('batch done', {
-      objects: outcome.objects, retry: outcome.retry.length, testEvents: outcome.testEvents, skipped: outcome.skipped,
+      objects: outcome.objects,
+      retry: outcome.retry.length,
+      testEvents: outcome.testEvents,
+      skipped: outcome.skipped,
     });
     this.metrics.publishStoredMetrics();
   }
@@ -115,13 +124,23 @@ export class LambdaTelemetry {
   recordSync(report: BoundarySyncReport): void {
     this.metrics.addMetric(METRIC.policyAge, MetricUnit.Seconds, report.ageSeconds);
     this.metrics.addMetric(METRIC.syncOk, MetricUnit.Count, report.accounts.length - report.failures.length);
-    this.metrics.addMetric(METRIC.syncFailed, MetricUnit.Count, report.failures.length + (report.memberListError ? 1 : 0));
+    this.metrics.addMetric(
+      METRIC.syncFailed,
+      MetricUnit.Count,
+      report.failures.length + (report.memberListError ? 1 : 0),
+    );
     this.metrics.addMetric(METRIC.policyVpcs, MetricUnit.Count, Object.keys(report.policy.vpcs).length);
     if (report.memberListError) this.logger.error('member accounts not listed', { error: report.memberListError });
-    for (const failure of report.failures) this.logger.error('account and region not synced: last known state kept', { ...failure });
+    for (const failure of report.failures)
+      this.logger.error('account and region not synced: last known state kept', { ...failure });
     this.logger.info('boundary policy written', {
-      location: report.location, bytes: report.bytes, vpcs: Object.keys(report.policy.vpcs).length,
-      accounts: report.accounts.length, failures: report.failures.length, ageSeconds: report.ageSeconds, notes: report.notes,
+      location: report.location,
+      bytes: report.bytes,
+      vpcs: Object.keys(report.policy.vpcs).length,
+      accounts: report.accounts.length,
+      failures: report.failures.length,
+      ageSeconds: report.ageSeconds,
+      notes: report.notes,
     });
     this.metrics.publishStoredMetrics();
   }
@@ -131,7 +150,8 @@ export class LambdaTelemetry {
     this.metrics.addMetric(METRIC.cleartext, MetricUnit.Count, total);
     const byVpc = new Map<string, number>();
     for (const g of groups) {
-      if (g.encryption_status === 0) byVpc.set(g.vpc_id ?? 'unknown', (byVpc.get(g.vpc_id ?? 'unknown') ?? 0) + Number(g.flows ?? 0n));
+      if (g.encryption_status === 0)
+        byVpc.set(g.vpc_id ?? 'unknown', (byVpc.get(g.vpc_id ?? 'unknown') ?? 0) + Number(g.flows ?? 0n));
     }
     for (const [vpc, flows] of byVpc) {
       const single = this.metrics.singleMetric();
@@ -151,19 +171,27 @@ export class LambdaTelemetry {
     this.metrics.addMetric(METRIC.malformed, MetricUnit.Count, parse?.malformed ?? 0);
     this.metrics.addMetric(METRIC.alerts, MetricUnit.Count, outcome.alertsSent);
     const fileTimeMs = parseFlowLogKey(outcome.ref.key).fileTimeMs;
-    if (fileTimeMs !== undefined) this.metrics.addMetric(METRIC.lag, MetricUnit.Seconds, Math.max(0, (this.now() - fileTimeMs) / 1000));
+    if (fileTimeMs !== undefined)
+      this.metrics.addMetric(METRIC.lag, MetricUnit.Seconds, Math.max(0, (this.now() - fileTimeMs) / 1000));
 
     if (report.status === 'rejected') {
       this.logger.error('object rejected and quarantined', {
-        reason: report.reason, quarantine: outcome.quarantinedAt, samples: report.samples,
+        reason: report.reason,
+        quarantine: outcome.quarantinedAt,
+        samples: report.samples,
       });
       return;
     }
     for (const sample of parse?.malformedSamples ?? []) this.logger.warn('malformed line', { ...sample });
     this.logger.info('object ingested', {
-      records: parse?.records, malformed: parse?.malformed, cleartextRecords: parse?.cleartextRecords,
-      bytesIn: report.stream?.bytesIn, outputs: report.outputs.map((o) => o.key), alertsSent: outcome.alertsSent,
-      elapsedMs: report.elapsedMs, warnings: parse?.warnings,
+      records: parse?.records,
+      malformed: parse?.malformed,
+      cleartextRecords: parse?.cleartextRecords,
+      bytesIn: report.stream?.bytesIn,
+      outputs: report.outputs.map((o) => o.key),
+      alertsSent: outcome.alertsSent,
+      elapsedMs: report.elapsedMs,
+      warnings: parse?.warnings,
     });
   }
 }

@@ -17,7 +17,8 @@ export class LocalDirStore implements BlobStore {
    */
   static async open(root: string): Promise<LocalDirStore> {
     const info = await stat(root).catch(() => undefined);
-    if (info && !info.isDirectory()) throw new UsageError(`--out ${root} is a file: give a folder (it is created when missing)`);
+    if (info && !info.isDirectory())
+      throw new UsageError(`--out ${root} is a file: give a folder (it is created when missing)`);
     const store = new LocalDirStore(root);
     const probe = `.ciphertrail-write-check.${process.pid}`;
     try {

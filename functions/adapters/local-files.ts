@@ -1,7 +1,7 @@
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UsageError, ObjectRejectedError } from '../core/errors.js';
+import { ObjectRejectedError, UsageError } from '../core/errors.js';
 import type { SkippedInput, SourceObject } from '../core/ports.js';
 
 const READ_CHUNK = 1 << 20;
@@ -67,7 +67,8 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
         info = await stat(path);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (entry.isSymbolicLink()) skipped.push({ path, reason: code === 'ELOOP' ? 'symlink loop' : 'broken symlink' });
+        if (entry.isSymbolicLink())
+          skipped.push({ path, reason: code === 'ELOOP' ? 'symlink loop' : 'broken symlink' });
         // Listed a moment ago and gone now: a rejected object, as when it vanishes before it is read.
         else add({ path, key: keyOf(root, path), identity: path, size: 0 });
         continue;
@@ -142,7 +143,9 @@ function fileType(info: Stats): string {
 
 function rejectedObject(path: string, reason: string): SourceObject {
   return {
-    name: path, key: path, identity: path,
+    name: path,
+    key: path,
+    identity: path,
     open: async () => {
       throw new ObjectRejectedError(reason);
     },

@@ -11,8 +11,10 @@ export interface MemberAccounts {
 const ACCOUNT_ID = /^\d{12}$/;
 
 /** Lists the member accounts of a source; throws when the source cannot be read. */
-export async function listMemberAccounts(source: MemberAccountsSource,
-  options: { readonly region: string; readonly endpoint?: string }): Promise<MemberAccounts> {
+export async function listMemberAccounts(
+  source: MemberAccountsSource,
+  options: { readonly region: string; readonly endpoint?: string },
+): Promise<MemberAccounts> {
   const client = { region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
   if (source.kind === 'none') return { accountIds: [], notes: [] };
   if (source.kind === 'ssm') {
@@ -21,8 +23,12 @@ export async function listMemberAccounts(source: MemberAccountsSource,
       const out = await ssm.send(new GetParameterCommand({ Name: source.parameterName }));
       const notes: string[] = [];
       const accountIds: string[] = [];
-      for (const entry of (out.Parameter?.Value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-        if (!ACCOUNT_ID.test(entry)) notes.push(`${source.parameterName}: "${entry}" is not a 12-digit account id, skipped`);
+      for (const entry of (out.Parameter?.Value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        if (!ACCOUNT_ID.test(entry))
+          notes.push(`${source.parameterName}: "${entry}" is not a 12-digit account id, skipped`);
         else if (!accountIds.includes(entry)) accountIds.push(entry);
       }
       return { accountIds, notes };

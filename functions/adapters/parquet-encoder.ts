@@ -50,7 +50,7 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   for (let r = 0; r < group.length; r++) {
     if (where && !where(r)) continue;
     const start = starts[r]!;
-    if (start !== start) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
+    if (Number.isNaN(start)) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
     if (last < 0 || windows[last] !== start) {
       last = windows.indexOf(start);
       if (last < 0) {

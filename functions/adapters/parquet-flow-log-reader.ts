@@ -16,9 +16,10 @@ import type { TextStreamStats } from '../core/text-stream.js';
 export const readParquetFlowLog: ParquetFlowLogReader = async (object, aggregator) => {
   const stats: TextStreamStats = { encoding: 'parquet', bytesIn: 0, bytesText: 0 };
   const ioErrors = new WeakSet<object>();
-  const isFormatError = (err: unknown) => err instanceof Error && !(err instanceof ObjectRejectedError) && !ioErrors.has(err);
+  const isFormatError = (err: unknown) =>
+    err instanceof Error && !(err instanceof ObjectRejectedError) && !ioErrors.has(err);
   const file = await asyncBufferOf(object, stats, ioErrors);
-  let metadata;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
@@ -35,7 +36,13 @@ export const readParquetFlowLog: ParquetFlowLogReader = async (object, aggregato
     const rowEnd = rowStart + Number(group.num_rows);
     try {
       await parquetRead({
-        file, metadata, columns, rowStart, rowEnd, compressors, rowFormat: 'array',
+        file,
+        metadata,
+        columns,
+        rowStart,
+        rowEnd,
+        compressors,
+        rowFormat: 'array',
         onComplete: (rows: unknown[][]) => {
           for (const row of rows) push(aggregator, stats, row.map(token).join(' '));
         },
@@ -63,7 +70,11 @@ function token(value: unknown): string {
 }
 
 /** Range reads over the object; their errors are remembered as I/O errors (retryable), not format errors. */
-async function asyncBufferOf(object: SourceObject, stats: TextStreamStats, ioErrors: WeakSet<object>): Promise<AsyncBuffer> {
+async function asyncBufferOf(
+  object: SourceObject,
+  stats: TextStreamStats,
+  ioErrors: WeakSet<object>,
+): Promise<AsyncBuffer> {
   if (object.readRange && object.size !== undefined) {
     const readRange = object.readRange.bind(object);
     return cachedAsyncBuffer({
@@ -86,5 +97,9 @@ async function asyncBufferOf(object: SourceObject, stats: TextStreamStats, ioErr
   for await (const chunk of await object.open()) chunks.push(chunk);
   const whole = Buffer.concat(chunks);
   stats.bytesIn = whole.length;
-  return { byteLength: whole.length, slice: (start, end) => whole.buffer.slice(whole.byteOffset + start, whole.byteOffset + (end ?? whole.length)) as ArrayBuffer };
+  return {
+    byteLength: whole.length,
+    slice: (start, end) =>
+      whole.buffer.slice(whole.byteOffset + start, whole.byteOffset + (end ?? whole.length)) as ArrayBuffer,
+  };
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
 import { columnsOfRows, type GroupColumns } from '../core/group-columns.js';
-import { manifestKey, manifestText, parseManifest, partKeys, planReplacement, type TableKeys } from '../core/output-replacement.js';
+import {
+  manifestKey,
+  manifestText,
+  parseManifest,
+  partKeys,
+  planReplacement,
+  type TableKeys,
+} from '../core/output-replacement.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import type { BlobStore } from './blob-store.js';
 import { encodeColumns, partitionByDay } from './parquet-encoder.js';
@@ -38,7 +45,11 @@ export interface ParquetSinkOptions {
  * output) and written only on commit.
  */
 export class ParquetTableSink implements OutputSink {
-  constructor(private readonly store: BlobStore, private readonly prefix = '', private readonly options: ParquetSinkOptions = {}) {}
+  constructor(
+    private readonly store: BlobStore,
+    private readonly prefix = '',
+    private readonly options: ParquetSinkOptions = {},
+  ) {}
 
   begin(identity: string, key: string): ObjectOutput {
     const stem = outputStem(identity, key);
@@ -93,8 +104,12 @@ export class ParquetTableSink implements OutputSink {
    */
   async writeTable(spec: TableSpec, identity: string, key: string, rows: readonly object[]): Promise<OutputFile[]> {
     const stem = outputStem(identity, key);
-    return this.replace(identity, stem, (table) => table === spec.name,
-      this.encodePartitions(spec, partKeys(this.prefix, stem), columnsOfRows(spec.columns, rows)));
+    return this.replace(
+      identity,
+      stem,
+      (table) => table === spec.name,
+      this.encodePartitions(spec, partKeys(this.prefix, stem), columnsOfRows(spec.columns, rows)),
+    );
   }
 
   /**
@@ -102,10 +117,20 @@ export class ParquetTableSink implements OutputSink {
    * run listed in the manifest that this run does not write: the steps of `planReplacement`
    * (functions/core/output-replacement.ts), in its order.
    */
-  private async replace(identity: string, stem: string, owns: (table: string) => boolean,
-    staged: readonly StagedFile[]): Promise<OutputFile[]> {
+  private async replace(
+    identity: string,
+    stem: string,
+    owns: (table: string) => boolean,
+    staged: readonly StagedFile[],
+  ): Promise<OutputFile[]> {
     const key = manifestKey(this.prefix, stem);
-    const plan = planReplacement({ prefix: this.prefix, stem, previous: await this.readManifest(key), owns, files: staged });
+    const plan = planReplacement({
+      prefix: this.prefix,
+      stem,
+      previous: await this.readManifest(key),
+      owns,
+      files: staged,
+    });
     if (plan.claim !== null) await this.writeManifest(key, identity, plan.claim);
     const files = await this.put(staged);
     for (const stale of plan.stale) await this.store.delete(stale);
@@ -128,7 +153,12 @@ export class ParquetTableSink implements OutputSink {
     await this.store.put(key, new TextEncoder().encode(manifestText(identity, tables)), 'application/json');
   }
 
-  private encodePartitions(spec: TableSpec, keyOf: PartKeys, groups: GroupColumns, where?: (row: number) => boolean): StagedFile[] {
+  private encodePartitions(
+    spec: TableSpec,
+    keyOf: PartKeys,
+    groups: GroupColumns,
+    where?: (row: number) => boolean,
+  ): StagedFile[] {
     return partitionByDay(groups, where).map(({ dt, rows }) => {
       const file = encodeColumns(spec, groups, rows);
       return { table: spec.name, key: keyOf(spec.name, dt), rows: file.rows, body: file.bytes };

@@ -1,8 +1,8 @@
-import { definedProps } from '../core/defined.js';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { definedProps } from '../core/defined.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
 import { formatBoundaryPolicy, parseBoundaryPolicy, validateBoundaryPolicy } from '../core/policy/policy-document.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
@@ -26,9 +26,14 @@ export async function writePolicy(location: string, policy: BoundaryPolicy, s3?:
   if (isS3Url(location)) {
     const { bucket, key } = parseS3Url(location);
     const [{ PutObjectCommand }, { createS3Client }] = await s3Sdk();
-    await (s3 ?? createS3Client()).send(new PutObjectCommand({
-      Bucket: bucket, Key: key, Body: body, ContentType: 'application/json',
-    }));
+    await (s3 ?? createS3Client()).send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+      }),
+    );
   } else {
     await mkdir(dirname(location), { recursive: true });
     const temp = `${location}.${process.pid}.tmp`;
@@ -47,9 +52,14 @@ export class CachedPolicyLoader {
   private cached: { index: BoundaryIndex; loadedAt: number } | undefined;
   private inflight: Promise<BoundaryIndex> | undefined;
 
-  constructor(private readonly load: () => Promise<BoundaryPolicy>, private readonly options: {
-    ttlMs?: number; clock?: () => number; onStaleError?: (error: unknown) => void;
-  } = {}) {}
+  constructor(
+    private readonly load: () => Promise<BoundaryPolicy>,
+    private readonly options: {
+      ttlMs?: number;
+      clock?: () => number;
+      onStaleError?: (error: unknown) => void;
+    } = {},
+  ) {}
 
   static forLocation(location: string, s3?: S3Client, ttlMs?: number): CachedPolicyLoader {
     return new CachedPolicyLoader(() => readPolicy(location, s3), definedProps({ ttlMs }));

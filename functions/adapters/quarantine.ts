@@ -1,7 +1,7 @@
+import { partitionDate } from '../../schemas/tables.js';
 import type { Quarantine, QuarantineRecord } from '../core/events/ingest-s3-object.js';
 import { objectIdentity, type S3ObjectRef } from '../core/events/s3-object-ref.js';
 import { parseFlowLogKey } from '../core/s3-key.js';
-import { partitionDate } from '../../schemas/tables.js';
 import type { BlobStore } from './blob-store.js';
 import { outputStem } from './parquet-sink.js';
 
@@ -15,12 +15,12 @@ export class BlobQuarantine implements Quarantine {
 
   async put(ref: S3ObjectRef, record: QuarantineRecord): Promise<string> {
     const key = quarantineKey(ref, record);
-    await this.store.put(key, new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n'), 'application/json');
+    await this.store.put(key, new TextEncoder().encode(`${JSON.stringify(record, null, 2)}\n`), 'application/json');
     return this.store.describe(key);
   }
 }
 
-export function quarantineKey(ref: S3ObjectRef, record: QuarantineRecord): string {
+function quarantineKey(ref: S3ObjectRef, record: QuarantineRecord): string {
   const fileTime = parseFlowLogKey(ref.key).fileTimeMs;
   const eventTime = ref.eventTime ? Date.parse(ref.eventTime) : NaN;
   const time = fileTime ?? (Number.isNaN(eventTime) ? Date.parse(record.rejectedAt) : eventTime);

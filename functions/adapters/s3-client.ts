@@ -19,9 +19,11 @@ export function createS3Client(settings: S3ClientSettings = {}): S3Client {
     region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(custom
       ? {
-        endpoint: settings.endpoint, forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const,
-      }
+          endpoint: settings.endpoint,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
       : {}),
     requestHandler: { connectionTimeout: 5_000, socketTimeout: settings.socketTimeoutMs ?? 30_000 },
   });

@@ -1,8 +1,12 @@
 import type { Readable } from 'node:stream';
 import {
-  GetObjectCommand, type GetObjectCommandOutput, HeadObjectCommand, ListObjectsV2Command, type S3Client,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import { normalizeETag, objectIdentity, s3Url, type S3ObjectRef } from '../core/events/s3-object-ref.js';
+import { normalizeETag, objectIdentity, type S3ObjectRef, s3Url } from '../core/events/s3-object-ref.js';
 import { ObjectRejectedError } from '../core/flow-log-aggregator.js';
 import type { SourceObject } from '../core/ports.js';
 
@@ -32,7 +36,8 @@ export function s3SourceObject(client: S3Client, ref: S3ObjectRef): SourceObject
     readRange: async (start, end) => {
       const out = await getObject(client, ref, `bytes=${start}-${end - 1}`);
       const bytes = await out.Body!.transformToByteArray();
-      if (bytes.length !== end - start) throw new TruncatedReadError(s3Url(ref.bucket, ref.key), bytes.length, end - start);
+      if (bytes.length !== end - start)
+        throw new TruncatedReadError(s3Url(ref.bucket, ref.key), bytes.length, end - start);
       return bytes;
     },
   };
@@ -46,11 +51,18 @@ export async function resolveS3Object(client: S3Client, ref: S3ObjectRef): Promi
   if (!ref.altKeys?.length && ref.size !== undefined && ref.eTag !== undefined) return s3SourceObject(client, ref);
   for (const key of [ref.key, ...(ref.altKeys ?? [])]) {
     try {
-      const head = await client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }));
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: ref.bucket, Key: key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }),
+      );
       const eTag = ref.eTag ?? normalizeETag(head.ETag);
       const size = ref.size ?? head.ContentLength;
       const { altKeys: _tried, ...rest } = ref;
-      return s3SourceObject(client, { ...rest, key, ...(eTag ? { eTag } : {}), ...(size !== undefined ? { size } : {}) });
+      return s3SourceObject(client, {
+        ...rest,
+        key,
+        ...(eTag ? { eTag } : {}),
+        ...(size !== undefined ? { size } : {}),
+      });
     } catch (err) {
       if (!isPermanent(err)) throw err;
     }
@@ -64,11 +76,18 @@ export async function listS3Objects(client: S3Client, bucket: string, prefix: st
   const refs: S3ObjectRef[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const item of page.Contents ?? []) {
       if (!item.Key || item.Key.endsWith('/')) continue;
       const eTag = normalizeETag(item.ETag);
-      refs.push({ bucket, key: item.Key, ...(eTag ? { eTag } : {}), ...(item.Size !== undefined ? { size: item.Size } : {}) });
+      refs.push({
+        bucket,
+        key: item.Key,
+        ...(eTag ? { eTag } : {}),
+        ...(item.Size !== undefined ? { size: item.Size } : {}),
+      });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -79,18 +98,23 @@ async function getObject(client: S3Client, ref: S3ObjectRef, range?: string): Pr
   const url = s3Url(ref.bucket, ref.key);
   let out: GetObjectCommandOutput;
   try {
-    out = await client.send(new GetObjectCommand({
-      Bucket: ref.bucket, Key: ref.key,
-      ...(ref.versionId ? { VersionId: ref.versionId } : {}),
-      ...(ref.eTag ? { IfMatch: `"${ref.eTag}"` } : {}),
-      ...(range ? { Range: range } : {}),
-    }));
+    out = await client.send(
+      new GetObjectCommand({
+        Bucket: ref.bucket,
+        Key: ref.key,
+        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
+        ...(ref.eTag ? { IfMatch: `"${ref.eTag}"` } : {}),
+        ...(range ? { Range: range } : {}),
+      }),
+    );
   } catch (err) {
     if (!isPermanent(err)) throw err;
     const name = (err as Error).name;
-    throw new ObjectRejectedError(name === 'PreconditionFailed'
-      ? `${url} changed since the notification (ETag is no longer ${ref.eTag}); the new content has its own notification`
-      : `${url}: ${name}: ${(err as Error).message}`);
+    throw new ObjectRejectedError(
+      name === 'PreconditionFailed'
+        ? `${url} changed since the notification (ETag is no longer ${ref.eTag}); the new content has its own notification`
+        : `${url}: ${name}: ${(err as Error).message}`,
+    );
   }
   // Servers that ignore If-Match (and S3 without one) are checked here: the identity names content.
   const eTag = normalizeETag(out.ETag);

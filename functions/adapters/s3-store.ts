@@ -10,7 +10,11 @@ const PART_SIZE = 8 << 20;
  */
 export class S3BlobStore implements BlobStore {
   /** `prefix` is empty or ends in `/`. */
-  constructor(private readonly client: S3Client, readonly bucket: string, readonly prefix = '') {}
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    readonly prefix = '',
+  ) {}
 
   /** The bucket exists and these credentials reach it (HeadBucket); throws the SDK's error otherwise. */
   async check(): Promise<void> {

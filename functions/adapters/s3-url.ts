@@ -10,7 +10,7 @@ export const isS3Url = (value: string): boolean => value.startsWith('s3://');
 /** Parses `s3://bucket[/key-or-prefix]`. */
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!match || !match[1]) throw new Error(`not an s3:// URL: ${url}`);
+  if (!match?.[1]) throw new Error(`not an s3:// URL: ${url}`);
   return { bucket: match[1], key: match[2] ?? '' };
 }
 

@@ -1,4 +1,9 @@
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import type { BlobStore } from '../adapters/blob-store.js';
+import { FileDedupStore } from '../adapters/file-dedup-store.js';
+import { findingsWriter } from '../adapters/findings-writer.js';
+import type { ParquetTableSink } from '../adapters/parquet-sink.js';
+import { readPolicy } from '../adapters/policy-store.js';
 import type { Alert } from '../core/alerts/alert.js';
 import { ALERT_FILES, type AlertRunOutcome, runAlerts } from '../core/alerts/alert-run.js';
 import { AlertPublishError } from '../core/alerts/page-alerts.js';
@@ -6,11 +11,6 @@ import type { ObjectReport } from '../core/ingest-object.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
 import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import type { SourceObject } from '../core/ports.js';
-import type { BlobStore } from '../adapters/blob-store.js';
-import { FileDedupStore } from '../adapters/file-dedup-store.js';
-import { findingsWriter } from '../adapters/findings-writer.js';
-import type { ParquetTableSink } from '../adapters/parquet-sink.js';
-import { readPolicy } from '../adapters/policy-store.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
 export { ALERT_FILES };
@@ -48,29 +48,49 @@ export async function loadBoundaries(location: string): Promise<BoundaryPolicy> 
  * SNS publisher and no deadline, writing `findings`, alerts.jsonl, readiness.jsonl, the policy
  * copy and the dedup file through the output store.
  */
-export async function runAlerting(ingested: readonly { object: SourceObject; report: ObjectReport }[],
-  policy: BoundaryPolicy, sink: ParquetTableSink, settings: AlertingSettings): Promise<AlertingOutcome> {
+export async function runAlerting(
+  ingested: readonly { object: SourceObject; report: ObjectReport }[],
+  policy: BoundaryPolicy,
+  sink: ParquetTableSink,
+  settings: AlertingSettings,
+): Promise<AlertingOutcome> {
   const now = settings.now ?? Date.now();
   const index = new BoundaryIndex(policy);
   const dedup = await FileDedupStore.open(settings.store, ALERT_FILES.dedup);
   // The SNS SDK loads only when publishing: local runs never pay for it.
   const publisher = settings.snsTopicArn
-    ? new (await import('../adapters/sns-alert-publisher.js')).SnsAlertPublisher(settings.snsTopicArn) : undefined;
-  const objects = ingested.flatMap(({ object, report }) => report.status === 'accepted' && report.cleartext
-    ? [{ origin: { object: object.key, identity: object.identity }, groups: report.cleartext }] : []);
+    ? new (await import('../adapters/sns-alert-publisher.js')).SnsAlertPublisher(settings.snsTopicArn)
+    : undefined;
+  const objects = ingested.flatMap(({ object, report }) =>
+    report.status === 'accepted' && report.cleartext
+      ? [{ origin: { object: object.key, identity: object.identity }, groups: report.cleartext }]
+      : [],
+  );
   let outcome: AlertRunOutcome;
   try {
-    outcome = await runAlerts(objects, {
-      policy: { get: async () => index }, dedup, ...(publisher ? { publisher } : {}), findings: findingsWriter(sink),
-      records: settings.store, clock: () => now,
-    }, { suppressMinutes: settings.suppressMinutes });
+    outcome = await runAlerts(
+      objects,
+      {
+        policy: { get: async () => index },
+        dedup,
+        ...(publisher ? { publisher } : {}),
+        findings: findingsWriter(sink),
+        records: settings.store,
+        clock: () => now,
+      },
+      { suppressMinutes: settings.suppressMinutes },
+    );
   } finally {
     await dedup.save(now);
   }
   const { failures } = outcome.paging;
   return {
-    policySource: settings.boundaries, vpcs: outcome.vpcs, findings: outcome.findings, paging: outcome.paging,
-    findingsFiles: outcome.findingsFiles, files: outcome.files!,
+    policySource: settings.boundaries,
+    vpcs: outcome.vpcs,
+    findings: outcome.findings,
+    paging: outcome.paging,
+    findingsFiles: outcome.findingsFiles,
+    files: outcome.files!,
     ...(settings.snsTopicArn ? { topicArn: settings.snsTopicArn } : {}),
     ...(failures.length > 0 ? { publishError: new AlertPublishError(failures, outcome.paging).message } : {}),
   };
@@ -81,7 +101,10 @@ export function renderAlertingSummary(outcome: AlertingOutcome): string {
   const { paged, suppressed, capped, unconfirmed } = outcome.paging;
   const volume = (list: readonly Alert[]) =>
     `${formatCount(list.reduce((n, a) => n + a.flows, 0))} flows, ${formatBytes(list.reduce((n, a) => n + a.bytes, 0))}`;
-  const over = capped.length > 0 ? `, ${capped.length} over the per-VPC limit (counted in the message; a later run may page them)` : '';
+  const over =
+    capped.length > 0
+      ? `, ${capped.length} over the per-VPC limit (counted in the message; a later run may page them)`
+      : '';
   const lines = [
     `  boundaries   ${outcome.policySource}: ${outcome.vpcs.enforce} enforced, ${outcome.vpcs.monitor} monitor-mode VPCs`,
     `  violations   ${f.violation.length} (${volume(f.violation)}): ${paged.length} paged, ` +
@@ -91,9 +114,11 @@ export function renderAlertingSummary(outcome: AlertingOutcome): string {
     `  excluded     ${f.excluded.length} allowed by an enabled exclusion (${volume(f.excluded)})`,
   ];
   for (const a of paged.slice(0, 10)) {
-    lines.push(`  PAGE         ${a.severity.toUpperCase()} ${a.rule} ${a.vpc_id ?? '-'} ${a.interface_id ?? '-'} ` +
-      `${a.srcaddr ?? '-'} -> ${a.dstaddr ?? '-'} ${a.protocol_name}/${a.port ?? '-'}: ` +
-      `${formatCount(a.flows)} flows, ${formatBytes(a.bytes)}`);
+    lines.push(
+      `  PAGE         ${a.severity.toUpperCase()} ${a.rule} ${a.vpc_id ?? '-'} ${a.interface_id ?? '-'} ` +
+        `${a.srcaddr ?? '-'} -> ${a.dstaddr ?? '-'} ${a.protocol_name}/${a.port ?? '-'}: ` +
+        `${formatCount(a.flows)} flows, ${formatBytes(a.bytes)}`,
+    );
   }
   if (paged.length > 10) lines.push(`  PAGE         ... ${paged.length - 10} more in ${ALERT_FILES.alerts}`);
   if (outcome.topicArn) {

@@ -18,12 +18,15 @@ export interface BoundaryReport {
  * The boundary sections of `report`, from the `findings` table and the policy copy the ingest
  * run left in `<dir>`; undefined when the run had no --boundaries.
  */
-export async function buildBoundaryReport(dir: string, run: (query: string) => Promise<QueryRow[]>):
-  Promise<BoundaryReport | undefined> {
+export async function buildBoundaryReport(
+  dir: string,
+  run: (query: string) => Promise<QueryRow[]>,
+): Promise<BoundaryReport | undefined> {
   const policyPath = join(dir, ALERT_FILES.policy);
   if (!existsSync(policyPath)) return undefined;
   const policy = await readPolicy(policyPath);
-  const monitorVpcs = Object.entries(policy.vpcs).filter(([, v]) => v.mode === 'monitor')
+  const monitorVpcs = Object.entries(policy.vpcs)
+    .filter(([, v]) => v.mode === 'monitor')
     .map(([id, v]) => ({ id, ...(v.name ? { name: v.name } : {}) }));
   return {
     monitorVpcs,
@@ -41,17 +44,38 @@ const volume = (r: QueryRow) => [formatCount(Number(r.flows)), formatBytes(r.byt
 export function renderBoundaryReport(report: BoundaryReport, table: Table): string {
   const out: string[] = [];
   out.push('Cleartext crossing enforced boundaries (violations)');
-  out.push(report.violations.length === 0 ? '  none' : table(
-    ['VPC', 'ENI', 'rule', 'severity', 'peer', 'service', 'flows', 'bytes'],
-    report.violations.map((r) => [String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.rule), String(r.severity),
-      String(r.peer ?? '-'), proto(r), ...volume(r)]),
-  ));
+  out.push(
+    report.violations.length === 0
+      ? '  none'
+      : table(
+          ['VPC', 'ENI', 'rule', 'severity', 'peer', 'service', 'flows', 'bytes'],
+          report.violations.map((r) => [
+            String(r.vpc_id ?? '-'),
+            String(r.interface_id ?? '-'),
+            String(r.rule),
+            String(r.severity),
+            String(r.peer ?? '-'),
+            proto(r),
+            ...volume(r),
+          ]),
+        ),
+  );
   out.push('', 'Blocked by encryption controls (reject-reason EC)');
-  out.push(report.blocked.length === 0 ? '  none' : table(
-    ['VPC', 'ENI', 'source', 'destination', 'service', 'flows', 'bytes'],
-    report.blocked.map((r) => [String(r.vpc_id ?? '-'), String(r.interface_id ?? '-'), String(r.srcaddr ?? '-'),
-      String(r.dstaddr ?? '-'), proto(r), ...volume(r)]),
-  ));
+  out.push(
+    report.blocked.length === 0
+      ? '  none'
+      : table(
+          ['VPC', 'ENI', 'source', 'destination', 'service', 'flows', 'bytes'],
+          report.blocked.map((r) => [
+            String(r.vpc_id ?? '-'),
+            String(r.interface_id ?? '-'),
+            String(r.srcaddr ?? '-'),
+            String(r.dstaddr ?? '-'),
+            proto(r),
+            ...volume(r),
+          ]),
+        ),
+  );
   out.push('', 'Enforcement readiness per monitor-mode VPC (cleartext that enforce mode would block)');
   if (report.monitorVpcs.length === 0) out.push('  no monitor-mode VPC in the boundary policy');
   for (const vpc of report.monitorVpcs) {
@@ -63,9 +87,21 @@ export function renderBoundaryReport(report: BoundaryReport, table: Table): stri
     }
     const flows = rows.reduce((n, r) => n + Number(r.flows), 0);
     const bytes = rows.reduce((n, r) => n + Number(r.bytes), 0);
-    out.push(`  ${label}: ${rows.length} ENI/peer pairs still send cleartext (${formatCount(flows)} flows, ${formatBytes(bytes)})`);
-    out.push(table(['ENI', 'peer', 'service', 'flows', 'bytes', 'last seen'],
-      rows.map((r) => [String(r.interface_id ?? '-'), String(r.peer ?? '-'), proto(r), ...volume(r), String(r.last_seen ?? '-')])));
+    out.push(
+      `  ${label}: ${rows.length} ENI/peer pairs still send cleartext (${formatCount(flows)} flows, ${formatBytes(bytes)})`,
+    );
+    out.push(
+      table(
+        ['ENI', 'peer', 'service', 'flows', 'bytes', 'last seen'],
+        rows.map((r) => [
+          String(r.interface_id ?? '-'),
+          String(r.peer ?? '-'),
+          proto(r),
+          ...volume(r),
+          String(r.last_seen ?? '-'),
+        ]),
+      ),
+    );
   }
   return out.join('\n');
 }

@@ -31,19 +31,35 @@ export const DEFAULT_MAX_OBJECT_TEXT = 4 * 1024 ** 3;
 export function defineIngest(command: Command): Command {
   return command
     .summary('parse flow logs and write Parquet tables')
-    .description('Parses VPC flow-log objects (gzip or plain text with a header line, or AWS Parquet), aggregates them and writes the Parquet tables <dir>/summary/ and <dir>/unencrypted/ (and <dir>/findings/ with --boundaries), plus <dir>/ingest-report.json. Folders are read recursively; dotfiles and entries that are not regular files are skipped and named in the report.')
+    .description(
+      'Parses VPC flow-log objects (gzip or plain text with a header line, or AWS Parquet), aggregates them and writes the Parquet tables <dir>/summary/ and <dir>/unencrypted/ (and <dir>/findings/ with --boundaries), plus <dir>/ingest-report.json. Folders are read recursively; dotfiles and entries that are not regular files are skipped and named in the report.',
+    )
     .argument('<inputs...>', 'flow-log files, folders or s3://bucket/prefix')
     .requiredOption('--out <dir>', 'output folder, or s3://bucket/prefix (created when missing)')
     .addOption(new Option('--window <seconds>', 'aggregation window of window_start').argParser(positive).default(300))
     .option('--endpoint <url>', 'S3-compatible endpoint for s3:// inputs and outputs (default: AWS S3)')
     .option('--format <fields>', "layout of headerless objects: '${version} ${vpc-id} ...' or plain names")
-    .option('--boundaries <file>', 'boundary policy (file or s3://): classify cleartext, write <dir>/findings/, <dir>/alerts.jsonl (new pages) and <dir>/readiness.jsonl')
+    .option(
+      '--boundaries <file>',
+      'boundary policy (file or s3://): classify cleartext, write <dir>/findings/, <dir>/alerts.jsonl (new pages) and <dir>/readiness.jsonl',
+    )
     .option('--sns-topic-arn <arn>', 'also publish new pages to this SNS topic (needs --boundaries)')
-    .addOption(new Option('--suppress-minutes <n>', 'page the same VPC/ENI/peer/port/rule at most once per n minutes')
-      .argParser(positive).default(60))
-    .addOption(new Option('--jobs <n>', 'objects ingested in parallel by worker threads (default: the cores, when the local inputs hold 16 MB or more; s3:// inputs run one at a time)').argParser(positive))
-    .addOption(new Option('--max-object-text <size>', 'reject an object whose text inflates past this size (K, M, G, T)')
-      .argParser(size).default(DEFAULT_MAX_OBJECT_TEXT, '4G'))
+    .addOption(
+      new Option('--suppress-minutes <n>', 'page the same VPC/ENI/peer/port/rule at most once per n minutes')
+        .argParser(positive)
+        .default(60),
+    )
+    .addOption(
+      new Option(
+        '--jobs <n>',
+        'objects ingested in parallel by worker threads (default: the cores, when the local inputs hold 16 MB or more; s3:// inputs run one at a time)',
+      ).argParser(positive),
+    )
+    .addOption(
+      new Option('--max-object-text <size>', 'reject an object whose text inflates past this size (K, M, G, T)')
+        .argParser(size)
+        .default(DEFAULT_MAX_OBJECT_TEXT, '4G'),
+    )
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the run report as JSON instead of text')
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
@@ -52,14 +68,16 @@ export function defineIngest(command: Command): Command {
 export function defineReport(command: Command): Command {
   return command
     .summary('encryption-coverage report over the tables of an ingest run')
-    .description('Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.')
+    .description(
+      'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.',
+    )
     .argument('<dir>', 'the --out folder of an ingest run')
     .option('--json', 'print the query results as JSON')
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
 }
 
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */
-export function positive(value: string): number {
+function positive(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
     throw new InvalidArgumentError(`must be a positive whole number, got "${value}"`);
@@ -70,7 +88,7 @@ export function positive(value: string): number {
 const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
 /** A size in bytes, with an optional binary unit: 512M, 4G. */
-export function size(value: string): number {
+function size(value: string): number {
   const match = /^(\d+)([KMGT]?)i?B?$/i.exec(value.trim());
   const bytes = match ? Number(match[1]) * UNITS[match[2]!.toUpperCase()]! : NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {

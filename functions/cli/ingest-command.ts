@@ -1,14 +1,14 @@
 import { Command } from 'commander';
+import { ParquetTableSink } from '../adapters/parquet-sink.js';
+import { isS3Url } from '../adapters/s3-url.js';
+import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
-import { formatString, parseLogFormat, UnknownFieldError, type FlowLogLayout } from '../core/flow-log-format.js';
+import { type FlowLogLayout, formatString, parseLogFormat, UnknownFieldError } from '../core/flow-log-format.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
 import { type RunReport, RunSummary } from '../core/run-report.js';
-import { ParquetTableSink } from '../adapters/parquet-sink.js';
-import { isS3Url } from '../adapters/s3-url.js';
 import { type AlertingOutcome, loadBoundaries, renderAlertingSummary, runAlerting } from './alerting.js';
 import { DEFAULT_MAX_OBJECT_TEXT, defineIngest, type IngestOptionValues } from './commands.js';
-import { describeError } from '../core/describe-error.js';
 import { EXIT } from './exit-codes.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
@@ -37,19 +37,24 @@ export interface IngestSettings {
 export async function runIngestCommand(inputs: string[], options: IngestOptionValues): Promise<number> {
   const settings = ingestSettings(inputs, options);
   const { report, exitCode, alerting } = await runIngest(settings);
-  console.log(settings.json ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
-    : renderIngestReport(report, settings.out) + (alerting ? '\n' + renderAlertingSummary(alerting) : ''));
+  console.log(
+    settings.json
+      ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
+      : renderIngestReport(report, settings.out) + (alerting ? `\n${renderAlertingSummary(alerting)}` : ''),
+  );
   return exitCode;
 }
 
 /** Settings from command-line words, through the same definition `ciphertrail ingest` parses with. */
 export function parseIngestArgs(args: string[]): IngestSettings {
-  const command = defineIngest(new Command('ingest')).exitOverride().configureOutput({ writeErr: () => undefined });
+  const command = defineIngest(new Command('ingest'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
   command.parse(args, { from: 'user' });
   return ingestSettings(command.args, command.opts<IngestOptionValues>());
 }
 
-export function ingestSettings(inputs: string[], options: IngestOptionValues): IngestSettings {
+function ingestSettings(inputs: string[], options: IngestOptionValues): IngestSettings {
   if (options.snsTopicArn && !options.boundaries) throw new UsageError('--sns-topic-arn needs --boundaries <file>');
   let format: FlowLogLayout | undefined;
   if (options.format !== undefined) {
@@ -60,8 +65,12 @@ export function ingestSettings(inputs: string[], options: IngestOptionValues): I
     }
   }
   return {
-    paths: inputs, out: options.out, windowSeconds: options.window, format,
-    quiet: options.quiet ?? false, json: options.json ?? false,
+    paths: inputs,
+    out: options.out,
+    windowSeconds: options.window,
+    format,
+    quiet: options.quiet ?? false,
+    json: options.json ?? false,
     ...(options.boundaries ? { boundaries: options.boundaries } : {}),
     ...(options.snsTopicArn ? { snsTopicArn: options.snsTopicArn } : {}),
     suppressMinutes: options.suppressMinutes,
@@ -77,15 +86,20 @@ export function ingestSettings(inputs: string[], options: IngestOptionValues): I
  * after the SDK's retries, a bug) is rejected the same way, with that error. Only an output that
  * cannot be written stops the run (exit 3): what was committed before stays consistent.
  */
-export async function runIngest(settings: IngestSettings):
-  Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
+export async function runIngest(
+  settings: IngestSettings,
+): Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
   const policy = settings.boundaries ? await loadBoundaries(settings.boundaries) : undefined;
   const targets = new IoTargets(settings.endpoint);
   const store = await targets.output(settings.out);
   const { objects, skipped } = await targets.listInputs(settings.paths);
   if (objects.length === 0) {
-    const why = skipped.length ? ` (${plural(skipped.length, 'entry', 'entries')} skipped: ${skipped.slice(0, 3)
-      .map((s) => `${s.path} (${s.reason})`).join(', ')}${skipped.length > 3 ? ', ...' : ''})` : '';
+    const why = skipped.length
+      ? ` (${plural(skipped.length, 'entry', 'entries')} skipped: ${skipped
+          .slice(0, 3)
+          .map((s) => `${s.path} (${s.reason})`)
+          .join(', ')}${skipped.length > 3 ? ', ...' : ''})`
+      : '';
     throw new UsageError(`no flow-log objects in ${settings.paths.join(', ')}${why}`);
   }
   const sink = new ParquetTableSink(store);
@@ -97,7 +111,8 @@ export async function runIngest(settings: IngestSettings):
   const ingested: { object: SourceObject; report: ObjectReport }[] = [];
   const sizes = objects.map((o) => o.size);
   const progress = new Progress({
-    quiet: settings.quiet, objects: objects.length,
+    quiet: settings.quiet,
+    objects: objects.length,
     bytes: sizes.every((s) => s !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined,
   });
   const done = (object: SourceObject, report: ObjectReport) => {
@@ -107,25 +122,49 @@ export async function runIngest(settings: IngestSettings):
   };
   const jobs = settings.jobs ?? autoJobs(objects);
   if (jobs > 1 && objects.length > 1 && !settings.paths.some(isS3Url)) {
-    await ingestInWorkers(objects, {
-      out: settings.out, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      windowSeconds: settings.windowSeconds, ...(settings.format ? { format: formatString(settings.format) } : {}),
-      collectCleartext, maxTextBytes: settings.maxTextBytes,
-    }, jobs, { onReport: (index, report) => done(objects[index]!, report), onBytes: (n) => progress.bytes(n) });
+    await ingestInWorkers(
+      objects,
+      {
+        out: settings.out,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        windowSeconds: settings.windowSeconds,
+        ...(settings.format ? { format: formatString(settings.format) } : {}),
+        collectCleartext,
+        maxTextBytes: settings.maxTextBytes,
+      },
+      jobs,
+      { onReport: (index, report) => done(objects[index]!, report), onBytes: (n) => progress.bytes(n) },
+    );
   } else {
     for (const object of objects) {
-      done(object, await ingestOne(object, {
-        sink, windowSeconds: settings.windowSeconds, format: settings.format, collectCleartext,
-        maxTextBytes: settings.maxTextBytes, parquetReader: readParquetFlowLogLazily, onBytes: (n) => progress.bytes(n),
-      }));
+      done(
+        object,
+        await ingestOne(object, {
+          sink,
+          windowSeconds: settings.windowSeconds,
+          format: settings.format,
+          collectCleartext,
+          maxTextBytes: settings.maxTextBytes,
+          parquetReader: readParquetFlowLogLazily,
+          onBytes: (n) => progress.bytes(n),
+        }),
+      );
     }
   }
   progress.done();
   const report = summary.finish(Date.now() - started);
-  await writeOutput(() => store.put('ingest-report.json', Buffer.from(JSON.stringify(report, null, 2) + '\n'), 'application/json'),
-    store.describe('ingest-report.json'));
-  const alerting = policy && await runAlerting(ingested, policy, sink,
-    { boundaries: settings.boundaries!, store, snsTopicArn: settings.snsTopicArn, suppressMinutes: settings.suppressMinutes });
+  await writeOutput(
+    () => store.put('ingest-report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`), 'application/json'),
+    store.describe('ingest-report.json'),
+  );
+  const alerting =
+    policy &&
+    (await runAlerting(ingested, policy, sink, {
+      boundaries: settings.boundaries!,
+      store,
+      snsTopicArn: settings.snsTopicArn,
+      suppressMinutes: settings.suppressMinutes,
+    }));
   const failed = report.totals.rejected > 0 || alerting?.publishError !== undefined;
   return { report, exitCode: failed ? EXIT.rejected : EXIT.ok, ...(alerting ? { alerting } : {}) };
 }
@@ -149,7 +188,7 @@ function autoJobs(objects: readonly SourceObject[]): number {
 /** A run shorter than this has no meaningful rate: its report leaves throughput out. */
 const THROUGHPUT_MIN_MS = 2_000;
 
-export function renderIngestReport(report: RunReport, out: string): string {
+function renderIngestReport(report: RunReport, out: string): string {
   const t = report.totals;
   const noData = t.noDataRecords + t.skipDataRecords;
   const lines = [
@@ -159,21 +198,29 @@ export function renderIngestReport(report: RunReport, out: string): string {
       `${t.malformed ? `; ${plural(t.malformed, 'malformed line')} not counted` : ''}`,
     `  bytes        ${formatBytes(t.bytesIn)} read, ${formatBytes(t.bytesText)} of text`,
   ];
-  if (report.elapsedMs >= THROUGHPUT_MIN_MS) lines.push(`  throughput   ${formatCount(report.recordsPerSecond)} records/s`);
+  if (report.elapsedMs >= THROUGHPUT_MIN_MS)
+    lines.push(`  throughput   ${formatCount(report.recordsPerSecond)} records/s`);
   if (noData) {
-    lines.push(`  no data      ${plural(t.noDataRecords, 'NODATA record')} (${plural(t.noDataInterfaces, 'interface')}), ` +
-      `${plural(t.skipDataRecords, 'SKIPDATA record')} (${plural(t.skipDataInterfaces, 'interface')})`);
+    lines.push(
+      `  no data      ${plural(t.noDataRecords, 'NODATA record')} (${plural(t.noDataInterfaces, 'interface')}), ` +
+        `${plural(t.skipDataRecords, 'SKIPDATA record')} (${plural(t.skipDataInterfaces, 'interface')})`,
+    );
   }
-  const rows = Object.entries(t.outputRows).map(([table, n]) => `${table} ${formatCount(n)} rows`).join(', ');
+  const rows = Object.entries(t.outputRows)
+    .map(([table, n]) => `${table} ${formatCount(n)} rows`)
+    .join(', ');
   lines.push(`  output       ${plural(t.outputFiles, 'Parquet file')} in ${out} (${rows || 'no rows'})`);
   for (const r of report.rejected) {
     lines.push(`  REJECTED     ${r.name}: ${r.reason}`);
     for (const s of r.samples.slice(0, 3)) lines.push(`                 line ${s.line}: ${s.reason}: ${s.text}`);
   }
-  for (const m of report.malformed.slice(0, 20)) lines.push(`  malformed    ${m.object}:${m.line}: ${m.reason}: ${m.text}`);
-  if (t.malformed > 20) lines.push(`  malformed    ... ${formatCount(t.malformed - 20)} more (samples in ${out}/ingest-report.json)`);
+  for (const m of report.malformed.slice(0, 20))
+    lines.push(`  malformed    ${m.object}:${m.line}: ${m.reason}: ${m.text}`);
+  if (t.malformed > 20)
+    lines.push(`  malformed    ... ${formatCount(t.malformed - 20)} more (samples in ${out}/ingest-report.json)`);
   for (const s of report.skippedInputs.slice(0, 10)) lines.push(`  skipped      ${s.path}: ${s.reason}`);
-  if (t.skipped > 10) lines.push(`  skipped      ... ${formatCount(t.skipped - 10)} more (in ${out}/ingest-report.json)`);
+  if (t.skipped > 10)
+    lines.push(`  skipped      ... ${formatCount(t.skipped - 10)} more (in ${out}/ingest-report.json)`);
   for (const w of report.warnings) lines.push(`  warning      ${w.object}: ${w.warning}`);
   return lines.join('\n');
 }

@@ -7,13 +7,21 @@ import type { SourceObject } from '../core/ports.js';
  * Ingests one object in this thread. Errors that are the object's (not the output's) reject it
  * with the error named, so one unreadable S3 object never takes the run down.
  */
-export async function ingestOne(object: SourceObject, options: Parameters<typeof ingestObject>[1]): Promise<ObjectReport> {
+export async function ingestOne(
+  object: SourceObject,
+  options: Parameters<typeof ingestObject>[1],
+): Promise<ObjectReport> {
   const started = Date.now();
   try {
     return await ingestObject(object, options);
   } catch (err) {
     if (err instanceof OutputError) throw err;
-    return { name: object.name, status: 'rejected', reason: `could not be read: ${describeError(err)}`, outputs: [], elapsedMs: Date.now() - started };
+    return {
+      name: object.name,
+      status: 'rejected',
+      reason: `could not be read: ${describeError(err)}`,
+      outputs: [],
+      elapsedMs: Date.now() - started,
+    };
   }
 }
-

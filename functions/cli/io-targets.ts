@@ -1,12 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../adapters/blob-store.js';
-import { type LocalInputs, listLocalInputs } from '../adapters/local-files.js';
 import { LocalDirStore } from '../adapters/local-dir-store.js';
+import { type LocalInputs, listLocalInputs } from '../adapters/local-files.js';
 import { asFolder, isS3Url, parseS3Url } from '../adapters/s3-url.js';
-import type { ParquetFlowLogReader } from '../core/ingest-object.js';
-import type { SkippedInput, SourceObject } from '../core/ports.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError, UsageError } from '../core/errors.js';
+import type { ParquetFlowLogReader } from '../core/ingest-object.js';
+import type { SkippedInput, SourceObject } from '../core/ports.js';
 
 /** The AWS Parquet flow-log reader, loaded (with hyparquet) only when an object turns out to be Parquet. */
 export const readParquetFlowLogLazily: ParquetFlowLogReader = async (object, aggregator) =>
@@ -48,7 +48,7 @@ export class IoTargets {
       const { bucket, key } = parseS3Url(path);
       const { listS3Objects, s3SourceObject } = await import('../adapters/s3-source.js');
       const s3 = await this.s3();
-      let refs;
+      let refs: Awaited<ReturnType<typeof listS3Objects>>;
       try {
         refs = await listS3Objects(s3, bucket, key);
       } catch (err) {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { defineIngest, defineReport, type IngestOptionValues, type ReportOptionValues } from './commands.js';
 import { describeError } from '../core/describe-error.js';
+import { defineIngest, defineReport, type IngestOptionValues, type ReportOptionValues } from './commands.js';
 import { EXIT, EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './usage.js';
 
@@ -20,16 +20,16 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   configure(program, (message) => (failure = message));
 
-  const ingest = defineIngest(program.command('ingest'))
-    .action(async (inputs: string[], options: IngestOptionValues) => {
+  const ingest = defineIngest(program.command('ingest')).action(
+    async (inputs: string[], options: IngestOptionValues) => {
       const { runIngestCommand } = await import('./ingest-command.js');
       exitCode = await runIngestCommand(inputs, options);
-    });
-  const report = defineReport(program.command('report'))
-    .action(async (dir: string, options: ReportOptionValues) => {
-      const { runReportCommand } = await import('./report-command.js');
-      exitCode = await runReportCommand(dir, options);
-    });
+    },
+  );
+  const report = defineReport(program.command('report')).action(async (dir: string, options: ReportOptionValues) => {
+    const { runReportCommand } = await import('./report-command.js');
+    exitCode = await runReportCommand(dir, options);
+  });
 
   // Parsed by its own command file until it moves to commander too; listed here for `--help`.
   program.command('sync-boundaries').summary('build the boundary policy from the EC2 API');
@@ -84,13 +84,17 @@ function configure(command: Command, onError: (message: string) => void): void {
 
 /** Commander's "error: unknown option '--windw'\n(Did you mean --window?)" as one balanced line. */
 function plainWords(text: string): string {
-  return text.trim().replace(/^error: /, '')
+  return text
+    .trim()
+    .replace(/^error: /, '')
     .replace(/^option '(-[^ ']+)[^']*' argument '.*' is invalid\. /s, '$1 ')
     .replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)');
 }
 
 async function syncBoundaries(args: string[]): Promise<number> {
-  const { parseSyncBoundariesArgs, runSyncBoundaries, SYNC_BOUNDARIES_HELP } = await import('./sync-boundaries-command.js');
+  const { parseSyncBoundariesArgs, runSyncBoundaries, SYNC_BOUNDARIES_HELP } = await import(
+    './sync-boundaries-command.js'
+  );
   try {
     const settings = parseSyncBoundariesArgs(args);
     if (settings === 'help') {
@@ -102,8 +106,10 @@ async function syncBoundaries(args: string[]): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      console.error(`ciphertrail sync-boundaries: ${(err as Error).message}\n${SYNC_BOUNDARIES_HELP.split('\n')[0]}\n` +
-        "Run 'ciphertrail sync-boundaries --help' for all options.");
+      console.error(
+        `ciphertrail sync-boundaries: ${(err as Error).message}\n${SYNC_BOUNDARIES_HELP.split('\n')[0]}\n` +
+          "Run 'ciphertrail sync-boundaries --help' for all options.",
+      );
       return EXIT.usage;
     }
     console.error(`ciphertrail sync-boundaries: ${describeError(err)}`);

@@ -70,8 +70,11 @@ export class Progress {
     const rate = (this.bytesRead * 1000) / elapsed;
     const total = this.options.bytes;
     const parts = [`ingest: ${formatCount(this.objectsDone)}/${formatCount(this.options.objects)} objects`];
-    parts.push(total ? `${formatBytes(this.bytesRead)} of ${formatBytes(total)} (${percent(this.bytesRead, total)})`
-      : `${formatBytes(this.bytesRead)} read`);
+    parts.push(
+      total
+        ? `${formatBytes(this.bytesRead)} of ${formatBytes(total)} (${percent(this.bytesRead, total)})`
+        : `${formatBytes(this.bytesRead)} read`,
+    );
     parts.push(`${formatBytes(rate)}/s`, `${formatCount(this.records)} records`);
     if (total && elapsed >= ETA_AFTER_MS && rate > 0 && this.bytesRead < total) {
       parts.push(`ETA ${duration((total - this.bytesRead) / rate)}`);

@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { type BoundarySyncReport, runBoundarySync } from '../adapters/boundary-sync.js';
 import {
-  DEFAULT_MEMBER_ROLE_NAME, describeMemberAccountsSource, type MemberAccountsSource, MemberAccountsSourceError,
+  DEFAULT_MEMBER_ROLE_NAME,
+  describeMemberAccountsSource,
+  type MemberAccountsSource,
+  MemberAccountsSourceError,
   parseMemberAccountsSource,
 } from '../core/policy/member-accounts-source.js';
 import { UsageError } from './usage.js';
@@ -72,10 +75,12 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
   if (regions.length === 0) throw new UsageError('give --region (or set AWS_REGION)');
   const roleArns = values['role-arn'] ?? [];
   for (const arn of roleArns) {
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new UsageError(`--role-arn "${arn}" is not an IAM role ARN`);
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn))
+      throw new UsageError(`--role-arn "${arn}" is not an IAM role ARN`);
   }
   const accountIds = values.account ?? [];
-  for (const id of accountIds) if (!/^\d{12}$/.test(id)) throw new UsageError(`--account "${id}" is not a 12-digit account id`);
+  for (const id of accountIds)
+    if (!/^\d{12}$/.test(id)) throw new UsageError(`--account "${id}" is not a 12-digit account id`);
   const roleName = values['role-name'] ?? DEFAULT_MEMBER_ROLE_NAME;
   if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new UsageError(`--role-name "${roleName}" is not an IAM role name`);
   let accountsFrom: MemberAccountsSource;
@@ -90,22 +95,36 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
     throw new UsageError('--members-only needs member accounts (--account, --accounts-from or --role-arn)');
   }
   return {
-    out: values.out, regions, roleArns, accountIds, accountsFrom, roleName, includeCaller: !values['members-only'],
-    ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}), json: values.json,
+    out: values.out,
+    regions,
+    roleArns,
+    accountIds,
+    accountsFrom,
+    roleName,
+    includeCaller: !values['members-only'],
+    ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}),
+    json: values.json,
   };
 }
 
-export async function runSyncBoundaries(settings: SyncBoundariesSettings):
-  Promise<{ policy: BoundaryPolicy; text: string; exitCode: number; report: BoundarySyncReport }> {
+export async function runSyncBoundaries(
+  settings: SyncBoundariesSettings,
+): Promise<{ policy: BoundaryPolicy; text: string; exitCode: number; report: BoundarySyncReport }> {
   const report = await runBoundarySync({
-    location: settings.out, regions: settings.regions, members: settings.accountsFrom, accountIds: settings.accountIds,
-    memberRoleName: settings.roleName, roleArns: settings.roleArns, includeCaller: settings.includeCaller, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    location: settings.out,
+    regions: settings.regions,
+    members: settings.accountsFrom,
+    accountIds: settings.accountIds,
+    memberRoleName: settings.roleName,
+    roleArns: settings.roleArns,
+    includeCaller: settings.includeCaller,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   });
   const exitCode = report.failures.length > 0 || report.memberListError ? 1 : 0;
   return { policy: report.policy, text: renderSyncReport(report, settings), exitCode, report };
 }
 
-export function renderSyncReport(report: BoundarySyncReport, settings: SyncBoundariesSettings): string {
+function renderSyncReport(report: BoundarySyncReport, settings: SyncBoundariesSettings): string {
   const modes = Object.values(report.policy.vpcs).map((v) => v.mode);
   const stale = Object.values(report.policy.vpcs).filter((v) => v.staleSince).length;
   const accounts = new Set(report.accounts.map((a) => a.accountId)).size;
@@ -115,11 +134,15 @@ export function renderSyncReport(report: BoundarySyncReport, settings: SyncBound
       `from ${accounts} account(s) in ${settings.regions.join(', ')}`,
     `  wrote        ${report.location} (${report.bytes} bytes)`,
     ...(settings.accountsFrom.kind !== 'none'
-      ? [`  members      ${report.memberAccounts} from ${describeMemberAccountsSource(settings.accountsFrom)}`] : []),
+      ? [`  members      ${report.memberAccounts} from ${describeMemberAccountsSource(settings.accountsFrom)}`]
+      : []),
     `  read         ${report.accounts.length - report.failures.length} of ${report.accounts.length} account-region(s)` +
       (stale > 0 ? `; ${stale} VPC(s) kept from an earlier sync, marked stale` : ''),
-    ...report.failures.map((f) => `  failed       ${f.accountId} ${f.region}: ${f.error}; failing since ${f.failedSince}, ` +
-      keptState(report, f.accountId, f.region, f.lastSuccessAt)),
+    ...report.failures.map(
+      (f) =>
+        `  failed       ${f.accountId} ${f.region}: ${f.error}; failing since ${f.failedSince}, ` +
+        keptState(report, f.accountId, f.region, f.lastSuccessAt),
+    ),
     ...(report.memberListError ? [`  failed       ${report.memberListError}`] : []),
     ...report.notes.map((n) => `  note         ${n}`),
   ];
@@ -127,8 +150,15 @@ export function renderSyncReport(report: BoundarySyncReport, settings: SyncBound
 }
 
 /** What a failed account and region kept: its VPCs from the last successful read, or nothing. */
-function keptState(report: BoundarySyncReport, accountId: string, region: string, lastSuccessAt: string | undefined): string {
-  const kept = Object.values(report.policy.vpcs).filter((v) => v.staleSince && v.accountId === accountId && v.region === region);
+function keptState(
+  report: BoundarySyncReport,
+  accountId: string,
+  region: string,
+  lastSuccessAt: string | undefined,
+): string {
+  const kept = Object.values(report.policy.vpcs).filter(
+    (v) => v.staleSince && v.accountId === accountId && v.region === region,
+  );
   if (kept.length > 0) return `kept ${kept.length} VPC(s) as read at ${kept[0]!.staleSince}, marked stale`;
   return lastSuccessAt ? `last read ${lastSuccessAt} (no VPCs with controls)` : 'never read';
 }

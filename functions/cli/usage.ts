@@ -1,12 +1,4 @@
 export { UsageError } from '../core/errors.js';
-import { UsageError } from '../core/errors.js';
-
-export function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
-  return n;
-}
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 

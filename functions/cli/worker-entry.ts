@@ -25,9 +25,19 @@ export async function workerEntryFile(): Promise<string> {
     const { build } = await import('esbuild');
     const staging = join(cache, 'staging');
     const result = await build({
-      entryPoints: [source], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
-      splitting: true, outdir: staging, entryNames: '[name]', chunkNames: '[name]-[hash]', outExtension: { '.js': '.mjs' },
-      write: false, logLevel: 'silent',
+      entryPoints: [source],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      splitting: true,
+      outdir: staging,
+      entryNames: '[name]',
+      chunkNames: '[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+      write: false,
+      logLevel: 'silent',
     });
     // Written aside and renamed: a concurrent run never starts a worker from half a bundle.
     const partial = `${dir}.${process.pid}.tmp`;

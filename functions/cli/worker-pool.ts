@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
+import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
 import { parseLogFormat } from '../core/flow-log-format.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
-import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
-import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { workerEntryFile } from './worker-entry.js';
@@ -57,8 +57,13 @@ export function defaultJobs(): number {
  * throws OutputError; a worker that dies throws an error naming the object it was reading.
  * `entry` replaces the worker script (a test gives one that crashes).
  */
-export async function ingestInWorkers(objects: readonly SourceObject[], settings: PoolSettings, jobs: number,
-  callbacks: PoolCallbacks, entry?: string): Promise<void> {
+export async function ingestInWorkers(
+  objects: readonly SourceObject[],
+  settings: PoolSettings,
+  jobs: number,
+  callbacks: PoolCallbacks,
+  entry?: string,
+): Promise<void> {
   const refs = objects.map((object, i) => {
     const ref = (object as { ref?: LocalObjectRef }).ref;
     if (!ref) throw new Error(`object ${i} (${object.name}) is not a local file: workers read local files only`);
@@ -95,8 +100,14 @@ export async function ingestInWorkers(objects: readonly SourceObject[], settings
         fold();
         dispatch();
       });
-      const died = (why: string) => fail(new Error(`an ingest worker ${why}` +
-        (current >= 0 ? ` while reading ${refs[current]!.path}` : '') + ': re-run, or use --jobs 1 to read it in this process'));
+      const died = (why: string) =>
+        fail(
+          new Error(
+            `an ingest worker ${why}` +
+              (current >= 0 ? ` while reading ${refs[current]!.path}` : '') +
+              ': re-run, or use --jobs 1 to read it in this process',
+          ),
+        );
       worker.on('error', (err) => died(`failed (${describeError(err)})`));
       worker.on('exit', (code) => {
         if (!stopping) died(`exited with code ${code}`);
@@ -104,7 +115,7 @@ export async function ingestInWorkers(objects: readonly SourceObject[], settings
       dispatch();
     });
   try {
-    const file = entry ?? await workerEntryFile();
+    const file = entry ?? (await workerEntryFile());
     for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(file, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {
@@ -133,8 +144,13 @@ export async function workerMain(): Promise<void> {
     void (async () => {
       try {
         const report = await ingestOne(localObjectAt(request.ref), {
-          sink, windowSeconds: settings.windowSeconds, format, collectCleartext: settings.collectCleartext,
-          maxTextBytes: settings.maxTextBytes, parquetReader: readParquetFlowLogLazily, onBytes,
+          sink,
+          windowSeconds: settings.windowSeconds,
+          format,
+          collectCleartext: settings.collectCleartext,
+          maxTextBytes: settings.maxTextBytes,
+          parquetReader: readParquetFlowLogLazily,
+          onBytes,
         });
         if (unsent > 0) port.postMessage({ kind: 'bytes', bytes: unsent } satisfies Reply);
         unsent = 0;

@@ -3,8 +3,9 @@
  * drops the keys whose value is undefined, so an object built from maybe-values can be passed
  * where those properties are optional: `definedProps({ endpoint: settings.endpoint })`.
  */
-export type DefinedProps<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } &
-  { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> };
+export type DefinedProps<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
 
 export function definedProps<T extends object>(value: T): DefinedProps<T> {
   const out: Record<string, unknown> = {};

@@ -31,7 +31,10 @@ const FILE_ERRORS: Record<string, string> = {
 
 function awsError(name: string, message: string, status: number | undefined): string {
   const hint = AWS_HINTS[name] ?? (status === 403 ? AWS_HINTS.AccessDenied : undefined);
-  const text = message && message !== name && message !== 'UnknownError' ? `${name}: ${message}` : `${name} (HTTP ${status ?? '?'})`;
+  const text =
+    message && message !== name && message !== 'UnknownError'
+      ? `${name}: ${message}`
+      : `${name} (HTTP ${status ?? '?'})`;
   return hint ? `${text} (${hint})` : text;
 }
 

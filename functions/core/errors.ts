@@ -19,7 +19,10 @@ export interface MalformedSample {
 }
 
 export class ObjectRejectedError extends Error {
-  constructor(message: string, readonly samples: readonly MalformedSample[] = []) {
+  constructor(
+    message: string,
+    readonly samples: readonly MalformedSample[] = [],
+  ) {
     super(message);
     this.name = 'ObjectRejectedError';
   }

@@ -1,11 +1,11 @@
 import { fieldKind, findFlowLogField } from '../../schemas/flow-log-fields.js';
 import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
+import { type MalformedSample, ObjectRejectedError } from './errors.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
 import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, KernelDictionary, KernelTable } from './kernel/flow-kernel.js';
 import { isBlankLine, LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
-import { type MalformedSample, ObjectRejectedError } from './errors.js';
 
 export { type MalformedSample, ObjectRejectedError } from './errors.js';
 
@@ -60,11 +60,34 @@ const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = 10;
 
 // Key columns of the two group tables (as in the kernel, functions/core/kernel/assembly/flow-kernel.ts).
-const S_WINDOW = 0, S_ACCOUNT = 1, S_REGION = 2, S_VPC = 3, S_SUBNET = 4, S_ENI = 5, S_DIRECTION = 6, S_PATH = 7,
-  S_STATUS = 8, S_ACTION = 9;
-const C_WINDOW = 0, C_ACCOUNT = 1, C_REGION = 2, C_VPC = 3, C_ENI = 4, C_SRC = 5, C_DST = 6, C_PROTOCOL = 7, C_PORT = 8,
-  C_SRC_SERVICE = 9, C_DST_SERVICE = 10, C_PATH = 11, C_DIRECTION = 12, C_ACTION = 13, C_REJECT = 14, C_IFTYPE = 15,
-  C_STATUS = 16, C_SERVER_SIDE = 17;
+const S_WINDOW = 0,
+  S_ACCOUNT = 1,
+  S_REGION = 2,
+  S_VPC = 3,
+  S_SUBNET = 4,
+  S_ENI = 5,
+  S_DIRECTION = 6,
+  S_PATH = 7,
+  S_STATUS = 8,
+  S_ACTION = 9;
+const C_WINDOW = 0,
+  C_ACCOUNT = 1,
+  C_REGION = 2,
+  C_VPC = 3,
+  C_ENI = 4,
+  C_SRC = 5,
+  C_DST = 6,
+  C_PROTOCOL = 7,
+  C_PORT = 8,
+  C_SRC_SERVICE = 9,
+  C_DST_SERVICE = 10,
+  C_PATH = 11,
+  C_DIRECTION = 12,
+  C_ACTION = 13,
+  C_REJECT = 14,
+  C_IFTYPE = 15,
+  C_STATUS = 16,
+  C_SERVER_SIDE = 17;
 
 /**
  * Consumes the text of one flow-log object and aggregates it into `summary` groups and cleartext
@@ -92,18 +115,30 @@ export class FlowLogAggregator {
   private textBytes = 0;
   private readonly fileTimeSec: number;
 
-  constructor(readonly objectName: string, keyInfo: FlowLogKeyInfo, private readonly options: AggregateOptions = {}) {
+  constructor(
+    readonly objectName: string,
+    keyInfo: FlowLogKeyInfo,
+    private readonly options: AggregateOptions = {},
+  ) {
     this.fileTimeSec = keyInfo.fileTimeMs !== undefined ? keyInfo.fileTimeMs / 1000 : NaN;
     this.kernel = FlowKernel.acquire({
       windowSeconds: options.windowSeconds ?? 300,
       fileTimeSec: this.fileTimeSec,
-      maxGroups: options.onFlush ? options.maxGroups ?? 100_000 : Infinity,
+      maxGroups: options.onFlush ? (options.maxGroups ?? 100_000) : Infinity,
       fallbackAccount: keyInfo.accountId ?? '-',
       fallbackRegion: keyInfo.region ?? '-',
     });
     this.stats = {
-      lines: 0, records: 0, malformed: 0, malformedSamples: [], noData: {}, skipData: {}, cleartextRecords: 0,
-      layoutOrigin: 'none', format: undefined, warnings: [],
+      lines: 0,
+      records: 0,
+      malformed: 0,
+      malformedSamples: [],
+      noData: {},
+      skipData: {},
+      cleartextRecords: 0,
+      layoutOrigin: 'none',
+      format: undefined,
+      warnings: [],
     };
   }
 
@@ -121,8 +156,10 @@ export class FlowLogAggregator {
     }
     // A line that began in an earlier chunk: lines within one chunk are never longer than a chunk.
     if (carry > 0 && carry + chunk.indexOf(NEWLINE) > MAX_LINE_BYTES) {
-      throw new ObjectRejectedError(`line ${this.stats.lines + 1}: longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} ` +
-        `bytes (from byte ${this.textBytes - chunk.length - carry} of the text): not a flow-log text object`);
+      throw new ObjectRejectedError(
+        `line ${this.stats.lines + 1}: longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} ` +
+          `bytes (from byte ${this.textBytes - chunk.length - carry} of the text): not a flow-log text object`,
+      );
     }
     const end = carry + lastNewline + 1;
     this.run(end);
@@ -257,8 +294,10 @@ export class FlowLogAggregator {
   private keepCarry(length: number): void {
     this.carry = length;
     if (length > MAX_LINE_BYTES) {
-      throw new ObjectRejectedError(`no line break in the ${length} characters after byte ` +
-        `${this.textBytes - length} of the text: not a flow-log text object`);
+      throw new ObjectRejectedError(
+        `no line break in the ${length} characters after byte ` +
+          `${this.textBytes - length} of the text: not a flow-log text object`,
+      );
     }
   }
 
@@ -302,22 +341,33 @@ export class FlowLogAggregator {
       this.malformed(stats.lines, `${field}: not a Unix time in seconds (after year 9999)`, bytes, start, end);
       return;
     }
-    if (startSec !== startSec && endSec !== endSec && this.fileTimeSec !== this.fileTimeSec) {
+    if (Number.isNaN(startSec) && Number.isNaN(endSec) && Number.isNaN(this.fileTimeSec)) {
       this.malformed(stats.lines, 'no start or end time, and no file time in the object key', bytes, start, end);
       return;
     }
     // The kernel refused a line the decoder accepts: never drop it silently.
-    this.malformed(stats.lines, 'internal error: the line decoder and the aggregation kernel disagree', bytes, start, end);
+    this.malformed(
+      stats.lines,
+      'internal error: the line decoder and the aggregation kernel disagree',
+      bytes,
+      start,
+      end,
+    );
   }
 
   private drain(): AggregateBatch {
     const kernel = this.kernel;
     const shared = {
-      accounts: kernel.dictionary(KernelDictionary.Accounts), regions: kernel.dictionary(KernelDictionary.Regions),
-      vpcs: kernel.dictionary(KernelDictionary.Vpcs), enis: kernel.dictionary(KernelDictionary.Enis),
+      accounts: kernel.dictionary(KernelDictionary.Accounts),
+      regions: kernel.dictionary(KernelDictionary.Regions),
+      vpcs: kernel.dictionary(KernelDictionary.Vpcs),
+      enis: kernel.dictionary(KernelDictionary.Enis),
     };
     const windows = kernel.windows();
-    const columns = { summary: this.summaryColumns(shared, windows), cleartext: this.cleartextColumns(shared, windows) };
+    const columns = {
+      summary: this.summaryColumns(shared, windows),
+      cleartext: this.cleartextColumns(shared, windows),
+    };
     kernel.clear();
     return columnBatch(columns);
   }
@@ -328,7 +378,8 @@ export class FlowLogAggregator {
       try {
         layout = layoutFromHeaderLine(firstLine);
       } catch (err) {
-        if (err instanceof UnknownFieldError) throw new ObjectRejectedError(`${err.message} (line ${this.stats.lines})`);
+        if (err instanceof UnknownFieldError)
+          throw new ObjectRejectedError(`${err.message} (line ${this.stats.lines})`);
         throw new ObjectRejectedError(`bad header line: ${(err as Error).message}`);
       }
       if (this.options.format && !sameFields(layout, this.options.format)) {
@@ -368,7 +419,9 @@ export class FlowLogAggregator {
     try {
       layout = layoutFromHeaderLine(text);
     } catch (err) {
-      throw new ObjectRejectedError(`line ${line}: a second header line that cannot be bound: ${(err as Error).message}`);
+      throw new ObjectRejectedError(
+        `line ${line}: a second header line that cannot be bound: ${(err as Error).message}`,
+      );
     }
     if (sameFields(layout, this.layout!)) {
       this.headerLine = text;
@@ -378,7 +431,9 @@ export class FlowLogAggregator {
     if (measures(layout) !== measures(this.layout!)) {
       // The groups so far carry the old layout's measures (a measure it lacks is null, not 0): hand them on first.
       if (!this.options.onFlush) {
-        throw new ObjectRejectedError(`line ${line}: a second header line changes which of packets and bytes the records carry`);
+        throw new ObjectRejectedError(
+          `line ${line}: a second header line changes which of packets and bytes the records carry`,
+        );
       }
       this.options.onFlush(this.drain());
     }
@@ -390,7 +445,11 @@ export class FlowLogAggregator {
   private malformed(line: number, reason: string, bytes: Uint8Array, start: number, end: number): void {
     this.stats.malformed++;
     if (this.stats.malformedSamples.length < (this.options.maxSamples ?? 5)) {
-      this.stats.malformedSamples.push({ line, reason, text: utf8Text(bytes, start, Math.min(end, start + 300)).trimEnd() });
+      this.stats.malformedSamples.push({
+        line,
+        reason,
+        text: utf8Text(bytes, start, Math.min(end, start + 300)).trimEnd(),
+      });
     }
   }
 
@@ -411,7 +470,11 @@ export class FlowLogAggregator {
   private keyColumns(t: KernelTable, windows: Float64Array) {
     const k = this.kernel;
     return {
-      text: (c: number, dictionary: DictionarySnapshot): ColumnData => ({ type: 'string', ids: k.keyColumn(t, c), dictionary }),
+      text: (c: number, dictionary: DictionarySnapshot): ColumnData => ({
+        type: 'string',
+        ids: k.keyColumn(t, c),
+        dictionary,
+      }),
       int: (c: number): ColumnData => ({ type: 'int32', values: k.keyColumn(t, c) }),
       window: (c: number): ColumnData => ({ type: 'timestamp', values: windowColumn(k.keyColumn(t, c), windows) }),
     };
@@ -489,7 +552,6 @@ interface SharedDictionaries {
   readonly enis: DictionarySnapshot;
 }
 
-
 /**
  * A batch whose rows are made only when read: the Parquet sink reads `columns`, while alert
  * rules and tests read `summary`/`cleartext` as before. Columns are immutable snapshots, so a
@@ -518,4 +580,3 @@ const ACTIONS = enumValues('action');
 const REJECT_REASONS = enumValues('reject_reason');
 /** `server_side` by kernel code (0 null): the address that listens on `port`. */
 const SERVER_SIDES = DictionarySnapshot.of(['src', 'dst']);
-

@@ -1,4 +1,4 @@
-import { findFlowLogField, type FlowLogFieldSpec } from '../../schemas/flow-log-fields.js';
+import { type FlowLogFieldSpec, findFlowLogField } from '../../schemas/flow-log-fields.js';
 
 /** The ordered fields of one flow-log object, from its header line or an explicit format. */
 export interface FlowLogLayout {
@@ -9,7 +9,10 @@ export interface FlowLogLayout {
 }
 
 export class UnknownFieldError extends Error {
-  constructor(readonly field: string, origin: string) {
+  constructor(
+    readonly field: string,
+    origin: string,
+  ) {
     super(`unknown flow-log field "${field}" in ${origin}`);
     this.name = 'UnknownFieldError';
   }
@@ -66,5 +69,5 @@ export function layoutFromHeaderLine(line: string): FlowLogLayout {
 }
 
 export function formatString(layout: FlowLogLayout): string {
-  return layout.fields.map((f) => '${' + f.name + '}').join(' ');
+  return layout.fields.map((f) => `\${${f.name}}`).join(' ');
 }

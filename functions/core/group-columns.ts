@@ -10,7 +10,10 @@ import type { ColumnSpec } from '../../schemas/tables.js';
 export class DictionarySnapshot {
   private readonly strings: (string | null | undefined)[] = [null];
 
-  constructor(readonly offsets: Int32Array, readonly data: Uint8Array) {}
+  constructor(
+    readonly offsets: Int32Array,
+    readonly data: Uint8Array,
+  ) {}
 
   /** A snapshot of plain strings (enum values); index 0 stays null. */
   static of(values: readonly string[]): DictionarySnapshot {
@@ -33,7 +36,9 @@ export class DictionarySnapshot {
     let text = this.strings[id];
     if (text === undefined) {
       const start = this.offsets[id]!;
-      text = Buffer.from(this.data.buffer, this.data.byteOffset + start, this.offsets[id + 1]! - start).toString('utf8');
+      text = Buffer.from(this.data.buffer, this.data.byteOffset + start, this.offsets[id + 1]! - start).toString(
+        'utf8',
+      );
       this.strings[id] = text;
     }
     return text;
@@ -71,11 +76,11 @@ export function cellOf(column: ColumnData, row: number): string | number | bigin
     case 'int64': {
       if (column.values === null) return null;
       const v = column.values[row]!;
-      return column.big.get(row) ?? (v === v ? BigInt(v) : null);
+      return column.big.get(row) ?? (Number.isNaN(v) ? null : BigInt(v));
     }
     case 'timestamp': {
       const v = column.values[row]!;
-      return v === v ? v : null;
+      return Number.isNaN(v) ? null : v;
     }
   }
 }
@@ -101,7 +106,10 @@ export function rowsOf<Row>(group: GroupColumns): Row[] {
  * hold exactly (a negative or fractional int32, a fractional int64, a string in a number column)
  * throws, naming the column and the row: a wrong number is never written.
  */
-export function columnsOfRows(columns: readonly Pick<ColumnSpec, 'name' | 'type'>[], rows: readonly object[]): GroupColumns {
+export function columnsOfRows(
+  columns: readonly Pick<ColumnSpec, 'name' | 'type'>[],
+  rows: readonly object[],
+): GroupColumns {
   const out: Record<string, ColumnData> = {};
   const cells: unknown[] = new Array(rows.length);
   for (const column of columns) {
@@ -139,7 +147,8 @@ function columnOfCells(column: Pick<ColumnSpec, 'name' | 'type'>, cells: readonl
       for (let r = 0; r < n; r++) {
         const cell = cells[r];
         if (cell === null || cell === undefined) continue;
-        if (typeof cell !== 'number' || !Number.isInteger(cell) || cell < 0 || cell > 0x7fffffff) refuse(r, 'an int32 ≥ 0');
+        if (typeof cell !== 'number' || !Number.isInteger(cell) || cell < 0 || cell > 0x7fffffff)
+          refuse(r, 'an int32 ≥ 0');
         values[r] = cell as number;
       }
       return { type: 'int32', values };

@@ -1,5 +1,12 @@
-import { type AggregateBatch, type AggregateOptions, type CleartextGroup, FlowLogAggregator, type MalformedSample,
-  ObjectRejectedError, type ParseStats } from './flow-log-aggregator.js';
+import {
+  type AggregateBatch,
+  type AggregateOptions,
+  type CleartextGroup,
+  FlowLogAggregator,
+  type MalformedSample,
+  ObjectRejectedError,
+  type ParseStats,
+} from './flow-log-aggregator.js';
 import type { OutputFile, OutputSink, SourceObject } from './ports.js';
 import { parseFlowLogKey } from './s3-key.js';
 import { type StreamLimits, streamText, type TextStreamStats } from './text-stream.js';
@@ -49,7 +56,8 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
       stream = await streamText(await object.open(), (chunk) => aggregator.pushChunk(chunk), options);
     } catch (err) {
       if (err instanceof ObjectRejectedError && /^Parquet object/.test(err.message)) {
-        if (!options.parquetReader) throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');
+        if (!options.parquetReader)
+          throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');
         stream = await options.parquetReader(object, aggregator);
       } else {
         throw err;
@@ -58,17 +66,26 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
     deliver(aggregator.finish());
     const outputs = await output.commit();
     return {
-      name: object.name, status: 'accepted', parse: aggregator.stats, stream, outputs,
-      ...(options.collectCleartext ? { cleartext } : {}), elapsedMs: Date.now() - started,
+      name: object.name,
+      status: 'accepted',
+      parse: aggregator.stats,
+      stream,
+      outputs,
+      ...(options.collectCleartext ? { cleartext } : {}),
+      elapsedMs: Date.now() - started,
     };
   } catch (err) {
     output.abort();
     if (!(err instanceof ObjectRejectedError)) throw err;
     await output.retract?.();
     return {
-      name: object.name, status: 'rejected', reason: err.message,
+      name: object.name,
+      status: 'rejected',
+      reason: err.message,
       samples: err.samples.length ? err.samples : aggregator.stats.malformedSamples,
-      parse: aggregator.stats, outputs: [], elapsedMs: Date.now() - started,
+      parse: aggregator.stats,
+      outputs: [],
+      elapsedMs: Date.now() - started,
     };
   }
 }

@@ -19,8 +19,11 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * they already do (the usual case: nothing is copied). The result's rows are 0..n-1 of its group,
  * in the order of `rows`, a wide group's rows next to each other.
  */
-export function splitWideSums(group: GroupColumns, rows: Int32Array, sums: readonly string[]):
-  { readonly group: GroupColumns; readonly rows: Int32Array } | null {
+export function splitWideSums(
+  group: GroupColumns,
+  rows: Int32Array,
+  sums: readonly string[],
+): { readonly group: GroupColumns; readonly rows: Int32Array } | null {
   const wide = sums.filter((name) => hasWideValue(group.columns[name]));
   if (wide.length === 0) return null;
   const pieces = new Int32Array(rows.length).fill(1);
@@ -28,7 +31,8 @@ export function splitWideSums(group: GroupColumns, rows: Int32Array, sums: reado
   for (let i = 0; i < rows.length; i++) {
     for (const name of wide) {
       const exact = (group.columns[name] as Int64Column).big.get(rows[i]!);
-      if (exact !== undefined && exact > INT64_MAX) pieces[i] = Math.max(pieces[i]!, Number((exact + INT64_MAX - 1n) / INT64_MAX));
+      if (exact !== undefined && exact > INT64_MAX)
+        pieces[i] = Math.max(pieces[i]!, Number((exact + INT64_MAX - 1n) / INT64_MAX));
     }
     total += pieces[i]!;
   }
@@ -45,7 +49,8 @@ export function splitWideSums(group: GroupColumns, rows: Int32Array, sums: reado
   const sumSet = new Set(sums);
   const columns: Record<string, ColumnData> = {};
   for (const [name, column] of Object.entries(group.columns)) {
-    columns[name] = column.type === 'int64' && sumSet.has(name) ? spread(column, source, piece) : gather(column, source);
+    columns[name] =
+      column.type === 'int64' && sumSet.has(name) ? spread(column, source, piece) : gather(column, source);
   }
   return { group: { length: total, columns }, rows: Int32Array.from({ length: total }, (_, r) => r) };
 }
@@ -68,7 +73,7 @@ function spread(column: Int64Column, source: Int32Array, piece: Int32Array): Col
     const v = column.values[r]!;
     const p = piece[at]!;
     const exact = column.big.get(r);
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       values[at] = NaN;
     } else if (exact === undefined) {
       // A safe integer: all of it on the first row.

@@ -70,7 +70,8 @@ export class LineDecoder {
     layout.fields.forEach((spec, i) => {
       const kind = fieldKind(spec);
       const values = spec.enumValues;
-      this.kinds[i] = kind === 'string' ? (values ? KIND_ENUM : KIND_STRING) : kind === 'int32' ? KIND_INT32 : KIND_INT64;
+      this.kinds[i] =
+        kind === 'string' ? (values ? KIND_ENUM : KIND_STRING) : kind === 'int32' ? KIND_INT32 : KIND_INT64;
       this.enumBytes.push(kind === 'string' && values ? values.map((v) => Buffer.from(v, 'latin1')) : undefined);
       let allowed: Uint8Array | undefined;
       if (kind !== 'string' && values) {
@@ -126,8 +127,14 @@ export class LineDecoder {
       const kind = kinds[f]!;
       if (kind < KIND_INT32) {
         // Four bytes a step while all four are inside the token (tokens average 9 bytes).
-        while (i + 4 <= end && printable(bytes[i]!) && printable(bytes[i + 1]!) && printable(bytes[i + 2]!) &&
-          printable(bytes[i + 3]!)) i += 4;
+        while (
+          i + 4 <= end &&
+          printable(bytes[i]!) &&
+          printable(bytes[i + 1]!) &&
+          printable(bytes[i + 2]!) &&
+          printable(bytes[i + 3]!)
+        )
+          i += 4;
         while (i < end && printable(bytes[i]!)) i++;
         if (i < end && (c = bytes[i]!) !== 32 && c !== 9 && c !== 13) return this.unreadable(c, f, i - start);
         starts[f] = s;

@@ -11,7 +11,7 @@ import { MANIFEST_FOLDER } from '../../schemas/tables.js';
 export type TableKeys = Readonly<Record<string, readonly string[]>>;
 
 /** `<prefix>_manifests/<stem>.json`, beside the table folders (no table location or glob reaches it). */
-export interface OutputManifest {
+interface OutputManifest {
   readonly identity: string;
   readonly tables: TableKeys;
 }
@@ -60,7 +60,8 @@ export function planReplacement(request: ReplacementRequest): ReplacementPlan {
   for (const [table, keys] of Object.entries(previous)) if (!owns(table)) next[table] = [...keys];
   for (const file of files) (next[file.table] ??= []).push(file.key);
   const written = new Set(files.map((file) => file.key));
-  const stale = Object.entries(previous).filter(([table]) => owns(table))
+  const stale = Object.entries(previous)
+    .filter(([table]) => owns(table))
     .flatMap(([table, keys]) => keys.filter((key) => !written.has(key) && isOwnFile(prefix, table, stem, key)));
   const claim = mergeTables(previous, next);
   const after = normalizeTables(next);
@@ -92,22 +93,29 @@ export function partKeys(prefix: string, stem: string): (table: string, dt: stri
 /** Deletes stay inside the table's folder and the object's own file names, whatever a manifest says. */
 export function isOwnFile(prefix: string, table: string, stem: string, key: string): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  return key.startsWith(`${prefix}${table}/`) && !key.includes('..') && name.startsWith(`${stem}-`) &&
-    name.endsWith('.parquet');
+  return (
+    key.startsWith(`${prefix}${table}/`) &&
+    !key.includes('..') &&
+    name.startsWith(`${stem}-`) &&
+    name.endsWith('.parquet')
+  );
 }
 
 /** A manifest's text: its tables with keys sorted and de-duplicated, pretty-printed JSON. */
 export function manifestText(identity: string, tables: TableKeys): string {
   const manifest: OutputManifest = { identity, tables: normalizeTables(tables) };
-  return JSON.stringify(manifest, null, 2) + '\n';
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** The tables of a manifest's text; throws with the reason when it is not one. */
 export function parseManifest(text: string): TableKeys {
   const manifest = JSON.parse(text) as Partial<OutputManifest> | null;
   const tables = manifest?.tables;
-  if (typeof tables !== 'object' || tables === null ||
-    !Object.values(tables).every((keys) => Array.isArray(keys) && keys.every((k) => typeof k === 'string'))) {
+  if (
+    typeof tables !== 'object' ||
+    tables === null ||
+    !Object.values(tables).every((keys) => Array.isArray(keys) && keys.every((k) => typeof k === 'string'))
+  ) {
     throw new Error('no "tables" of key lists');
   }
   return tables;

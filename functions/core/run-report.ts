@@ -39,7 +39,7 @@ export interface RunReport {
 }
 
 /** Samples kept per run: the report stays the same size for 50 or 50,000 objects. */
-export const MAX_RUN_SAMPLES = 100;
+const MAX_RUN_SAMPLES = 100;
 /** Offending lines kept per rejected object. */
 const SAMPLES_PER_REJECTED = 3;
 
@@ -49,9 +49,23 @@ const SAMPLES_PER_REJECTED = 3;
  */
 export class RunSummary {
   private readonly totals: RunTotals = {
-    objects: 0, accepted: 0, rejected: 0, lines: 0, records: 0, flows: 0, malformed: 0, cleartextRecords: 0,
-    noDataRecords: 0, skipDataRecords: 0, noDataInterfaces: 0, skipDataInterfaces: 0, bytesIn: 0, bytesText: 0,
-    outputFiles: 0, outputRows: {}, skipped: 0,
+    objects: 0,
+    accepted: 0,
+    rejected: 0,
+    lines: 0,
+    records: 0,
+    flows: 0,
+    malformed: 0,
+    cleartextRecords: 0,
+    noDataRecords: 0,
+    skipDataRecords: 0,
+    noDataInterfaces: 0,
+    skipDataInterfaces: 0,
+    bytesIn: 0,
+    bytesText: 0,
+    outputFiles: 0,
+    outputRows: {},
+    skipped: 0,
   };
   private readonly rejected: RunReport['rejected'][number][] = [];
   private readonly malformed: RunReport['malformed'][number][] = [];
@@ -64,11 +78,16 @@ export class RunSummary {
     if (r.status === 'accepted') totals.accepted++;
     else {
       totals.rejected++;
-      this.rejected.push({ name: r.name, reason: r.reason ?? 'rejected', samples: (r.samples ?? []).slice(0, SAMPLES_PER_REJECTED) });
+      this.rejected.push({
+        name: r.name,
+        reason: r.reason ?? 'rejected',
+        samples: (r.samples ?? []).slice(0, SAMPLES_PER_REJECTED),
+      });
     }
     if (r.parse) {
       totals.lines += r.parse.lines;
-      for (const w of r.parse.warnings) if (this.warnings.length < MAX_RUN_SAMPLES) this.warnings.push({ object: r.name, warning: w });
+      for (const w of r.parse.warnings)
+        if (this.warnings.length < MAX_RUN_SAMPLES) this.warnings.push({ object: r.name, warning: w });
     }
     // A rejected object contributes nothing to the tables, so none of its records count.
     if (r.parse && r.status === 'accepted') {
@@ -116,7 +135,11 @@ export class RunSummary {
   finish(elapsedMs: number): RunReport {
     const totals = { ...this.totals, outputRows: { ...this.totals.outputRows } };
     return {
-      totals, elapsedMs, rejected: [...this.rejected], malformed: [...this.malformed], warnings: [...this.warnings],
+      totals,
+      elapsedMs,
+      rejected: [...this.rejected],
+      malformed: [...this.malformed],
+      warnings: [...this.warnings],
       skippedInputs: [...this.skipped],
       recordsPerSecond: elapsedMs > 0 ? Math.round((totals.records * 1000) / elapsedMs) : 0,
     };

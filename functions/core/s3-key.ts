@@ -15,7 +15,8 @@ export interface FlowLogKeyInfo {
 const PLAIN = /(?:^|\/)AWSLogs\/(\d{12})\/vpcflowlogs\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/(?:(\d{2})\/)?[^/]+$/;
 const HIVE =
   /(?:^|\/)AWSLogs\/aws-account-id=(\d{12})\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/(?:hour=(\d{2})\/)?[^/]+$/;
-const FILE_NAME = /(?:^|\/)(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-f]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/]*$/;
+const FILE_NAME =
+  /(?:^|\/)(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-f]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/]*$/;
 
 export function parseFlowLogKey(key: string): FlowLogKeyInfo {
   const path = key.replace(/\\/g, '/');
@@ -29,7 +30,13 @@ export function parseFlowLogKey(key: string): FlowLogKeyInfo {
     const hour = prefix[6];
     const dayTime = Date.UTC(+prefix[3]!, +prefix[4]! - 1, +prefix[5]!, hour ? +hour : 0);
     return definedProps({
-      layout: hive ? (hour ? 'hive-hourly' as const : 'hive' as const) : hour ? 'plain-hourly' as const : 'plain' as const,
+      layout: hive
+        ? hour
+          ? ('hive-hourly' as const)
+          : ('hive' as const)
+        : hour
+          ? ('plain-hourly' as const)
+          : ('plain' as const),
       accountId: prefix[1],
       region: prefix[2],
       flowLogId,
@@ -37,7 +44,13 @@ export function parseFlowLogKey(key: string): FlowLogKeyInfo {
     });
   }
   if (file) {
-    return definedProps({ layout: 'unrecognised' as const, accountId: file[1], region: file[2], flowLogId: file[3], fileTimeMs });
+    return definedProps({
+      layout: 'unrecognised' as const,
+      accountId: file[1],
+      region: file[2],
+      flowLogId: file[3],
+      fileTimeMs,
+    });
   }
   return { layout: 'unrecognised' };
 }

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DeadlineError, ObjectRejectedError } from './errors.js';
 
-export type ObjectEncoding = 'gzip' | 'text' | 'parquet';
+type ObjectEncoding = 'gzip' | 'text' | 'parquet';
 
 export interface TextStreamStats {
   encoding: ObjectEncoding;
@@ -27,9 +27,10 @@ export interface StreamLimits {
 }
 
 /** Detects the object encoding from its first bytes (magic numbers, never the file name). */
-export function detectEncoding(head: Uint8Array): ObjectEncoding {
+function detectEncoding(head: Uint8Array): ObjectEncoding {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31)
+    return 'parquet';
   return 'text';
 }
 
@@ -44,8 +45,11 @@ function looksBinary(head: Uint8Array): boolean {
  * lines anywhere; the aggregator splits lines itself). Corrupt gzip (truncated, bad CRC)
  * rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
  */
-export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chunk: Buffer) => void,
-  limits: StreamLimits = {}): Promise<TextStreamStats> {
+export async function streamText(
+  input: AsyncIterable<Uint8Array>,
+  onChunk: (chunk: Buffer) => void,
+  limits: StreamLimits = {},
+): Promise<TextStreamStats> {
   const iterator = input[Symbol.asyncIterator]();
   try {
     return await readText(iterator, onChunk, limits);
@@ -56,8 +60,11 @@ export async function streamText(input: AsyncIterable<Uint8Array>, onChunk: (chu
   }
 }
 
-async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Buffer) => void,
-  limits: StreamLimits): Promise<TextStreamStats> {
+async function readText(
+  iterator: AsyncIterator<Uint8Array>,
+  onChunk: (chunk: Buffer) => void,
+  limits: StreamLimits,
+): Promise<TextStreamStats> {
   const maxText = limits.maxTextBytes ?? Infinity;
   const stats: TextStreamStats = { encoding: 'text', bytesIn: 0, bytesText: 0 };
   // Network streams may deliver tiny first chunks: gather enough bytes to see the magic number.
@@ -70,7 +77,8 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
   if (head.length === 0) throw new ObjectRejectedError('empty object: 0 bytes');
   stats.encoding = detectEncoding(head);
   if (stats.encoding === 'parquet') throw new ObjectRejectedError('Parquet object given to the text reader');
-  if (stats.encoding === 'text' && looksBinary(head)) throw new ObjectRejectedError('not gzip, Parquet or text: binary data in the first bytes');
+  if (stats.encoding === 'text' && looksBinary(head))
+    throw new ObjectRejectedError('not gzip, Parquet or text: binary data in the first bytes');
 
   // Our own errors (a rejected line, an unknown header field, the deadline) are the ones to report:
   // when one is thrown inside the gunzip pipeline, the pipeline destroys its streams and rejects
@@ -79,8 +87,10 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
   // Between stored chunks and between inflated chunks: one small stored chunk can inflate to a lot.
   const checkTime = () => {
     if (limits.expired?.()) {
-      throw (ownError ??= new DeadlineError(`out of time after ${stats.bytesIn.toLocaleString('en-US')} stored bytes ` +
-        `(${stats.bytesText.toLocaleString('en-US')} bytes of text)`));
+      throw (ownError ??= new DeadlineError(
+        `out of time after ${stats.bytesIn.toLocaleString('en-US')} stored bytes ` +
+          `(${stats.bytesText.toLocaleString('en-US')} bytes of text)`,
+      ));
     }
   };
   const take = (chunk: Buffer) => {
@@ -88,8 +98,10 @@ async function readText(iterator: AsyncIterator<Uint8Array>, onChunk: (chunk: Bu
     try {
       checkTime();
       if (stats.bytesText > maxText) {
-        throw new ObjectRejectedError(`text larger than the ${maxText.toLocaleString('en-US')} bytes one object may ` +
-          `inflate to (${stats.bytesIn.toLocaleString('en-US')} stored bytes read so far): not a flow-log object, or raise the limit`);
+        throw new ObjectRejectedError(
+          `text larger than the ${maxText.toLocaleString('en-US')} bytes one object may ` +
+            `inflate to (${stats.bytesIn.toLocaleString('en-US')} stored bytes read so far): not a flow-log object, or raise the limit`,
+        );
       }
       onChunk(chunk);
     } catch (err) {

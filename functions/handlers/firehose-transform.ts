@@ -1,11 +1,11 @@
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import type { AlertStep } from '../core/events/ingest-s3-object.js';
-import { transformFirehoseRecords } from '../core/firehose/transform-records.js';
 import { alertStepFromConfig } from '../adapters/alert-step.js';
 import { alertConfig } from '../adapters/boundary-config.js';
 import { lazyHandler, type TransformConfig, transformConfig } from '../adapters/lambda-config.js';
 import { LambdaTelemetry } from '../adapters/lambda-telemetry.js';
 import { createS3Client } from '../adapters/s3-client.js';
+import type { AlertStep } from '../core/events/ingest-s3-object.js';
+import { transformFirehoseRecords } from '../core/firehose/transform-records.js';
 
 export interface TransformHandlerDeps {
   readonly config: TransformConfig;
@@ -25,13 +25,18 @@ export function createTransformHandler(deps: TransformHandlerDeps): TransformHan
   return async (event, context) => {
     telemetry.beginInvocation(context);
     const outcome = transformFirehoseRecords(event.records, {
-      layout: config.format, windowSeconds: config.windowSeconds,
+      layout: config.format,
+      windowSeconds: config.windowSeconds,
       ...(config.responseBudgetBytes ? { responseBudgetBytes: config.responseBudgetBytes } : {}),
     });
-    const alertsSent = deps.alerts && outcome.cleartext.length > 0
-      ? await deps.alerts.raise(outcome.cleartext, { object: event.deliveryStreamArn, identity: event.invocationId },
-        () => context.getRemainingTimeInMillis())
-      : 0;
+    const alertsSent =
+      deps.alerts && outcome.cleartext.length > 0
+        ? await deps.alerts.raise(
+            outcome.cleartext,
+            { object: event.deliveryStreamArn, identity: event.invocationId },
+            () => context.getRemainingTimeInMillis(),
+          )
+        : 0;
     telemetry.recordFirehose(outcome, alertsSent);
     return { records: outcome.records };
   };
@@ -42,6 +47,13 @@ export const handler = lazyHandler(() => {
   return createTransformHandler({
     config: transformConfig(process.env),
     telemetry: new LambdaTelemetry('firehose-transform'),
-    ...(alerting ? { alerts: alertStepFromConfig(alerting, createS3Client(process.env.S3_ENDPOINT ? { endpoint: process.env.S3_ENDPOINT } : {})) } : {}),
+    ...(alerting
+      ? {
+          alerts: alertStepFromConfig(
+            alerting,
+            createS3Client(process.env.S3_ENDPOINT ? { endpoint: process.env.S3_ENDPOINT } : {}),
+          ),
+        }
+      : {}),
   });
 });

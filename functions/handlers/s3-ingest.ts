@@ -2,9 +2,6 @@
 import '../adapters/gc-tuning.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { type AlertStep, giveUpObject, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';
-import { messagesOfInvocation } from '../core/events/invocation.js';
-import { processMessages } from '../core/events/process-messages.js';
 import { alertStepFromConfig } from '../adapters/alert-step.js';
 import { alertConfig } from '../adapters/boundary-config.js';
 import { type IngestConfig, ingestConfig, lazyHandler } from '../adapters/lambda-config.js';
@@ -15,6 +12,9 @@ import { BlobQuarantine } from '../adapters/quarantine.js';
 import { createS3Client } from '../adapters/s3-client.js';
 import { resolveS3Object } from '../adapters/s3-source.js';
 import { S3BlobStore } from '../adapters/s3-store.js';
+import { type AlertStep, giveUpObject, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';
+import { messagesOfInvocation } from '../core/events/invocation.js';
+import { processMessages } from '../core/events/process-messages.js';
 
 export interface IngestHandlerDeps {
   readonly config: IngestConfig;
@@ -44,22 +44,32 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const invocation = messagesOfInvocation(event);
     // Checked while each object streams: the commit, the alert step and the response need the margin.
     const options = {
-      format: config.format, windowSeconds: config.windowSeconds, parquetReader: readParquetFlowLog,
-      maxTextBytes: config.maxTextBytes, expired: () => context.getRemainingTimeInMillis() < config.time.marginMs,
+      format: config.format,
+      windowSeconds: config.windowSeconds,
+      parquetReader: readParquetFlowLog,
+      maxTextBytes: config.maxTextBytes,
+      expired: () => context.getRemainingTimeInMillis() < config.time.marginMs,
     };
-    const outcome = await processMessages(invocation.messages, {
-      ingest: async (ref) => {
-        const remainingMs = () => context.getRemainingTimeInMillis();
-        await telemetry.aroundObject(ref, () => ingestS3Object(ref, { ...ports, remainingMs }, options));
+    const outcome = await processMessages(
+      invocation.messages,
+      {
+        ingest: async (ref) => {
+          const remainingMs = () => context.getRemainingTimeInMillis();
+          await telemetry.aroundObject(ref, () => ingestS3Object(ref, { ...ports, remainingMs }, options));
+        },
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        giveUp: async (ref, reason) => {
+          await giveUpObject(ref, reason, ports);
+        },
       },
-      remainingMs: () => context.getRemainingTimeInMillis(),
-      giveUp: async (ref, reason) => {
-        await giveUpObject(ref, reason, ports);
-      },
-    }, config.time);
+      config.time,
+    );
     telemetry.endInvocation(outcome);
     if (invocation.partialBatch) return { batchItemFailures: outcome.retry.map((id) => ({ itemIdentifier: id })) };
-    if (outcome.retry.length > 0) throw new Error(`${outcome.retry.length} of ${invocation.messages.length} messages failed; retrying the invocation`);
+    if (outcome.retry.length > 0)
+      throw new Error(
+        `${outcome.retry.length} of ${invocation.messages.length} messages failed; retrying the invocation`,
+      );
     return undefined;
   };
 }
@@ -70,7 +80,9 @@ export const handler = lazyHandler(() => {
   const s3 = createS3Client({ ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
   const tables = new ParquetTableSink(new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix));
   return createIngestHandler({
-    config, s3, telemetry: new LambdaTelemetry('ingest'),
+    config,
+    s3,
+    telemetry: new LambdaTelemetry('ingest'),
     ...(alerting ? { alerts: alertStepFromConfig(alerting, s3, tables) } : {}),
   });
 });

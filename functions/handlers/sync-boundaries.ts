@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import type { SyncedAccount } from '../../schemas/boundary-policy.js';
 import { type SyncConfig, syncConfig } from '../adapters/boundary-config.js';
 import { runBoundarySync } from '../adapters/boundary-sync.js';
 import { lazyHandler } from '../adapters/lambda-config.js';
 import { LambdaTelemetry } from '../adapters/lambda-telemetry.js';
 import { createS3Client } from '../adapters/s3-client.js';
-import type { SyncedAccount } from '../../schemas/boundary-policy.js';
 
 export interface SyncResult {
   readonly location: string;
@@ -26,23 +26,38 @@ const WRITE_MARGIN_MS = 30_000;
  * counted (`BoundarySyncFailures`); the run fails only when nothing at all could be read, so the
  * function's error alarm fires then while partial failures wait for the policy-age alarm.
  */
-export function createSyncBoundariesHandler(config: SyncConfig, s3: S3Client,
-  telemetry = new LambdaTelemetry('sync-boundaries')) {
+export function createSyncBoundariesHandler(
+  config: SyncConfig,
+  s3: S3Client,
+  telemetry = new LambdaTelemetry('sync-boundaries'),
+) {
   return async (_event?: unknown, context?: Context): Promise<SyncResult> => {
     if (context) telemetry.beginInvocation(context);
     const report = await runBoundarySync({
-      location: config.policyUri, regions: config.regions, members: config.members, memberRoleName: config.memberRoleName,
-      includeCaller: config.includeCaller, s3, ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
+      location: config.policyUri,
+      regions: config.regions,
+      members: config.members,
+      memberRoleName: config.memberRoleName,
+      includeCaller: config.includeCaller,
+      s3,
+      ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
       ...(context ? { deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_MARGIN_MS } : {}),
     });
     telemetry.recordSync(report);
     if (report.accounts.length > 0 && report.failures.length === report.accounts.length) {
-      throw new Error(`sync-boundaries: every account and region failed (${report.failures.length}); the policy at ` +
-        `${report.location} keeps its last known state. First error: ${report.failures[0]!.error}`);
+      throw new Error(
+        `sync-boundaries: every account and region failed (${report.failures.length}); the policy at ` +
+          `${report.location} keeps its last known state. First error: ${report.failures[0]!.error}`,
+      );
     }
     return {
-      location: report.location, vpcs: Object.keys(report.policy.vpcs).length, bytes: report.bytes,
-      accounts: report.accounts.length, failures: report.failures, ageSeconds: report.ageSeconds, notes: report.notes,
+      location: report.location,
+      vpcs: Object.keys(report.policy.vpcs).length,
+      bytes: report.bytes,
+      accounts: report.accounts.length,
+      failures: report.failures,
+      ageSeconds: report.ageSeconds,
+      notes: report.notes,
     };
   };
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledge } from '../nag.js';
 import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
 
 /** Target of the S3 server access logs of the stack's buckets (who read and wrote what). */
 export class AccessLogsBucket extends Construct {
@@ -16,7 +16,10 @@ export class AccessLogsBucket extends Construct {
       enforceSSL: true,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.expirationDays) }],
     });
-    acknowledge(this.bucket, 'This bucket is the server access log target; logging its own accesses into itself would loop.',
-      'AwsSolutions-S1');
+    acknowledge(
+      this.bucket,
+      'This bucket is the server access log target; logging its own accesses into itself would loop.',
+      'AwsSolutions-S1',
+    );
   }
 }

@@ -18,7 +18,7 @@ export interface AlertingProps {
 }
 
 /** Key schema of the dedup table (docs/deployment.md is the contract with the alert engine). */
-export const DEDUP_KEY = { partitionKey: 'pk', ttlAttribute: 'expires_at' } as const;
+const DEDUP_KEY = { partitionKey: 'pk', ttlAttribute: 'expires_at' } as const;
 
 /**
  * Where alerts go and how they are deduplicated: a customer-managed KMS key (rotated), the
@@ -77,15 +77,20 @@ export class Alerting extends Construct {
 
   /** What an alerting function needs: read the policy, publish (with the key), write the dedup table. */
   grantAlerting(role: iam.Role): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadBoundaryPolicy',
-      actions: ['s3:GetObject'],
-      resources: [this.policyObjectArn],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadBoundaryPolicy',
+        actions: ['s3:GetObject'],
+        resources: [this.policyObjectArn],
+      }),
+    );
     this.topic.grantPublish(role);
     this.key.grant(role, 'kms:GenerateDataKey*', 'kms:Decrypt');
     this.dedupTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    acknowledge(role, 'SNS needs kms:GenerateDataKey* (both variants) on the alert key to publish encrypted messages.',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]');
+    acknowledge(
+      role,
+      'SNS needs kms:GenerateDataKey* (both variants) on the alert key to publish encrypted messages.',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    );
   }
 }

@@ -83,11 +83,19 @@ export class AnalyticsCatalog extends Construct {
   /** Glue ARNs of the catalog, the database and one table (what reading its schema needs). */
   tableArns(tableName: string): string[] {
     const base = `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
-    return [`${base}:catalog`, `${base}:database/${this.databaseName}`, `${base}:table/${this.databaseName}/${tableName}`];
+    return [
+      `${base}:catalog`,
+      `${base}:database/${this.databaseName}`,
+      `${base}:table/${this.databaseName}/${tableName}`,
+    ];
   }
 }
 
 /** `top_cleartext_talkers` → `TopCleartextTalkers` (stable construct IDs derived from names). */
-export function pascal(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }

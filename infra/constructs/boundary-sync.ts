@@ -12,7 +12,9 @@ import { HandlerFunction } from './handler-function.js';
 
 /** The EC2 read actions the sync calls, in the sync role and in every member role: exactly these. */
 export const BOUNDARY_READ_ACTIONS = [
-  'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcEncryptionControls',
+  'ec2:DescribeVpcs',
 ] as const;
 
 /** SSM's limit on a standard-tier parameter value, bytes; an advanced parameter holds 8 KB. */
@@ -84,61 +86,86 @@ export class BoundarySync extends Construct {
       },
     });
     const role = this.handler.role;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DescribeEncryptionControls',
-      actions: [...BOUNDARY_READ_ACTIONS],
-      resources: ['*'],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeEncryptionControls',
+        actions: [...BOUNDARY_READ_ACTIONS],
+        resources: ['*'],
+      }),
+    );
     if (membersSource !== 'none') {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'AssumeMemberRoles',
-        actions: ['sts:AssumeRole'],
-        resources: [`arn:${Aws.PARTITION}:iam::*:role/${props.memberRoleName}`],
-        ...(props.organizationId ? { conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } } } : {}),
-      }));
-      acknowledge(role, 'Member accounts are listed at run time (SSM parameter or AWS Organizations); every one has the ' +
-        `read-only role of the fixed name ${props.memberRoleName}, and only that role may be assumed.`,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`);
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'AssumeMemberRoles',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${Aws.PARTITION}:iam::*:role/${props.memberRoleName}`],
+          ...(props.organizationId
+            ? { conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } } }
+            : {}),
+        }),
+      );
+      acknowledge(
+        role,
+        'Member accounts are listed at run time (SSM parameter or AWS Organizations); every one has the ' +
+          `read-only role of the fixed name ${props.memberRoleName}, and only that role may be assumed.`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`,
+      );
     }
     if (this.memberAccountsParameter) this.memberAccountsParameter.grantRead(role);
     if (membersSource === 'organizations') {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'ListMemberAccounts',
-        actions: ['organizations:ListAccounts'],
-        resources: ['*'],
-      }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ListMemberAccounts',
+          actions: ['organizations:ListAccounts'],
+          resources: ['*'],
+        }),
+      );
     }
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WriteBoundaryPolicy',
-      actions: ['s3:PutObject'],
-      resources: [props.policyBucket.arnForObjects(props.policyKey)],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteBoundaryPolicy',
+        actions: ['s3:PutObject'],
+        resources: [props.policyBucket.arnForObjects(props.policyKey)],
+      }),
+    );
     // The policy written last time is the state an account that fails now keeps.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadLastBoundaryPolicy',
-      actions: ['s3:GetObject'],
-      resources: [props.policyBucket.arnForObjects(props.policyKey)],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadLastBoundaryPolicy',
+        actions: ['s3:GetObject'],
+        resources: [props.policyBucket.arnForObjects(props.policyKey)],
+      }),
+    );
     // Without ListBucket S3 answers GetObject of the missing key of a first run with 403, not 404.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListPolicyBucket',
-      actions: ['s3:ListBucket'],
-      resources: [props.policyBucket.bucketArn],
-    }));
-    acknowledge(role, 'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces, and Organizations ' +
-      'ListAccounts, support no resource-level permissions.', 'AwsSolutions-IAM5[Resource::*]');
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListPolicyBucket',
+        actions: ['s3:ListBucket'],
+        resources: [props.policyBucket.bucketArn],
+      }),
+    );
+    acknowledge(
+      role,
+      'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces, and Organizations ' +
+        'ListAccounts, support no resource-level permissions.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'ciphertrail: refresh the boundary policy',
       schedule: events.Schedule.expression(props.schedule),
-      targets: [new targets.LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [
+        new targets.LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+      ],
     });
     this.initialSync = new triggers.Trigger(this, 'InitialSync', {
       handler: this.handler.function,
       invocationType: triggers.InvocationType.EVENT,
       executeOnHandlerChange: true,
     });
-    Annotations.of(this.handler.function).acknowledgeWarning('@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
-      'The trigger invokes the current version it is granted on; nothing invokes the function with another qualifier.');
+    Annotations.of(this.handler.function).acknowledgeWarning(
+      '@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
+      'The trigger invokes the current version it is granted on; nothing invokes the function with another qualifier.',
+    );
   }
 }

@@ -51,13 +51,15 @@ export class CuratedBucket extends Construct {
    * beats any Allow). Changing that takes s3:PutBucketPolicy, itself logged by CloudTrail.
    */
   restrictWriters(id: string, key: string, writer: iam.IRole): void {
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: id,
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
-      resources: [this.bucket.arnForObjects(key)],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': writer.roleArn } },
-    }));
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: id,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects(key)],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': writer.roleArn } },
+      }),
+    );
   }
 }

@@ -11,7 +11,7 @@ import type { AnalyticsCatalog } from './analytics-catalog.js';
 import { HandlerFunction } from './handler-function.js';
 
 /** Folder under the curated prefix where Firehose writes records it could not deliver. */
-export const FIREHOSE_ERRORS_FOLDER = 'firehose-errors/';
+const FIREHOSE_ERRORS_FOLDER = 'firehose-errors/';
 
 export interface FirehoseDeliveryProps {
   readonly curatedBucket: s3.IBucket;
@@ -69,26 +69,34 @@ export class FirehoseDelivery extends Construct {
     });
     // Only the folders the stream writes: its table's partitions and its error records.
     const folders = [`${props.curatedPrefix}${props.tableName}/*`, `${props.curatedPrefix}${FIREHOSE_ERRORS_FOLDER}*`];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WriteSummaryObjects',
-      actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-      resources: folders.map((f) => curated.arnForObjects(f)),
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'LocateBucket',
-      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-      resources: [curated.bucketArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadSummarySchema',
-      actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-      resources: props.catalog.tableArns(props.tableName),
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'InvokeTransform',
-      actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-      resources: [this.transform.function.functionArn],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteSummaryObjects',
+        actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        resources: folders.map((f) => curated.arnForObjects(f)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LocateBucket',
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [curated.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadSummarySchema',
+        actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+        resources: props.catalog.tableArns(props.tableName),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTransform',
+        actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+        resources: [this.transform.function.functionArn],
+      }),
+    );
     logGroup.grantWrite(role);
 
     this.stream = new firehose.CfnDeliveryStream(this, 'Stream', {
@@ -105,15 +113,17 @@ export class FirehoseDelivery extends Construct {
         dynamicPartitioningConfiguration: { enabled: true, retryOptions: { durationInSeconds: 300 } },
         processingConfiguration: {
           enabled: true,
-          processors: [{
-            type: 'Lambda',
-            parameters: [
-              { parameterName: 'LambdaArn', parameterValue: this.transform.function.functionArn },
-              { parameterName: 'BufferSizeInMBs', parameterValue: '1' },
-              { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
-              { parameterName: 'NumberOfRetries', parameterValue: '3' },
-            ],
-          }],
+          processors: [
+            {
+              type: 'Lambda',
+              parameters: [
+                { parameterName: 'LambdaArn', parameterValue: this.transform.function.functionArn },
+                { parameterName: 'BufferSizeInMBs', parameterValue: '1' },
+                { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
+                { parameterName: 'NumberOfRetries', parameterValue: '3' },
+              ],
+            },
+          ],
         },
         dataFormatConversionConfiguration: {
           enabled: true,
@@ -130,7 +140,11 @@ export class FirehoseDelivery extends Construct {
             versionId: 'LATEST',
           },
         },
-        cloudWatchLoggingOptions: { enabled: true, logGroupName: logGroup.logGroupName, logStreamName: logStream.logStreamName },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: logGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
       },
     });
     this.stream.node.addDependency(role);
@@ -138,7 +152,11 @@ export class FirehoseDelivery extends Construct {
     if (!table) throw new Error(`FirehoseDelivery: no Glue table "${props.tableName}" in the catalog.`);
     this.stream.node.addDependency(table);
 
-    acknowledge(role, 'Firehose generates the object keys it writes; writes are confined to its table\'s folder and ' +
-      'its error folder.', ...folders.map((f) => objectWildcardFinding(curated, f)));
+    acknowledge(
+      role,
+      "Firehose generates the object keys it writes; writes are confined to its table's folder and " +
+        'its error folder.',
+      ...folders.map((f) => objectWildcardFinding(curated, f)),
+    );
   }
 }

@@ -31,7 +31,7 @@ export interface FlowLogBucketProps {
 }
 
 /** Suffixes of flow-log objects: text (`.log.gz`) and Parquet delivery (`.parquet`). */
-export const FLOW_LOG_SUFFIXES = ['.log.gz', '.parquet'] as const;
+const FLOW_LOG_SUFFIXES = ['.log.gz', '.parquet'] as const;
 
 /** S3's limit on a bucket policy, bytes. */
 const BUCKET_POLICY_LIMIT = 20 * 1024;
@@ -44,7 +44,7 @@ const BUCKET_POLICY_LIMIT = 20 * 1024;
  * log-archive bucket, everything else under `AWSLogs/` (CloudTrail, Config, other vended logs)
  * stays out of reach.
  */
-export function flowLogKeyPatterns(logsPrefix: string, account = '*'): [string, string] {
+function flowLogKeyPatterns(logsPrefix: string, account = '*'): [string, string] {
   return [`${logsPrefix}${account}/vpcflowlogs/*`, `${logsPrefix}aws-account-id=${account}/aws-service=vpcflowlogs/*`];
 }
 
@@ -98,8 +98,14 @@ export class FlowLogBucket extends Construct {
           id: 'raw-flow-logs',
           prefix: this.logsPrefix,
           transitions: [
-            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.infrequentAccessDays) },
-            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(props.glacierDays) },
+            {
+              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: Duration.days(props.infrequentAccessDays),
+            },
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.glacierDays),
+            },
           ],
           expiration: Duration.days(props.expirationDays),
           noncurrentVersionExpiration: Duration.days(props.noncurrentExpirationDays),
@@ -127,9 +133,12 @@ export class FlowLogBucket extends Construct {
       // The notifications custom resource is a CDK singleton Lambda at stack level, under this fixed ID.
       const handler = Stack.of(this).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
       if (handler) {
-        acknowledge(handler, 'CDK-provided handler of the bucket-notification custom resource; it only needs basic ' +
-          'execution logging, which this AWS managed policy grants.',
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]');
+        acknowledge(
+          handler,
+          'CDK-provided handler of the bucket-notification custom resource; it only needs basic ' +
+            'execution logging, which this AWS managed policy grants.',
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        );
       }
       return;
     }
@@ -151,32 +160,43 @@ export class FlowLogBucket extends Construct {
         detailType: ['Object Created'],
         detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: keys } },
       },
-      targets: [new targets.SqsQueue(queue.queue, {
-        deadLetterQueue: queue.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24),
-      })],
+      targets: [
+        new targets.SqsQueue(queue.queue, {
+          deadLetterQueue: queue.deadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
     });
   }
 
   /** Read access to the flow-log objects only (both key shapes), and decryption with an imported bucket's key. */
   grantRead(role: iam.Role): void {
     const patterns = flowLogKeyPatterns(this.logsPrefix);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadFlowLogObjects',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: patterns.map((p) => this.bucket.arnForObjects(p)),
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadFlowLogObjects',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: patterns.map((p) => this.bucket.arnForObjects(p)),
+      }),
+    );
     if (this.keyArn) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DecryptFlowLogObjects',
-        actions: ['kms:Decrypt'],
-        resources: [this.keyArn],
-        // Only as S3 decrypts objects for this role, not for direct use of the key.
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptFlowLogObjects',
+          actions: ['kms:Decrypt'],
+          resources: [this.keyArn],
+          // Only as S3 decrypts objects for this role, not for direct use of the key.
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
     }
-    acknowledge(role, 'Flow-log object keys carry account, region, date and flow-log id; reads are confined to the ' +
-      'two flow-log key shapes under AWSLogs/ (plain and Hive), never CloudTrail or Config logs beside them.',
-    ...patterns.map((p) => objectWildcardFinding(this.bucket, p)));
+    acknowledge(
+      role,
+      'Flow-log object keys carry account, region, date and flow-log id; reads are confined to the ' +
+        'two flow-log key shapes under AWSLogs/ (plain and Hive), never CloudTrail or Config logs beside them.',
+      ...patterns.map((p) => objectWildcardFinding(this.bucket, p)),
+    );
   }
 }
 
@@ -188,12 +208,14 @@ class ThisAccountQueueDestination implements s3.IBucketNotificationDestination {
   constructor(private readonly queue: sqs.IQueue) {}
 
   bind(_scope: Construct, bucket: s3.IBucketRef): s3.BucketNotificationDestinationConfig {
-    this.queue.grantSendMessages(new iam.ServicePrincipal('s3.amazonaws.com', {
-      conditions: {
-        ArnLike: { 'aws:SourceArn': bucket.bucketRef.bucketArn },
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      },
-    }));
+    this.queue.grantSendMessages(
+      new iam.ServicePrincipal('s3.amazonaws.com', {
+        conditions: {
+          ArnLike: { 'aws:SourceArn': bucket.bucketRef.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
     return { arn: this.queue.queueArn, type: s3.BucketNotificationDestinationType.QUEUE, dependencies: [this.queue] };
   }
 }
@@ -205,7 +227,11 @@ class ThisAccountQueueDestination implements s3.IBucketNotificationDestination {
  * `bucket-owner-full-control`, and GetBucketAcl with ListBucket (without ListBucket delivery
  * works but leaves AccessDenied entries in CloudTrail).
  */
-export function logDeliveryStatements(bucketArn: string, logsPrefix: string, members: readonly string[]): iam.PolicyStatement[] {
+function logDeliveryStatements(
+  bucketArn: string,
+  logsPrefix: string,
+  members: readonly string[],
+): iam.PolicyStatement[] {
   const accounts = [Aws.ACCOUNT_ID, ...members];
   assertPolicyFits(logsPrefix, members);
   const principal = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
@@ -235,13 +261,20 @@ export function logDeliveryStatements(bucketArn: string, logsPrefix: string, mem
 function assertPolicyFits(logsPrefix: string, members: readonly string[]): void {
   const arn = `arn:aws:s3:::${'b'.repeat(63)}`;
   const accounts = ['123456789012', ...members];
-  const perAccount = accounts.map((a) =>
-    flowLogKeyPatterns(logsPrefix, a).map((p) => `"${arn}/${p}",`).join('') + `"${a}","${a}","arn:aws:logs:*:${a}:*","arn:aws:logs:*:${a}:*",`,
-  ).join('');
+  const perAccount = accounts
+    .map(
+      (a) =>
+        `${flowLogKeyPatterns(logsPrefix, a)
+          .map((p) => `"${arn}/${p}",`)
+          .join('')}"${a}","${a}","arn:aws:logs:*:${a}:*","arn:aws:logs:*:${a}:*",`,
+    )
+    .join('');
   const estimate = perAccount.length + 1500; // statements, TLS deny and server-access-log statements
   if (estimate > BUCKET_POLICY_LIMIT) {
-    throw new Error(`FlowLogBucket: ${members.length} member accounts make a bucket policy of about ${estimate} bytes, ` +
-      `over S3's ${BUCKET_POLICY_LIMIT}. Import an existing bucket (context flowLogBucketName) whose policy ` +
-      'allows delivery.logs.amazonaws.com by organization (aws:SourceOrgID), or split the accounts across deployments.');
+    throw new Error(
+      `FlowLogBucket: ${members.length} member accounts make a bucket policy of about ${estimate} bytes, ` +
+        `over S3's ${BUCKET_POLICY_LIMIT}. Import an existing bucket (context flowLogBucketName) whose policy ` +
+        'allows delivery.logs.amazonaws.com by organization (aws:SourceOrgID), or split the accounts across deployments.',
+    );
   }
 }

@@ -18,7 +18,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * functions on it; nodejs22.x is supported until 2027-04-30 and is the nearest runtime to the
  * Node 20 the code is developed and tested on (no syntax or API the code uses differs).
  */
-export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 const BUNDLE_TARGET = 'node22';
 
 /** ESM bundles of CommonJS dependencies need `require`, `__filename` and `__dirname` in scope. */
@@ -31,7 +31,7 @@ const ESM_BANNER =
   'const __dirname = __ctDir(__filename);';
 
 /** Modules never bundled into a Lambda: DuckDB is the CLI's query engine (native, 68 MB). */
-export const LAMBDA_EXCLUDED_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
+const LAMBDA_EXCLUDED_MODULES = ['@duckdb/node-api', '@duckdb/node-bindings'];
 
 export interface HandlerFunctionProps {
   /** Handler entry, relative to the repository root; it exports `handler`. */
@@ -62,8 +62,10 @@ export class HandlerFunction extends Construct {
     super(scope, id);
     const entry = join(REPO_ROOT, props.entry);
     if (!existsSync(entry)) {
-      throw new Error(`${id}: handler entry ${props.entry} does not exist. Create it (it must export "handler") ` +
-        'or correct the path given in infra/constructs/.');
+      throw new Error(
+        `${id}: handler entry ${props.entry} does not exist. Create it (it must export "handler") ` +
+          'or correct the path given in infra/constructs/.',
+      );
     }
     // Kept when the stack is deleted: the logs name every object that failed and every alert raised.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -109,7 +111,11 @@ export class HandlerFunction extends Construct {
         banner: ESM_BANNER,
       },
     });
-    acknowledge(this.function, 'nodejs22.x on purpose: the supported runtime nearest the Node 20 the code is tested on ' +
-      '(see LAMBDA_RUNTIME).', 'AwsSolutions-L1');
+    acknowledge(
+      this.function,
+      'nodejs22.x on purpose: the supported runtime nearest the Node 20 the code is tested on ' +
+        '(see LAMBDA_RUNTIME).',
+      'AwsSolutions-L1',
+    );
   }
 }

@@ -55,47 +55,64 @@ export class IngestPipeline extends Construct {
     });
     const role = this.handler.role;
     props.flowLogs.grantRead(role);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WriteCuratedTables',
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      resources: [curated.arnForObjects(`${props.curatedPrefix}*`)],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteCuratedTables',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [curated.arnForObjects(`${props.curatedPrefix}*`)],
+      }),
+    );
     // A re-run of an object deletes the table files its earlier run wrote and this one does not,
     // as listed in the object's manifest (parquet-sink.ts): deletes only in the table folders and
     // the manifests, never the quarantine records beside them.
     const manifests = `${props.curatedPrefix}${MANIFEST_FOLDER}*`;
     const pruned = [...OUTPUT_TABLES.map((t) => `${props.curatedPrefix}${t.name}/*`), manifests];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadOutputManifests',
-      actions: ['s3:GetObject'],
-      resources: [curated.arnForObjects(manifests)],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DeleteStaleTableFiles',
-      actions: ['s3:DeleteObject'],
-      resources: pruned.map((pattern) => curated.arnForObjects(pattern)),
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOutputManifests',
+        actions: ['s3:GetObject'],
+        resources: [curated.arnForObjects(manifests)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteStaleTableFiles',
+        actions: ['s3:DeleteObject'],
+        resources: pruned.map((pattern) => curated.arnForObjects(pattern)),
+      }),
+    );
     // Without ListBucket, S3 answers GetObject of a missing key (an object's first run: no
     // manifest yet) with 403 AccessDenied instead of 404, and the two cannot be told apart.
     // Key names only; an s3:prefix condition would not apply to GetObject's 404 check.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListCuratedKeys',
-      actions: ['s3:ListBucket'],
-      resources: [curated.bucketArn],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListCuratedKeys',
+        actions: ['s3:ListBucket'],
+        resources: [curated.bucketArn],
+      }),
+    );
     props.alerting.grantAlerting(role);
 
-    this.handler.function.addEventSource(new SqsEventSource(props.queue.queue, {
-      batchSize: props.batchSize,
-      maxBatchingWindow: props.batchWindowSeconds > 0 ? Duration.seconds(props.batchWindowSeconds) : undefined,
-      reportBatchItemFailures: true,
-      // With reserved concurrency, cap the pollers to it so throttled batches do not burn receives.
-      maxConcurrency: props.reservedConcurrency,
-    }));
+    this.handler.function.addEventSource(
+      new SqsEventSource(props.queue.queue, {
+        batchSize: props.batchSize,
+        maxBatchingWindow: props.batchWindowSeconds > 0 ? Duration.seconds(props.batchWindowSeconds) : undefined,
+        reportBatchItemFailures: true,
+        // With reserved concurrency, cap the pollers to it so throttled batches do not burn receives.
+        maxConcurrency: props.reservedConcurrency,
+      }),
+    );
 
-    acknowledge(role, 'Output keys derive from each source object; writes are confined to the curated tables prefix.',
-      objectWildcardFinding(curated, `${props.curatedPrefix}*`));
-    acknowledge(role, 'A re-run deletes the stale files of its own object; the keys derive from each source object, ' +
-      'so deletes are confined to the table folders and manifests.', ...pruned.map((p) => objectWildcardFinding(curated, p)));
+    acknowledge(
+      role,
+      'Output keys derive from each source object; writes are confined to the curated tables prefix.',
+      objectWildcardFinding(curated, `${props.curatedPrefix}*`),
+    );
+    acknowledge(
+      role,
+      'A re-run deletes the stale files of its own object; the keys derive from each source object, ' +
+        'so deletes are confined to the table folders and manifests.',
+      ...pruned.map((p) => objectWildcardFinding(curated, p)),
+    );
   }
 }

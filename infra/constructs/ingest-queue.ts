@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledge } from '../nag.js';
 import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
 
 export interface IngestQueueProps {
   /** Timeout of the consuming function, seconds: the visibility timeout is 6× it plus the batch window. */
@@ -30,8 +30,11 @@ export class IngestQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    acknowledge(this.deadLetterQueue, 'This queue is the dead-letter queue of the ingest queue; its depth is alarmed.',
-      'AwsSolutions-SQS3');
+    acknowledge(
+      this.deadLetterQueue,
+      'This queue is the dead-letter queue of the ingest queue; its depth is alarmed.',
+      'AwsSolutions-SQS3',
+    );
     this.queue = new sqs.Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(props.consumerTimeoutSeconds * 6 + props.batchWindowSeconds),
       retentionPeriod: Duration.days(4),
@@ -40,9 +43,13 @@ export class IngestQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
     this.dlqDepthAlarm = new cloudwatch.Alarm(this, 'DlqDepthAlarm', {
-      alarmDescription: 'Flow-log notifications failed ingest repeatedly and sit in the dead-letter queue. ' +
+      alarmDescription:
+        'Flow-log notifications failed ingest repeatedly and sit in the dead-letter queue. ' +
         'Read the ingest logs for the object keys, fix the cause, then redrive the DLQ.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

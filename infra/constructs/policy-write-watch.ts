@@ -2,8 +2,8 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -48,14 +48,21 @@ export class PolicyWriteWatch extends Construct {
     const principal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
     const bucketPolicy = [
       new iam.PolicyStatement({
-        sid: 'CloudTrailAclCheck', principals: [principal], actions: ['s3:GetBucketAcl'],
-        resources: [props.trailBucket.bucketArn], conditions: trailsOfThisAccount,
+        sid: 'CloudTrailAclCheck',
+        principals: [principal],
+        actions: ['s3:GetBucketAcl'],
+        resources: [props.trailBucket.bucketArn],
+        conditions: trailsOfThisAccount,
       }),
       new iam.PolicyStatement({
-        sid: 'CloudTrailWrite', principals: [principal], actions: ['s3:PutObject'],
+        sid: 'CloudTrailWrite',
+        principals: [principal],
+        actions: ['s3:PutObject'],
         resources: [props.trailBucket.arnForObjects(`${TRAIL_PREFIX}/AWSLogs/${Aws.ACCOUNT_ID}/*`)],
-        conditions: { ...trailsOfThisAccount,
-          StringEquals: { ...trailsOfThisAccount.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        conditions: {
+          ...trailsOfThisAccount,
+          StringEquals: { ...trailsOfThisAccount.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' },
+        },
       }),
     ];
     for (const statement of bucketPolicy) props.trailBucket.addToResourcePolicy(statement);
@@ -67,11 +74,13 @@ export class PolicyWriteWatch extends Construct {
       includeGlobalServiceEvents: false,
       enableLogFileValidation: true,
       // Write data events of the one key only: an organisation trail already records management events.
-      eventSelectors: [{
-        readWriteType: 'WriteOnly',
-        includeManagementEvents: false,
-        dataResources: [{ type: 'AWS::S3::Object', values: [props.bucket.arnForObjects(props.key)] }],
-      }],
+      eventSelectors: [
+        {
+          readWriteType: 'WriteOnly',
+          includeManagementEvents: false,
+          dataResources: [{ type: 'AWS::S3::Object', values: [props.bucket.arnForObjects(props.key)] }],
+        },
+      ],
     });
     // CloudTrail checks the bucket policy when the trail is created.
     if (props.trailBucket.policy) this.trail.node.addDependency(props.trailBucket.policy);
@@ -81,8 +90,12 @@ export class PolicyWriteWatch extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    acknowledge(this.auditQueue, 'An evidence queue nobody consumes automatically: a person reads and deletes its ' +
-      'messages; its depth is alarmed, so nothing is dead-lettered.', 'AwsSolutions-SQS3');
+    acknowledge(
+      this.auditQueue,
+      'An evidence queue nobody consumes automatically: a person reads and deletes its ' +
+        'messages; its depth is alarmed, so nothing is dead-lettered.',
+      'AwsSolutions-SQS3',
+    );
     this.rule = new events.Rule(this, 'ForeignWriteRule', {
       description: 'ciphertrail: the boundary policy was written or deleted by a principal other than the sync role',
       eventPattern: {
@@ -93,17 +106,27 @@ export class PolicyWriteWatch extends Construct {
           readOnly: [false],
           resources: { ARN: [props.bucket.arnForObjects(props.key)] },
           userIdentity: {
-            arn: [{ 'anything-but': { prefix: `arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${props.writerRoleName}/` } }],
+            arn: [
+              {
+                'anything-but': {
+                  prefix: `arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${props.writerRoleName}/`,
+                },
+              },
+            ],
           },
         },
       },
       targets: [new targets.SqsQueue(this.auditQueue)],
     });
     this.alarm = new cloudwatch.Alarm(this, 'ForeignWriteAlarm', {
-      alarmDescription: 'The boundary policy (who gets paged) was written, deleted or attempted by a principal other ' +
+      alarmDescription:
+        'The boundary policy (who gets paged) was written, deleted or attempted by a principal other ' +
         'than the sync role. The audit queue holds each CloudTrail event (userIdentity, sourceIPAddress, errorCode); ' +
-        'compare the object\'s versions, then delete the messages to clear the alarm.',
-      metric: this.auditQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        "compare the object's versions, then delete the messages to clear the alarm.",
+      metric: this.auditQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

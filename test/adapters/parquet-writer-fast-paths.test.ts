@@ -7,7 +7,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { describe, expect, it } from 'vitest';
-import { encodeColumns } from '../../functions/adapters/parquet-encoder.js';
 import { ByteWriter } from '../../functions/adapters/parquet/byte-writer.js';
 import type { IntColumn } from '../../functions/adapters/parquet/column-values.js';
 import { ROWS_PER_PAGE } from '../../functions/adapters/parquet/column-writer.js';
@@ -15,7 +14,14 @@ import { columnFromGroups } from '../../functions/adapters/parquet/columns-from-
 import { encodeIntDictionary } from '../../functions/adapters/parquet/int-dictionary.js';
 import { writeRleHybrid } from '../../functions/adapters/parquet/rle-hybrid.js';
 import { intStatistics } from '../../functions/adapters/parquet/statistics.js';
-import { type ColumnData, columnsOfRows, DictionarySnapshot, type GroupColumns, rowsOf } from '../../functions/core/group-columns.js';
+import { encodeColumns } from '../../functions/adapters/parquet-encoder.js';
+import {
+  type ColumnData,
+  columnsOfRows,
+  DictionarySnapshot,
+  type GroupColumns,
+  rowsOf,
+} from '../../functions/core/group-columns.js';
 import type { TableSpec } from '../../schemas/tables.js';
 
 let seed = 1;
@@ -39,7 +45,7 @@ function referenceRle(values: Int32Array, from: number, to: number, bitWidth: nu
     for (let b = 0; b < groups * bitWidth; b++) out.push(Number((bits >> BigInt(8 * b)) & 0xffn));
   };
   let pending = from;
-  for (let i = from; i < to;) {
+  for (let i = from; i < to; ) {
     let end = i + 1;
     while (end < to && values[end] === values[i]) end++;
     const fill = (8 - ((i - pending) & 7)) & 7;
@@ -97,7 +103,7 @@ describe('RLE/bit-packed hybrid fast paths', () => {
         const n = 1 + Math.floor(random() * (trial % 2 === 0 ? 40 : 700));
         const values = new Int32Array(n);
         const runChance = random();
-        for (let i = 0; i < n;) {
+        for (let i = 0; i < n; ) {
           const length = random() < runChance ? 1 + Math.floor(random() * 24) : 1;
           const value = Math.floor(random() * (max + 1)) | 0;
           for (let k = 0; k < length && i < n; k++) values[i++] = value;
@@ -168,14 +174,21 @@ describe('string ids from aggregator columns', () => {
     expect([...first.indices]).toEqual([0, 1, -1, 1]);
     expect(first.nullCount).toBe(1);
     expect([...second.indices]).toEqual([0, 1, 2, 1, 3]);
-    expect([...second.dictionary.starts].map((s, k) => Buffer.from(dictionary.data.subarray(s, second.dictionary.ends[k])).toString()))
-      .toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      [...second.dictionary.starts].map((s, k) =>
+        Buffer.from(dictionary.data.subarray(s, second.dictionary.ends[k])).toString(),
+      ),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 });
 
 describe('statistics without nulls', () => {
-  const plain = (bytes: Uint8Array | null) => (bytes === null ? null
-    : bytes.length === 4 ? new DataView(bytes.buffer).getInt32(0, true) : new DataView(bytes.buffer).getBigInt64(0, true));
+  const plain = (bytes: Uint8Array | null) =>
+    bytes === null
+      ? null
+      : bytes.length === 4
+        ? new DataView(bytes.buffer).getInt32(0, true)
+        : new DataView(bytes.buffer).getBigInt64(0, true);
 
   it('order INT32 signed and INT64 by high half signed, low half unsigned', () => {
     const ints = Int32Array.of(5, -7, 2_000_000_000, -7, 0);
@@ -196,9 +209,18 @@ describe('statistics without nulls', () => {
 describe('pages with and without nulls', () => {
   const c = (name: string, type: 'string' | 'int32' | 'int64' | 'timestamp') => ({ name, type, description: name });
   const SPEC: TableSpec = {
-    name: 'pages', description: 'page boundaries', keyColumns: [], partitionKeys: [],
-    columns: [c('window_start', 'timestamp'), c('region', 'string'), c('port', 'int32'), c('full_port', 'int32'),
-      c('action', 'string'), c('packets', 'int64')],
+    name: 'pages',
+    description: 'page boundaries',
+    keyColumns: [],
+    partitionKeys: [],
+    columns: [
+      c('window_start', 'timestamp'),
+      c('region', 'string'),
+      c('port', 'int32'),
+      c('full_port', 'int32'),
+      c('action', 'string'),
+      c('packets', 'int64'),
+    ],
   };
   const n = 2 * ROWS_PER_PAGE + 5;
   /** Nulls only on the last row of the first page and the first of the second. */
@@ -206,18 +228,31 @@ describe('pages with and without nulls', () => {
   const group: GroupColumns = {
     length: n,
     columns: {
-      window_start: { type: 'timestamp', values: Float64Array.from({ length: n }, (_, r) => 1_700_000_000_000 + (r > n / 2 ? 60_000 : 0)) },
+      window_start: {
+        type: 'timestamp',
+        values: Float64Array.from({ length: n }, (_, r) => 1_700_000_000_000 + (r > n / 2 ? 60_000 : 0)),
+      },
       region: { type: 'string', dictionary: DictionarySnapshot.of(['eu-west-1']), ids: new Int32Array(n).fill(1) },
-      port: { type: 'int32', values: Int32Array.from({ length: n }, (_, r) => (edge(r) ? -1 : r % 3 === 0 ? 443 : 80)) },
+      port: {
+        type: 'int32',
+        values: Int32Array.from({ length: n }, (_, r) => (edge(r) ? -1 : r % 3 === 0 ? 443 : 80)),
+      },
       full_port: { type: 'int32', values: Int32Array.from({ length: n }, (_, r) => (r * 7919) % 65536) },
-      action: { type: 'string', dictionary: DictionarySnapshot.of(['ACCEPT', 'REJECT']),
-        ids: Int32Array.from({ length: n }, (_, r) => (edge(r) ? 0 : r % 1000 < 900 ? 1 : 2)) },
+      action: {
+        type: 'string',
+        dictionary: DictionarySnapshot.of(['ACCEPT', 'REJECT']),
+        ids: Int32Array.from({ length: n }, (_, r) => (edge(r) ? 0 : r % 1000 < 900 ? 1 : 2)),
+      },
       packets: { type: 'int64', values: Float64Array.from({ length: n }, (_, r) => r * 2 ** 20), big: new Map() },
     },
   };
 
   it('read back exactly with hyparquet, nulls on a page boundary and long runs across pages', async () => {
-    const { bytes } = encodeColumns(SPEC, group, Int32Array.from({ length: n }, (_, r) => r));
+    const { bytes } = encodeColumns(
+      SPEC,
+      group,
+      Int32Array.from({ length: n }, (_, r) => r),
+    );
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     const rows = await parquetReadObjects({ file, compressors });
     const expected = rowsOf<Record<string, unknown>>(group);
@@ -225,12 +260,21 @@ describe('pages with and without nulls', () => {
     for (const r of [0, 1, ROWS_PER_PAGE - 2, ROWS_PER_PAGE - 1, ROWS_PER_PAGE, ROWS_PER_PAGE + 1, n - 1]) {
       const row = rows[r]!;
       expect((row.window_start as Date).getTime()).toBe(expected[r]!.window_start);
-      expect([row.region, row.port, row.full_port, row.action, row.packets])
-        .toEqual([expected[r]!.region, expected[r]!.port, expected[r]!.full_port, expected[r]!.action, BigInt(expected[r]!.packets as number)]);
+      expect([row.region, row.port, row.full_port, row.action, row.packets]).toEqual([
+        expected[r]!.region,
+        expected[r]!.port,
+        expected[r]!.full_port,
+        expected[r]!.action,
+        BigInt(expected[r]!.packets as number),
+      ]);
     }
     expect(rows.filter((row) => row.port === null).length).toBe(2);
     expect(rows.every((row, r) => row.full_port === (r * 7919) % 65536)).toBe(true);
-    const fromRows = encodeColumns(SPEC, columnsOfRows(SPEC.columns, expected), Int32Array.from({ length: n }, (_, r) => r)).bytes;
+    const fromRows = encodeColumns(
+      SPEC,
+      columnsOfRows(SPEC.columns, expected),
+      Int32Array.from({ length: n }, (_, r) => r),
+    ).bytes;
     expect(Buffer.from(fromRows).equals(Buffer.from(bytes))).toBe(true);
   });
 });

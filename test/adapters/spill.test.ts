@@ -10,8 +10,8 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../functions/adapters/blob-store.js';
-import { localObject } from '../../functions/adapters/local-files.js';
 import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
+import { localObject } from '../../functions/adapters/local-files.js';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { SpillArea } from '../../functions/adapters/spill.js';
 import { ingestObject } from '../../functions/core/ingest-object.js';
@@ -35,14 +35,17 @@ afterEach(() => {
 });
 
 /** The spill files that exist now (one per object being staged), with their sizes. */
-const spillFiles = () => readdirSync(spillRoot).filter((name) => name.startsWith('ciphertrail-spill-'))
-  .map((name) => statSync(join(spillRoot, name, 'parts')).size);
+const spillFiles = () =>
+  readdirSync(spillRoot)
+    .filter((name) => name.startsWith('ciphertrail-spill-'))
+    .map((name) => statSync(join(spillRoot, name, 'parts')).size);
 
 describe('SpillArea', () => {
   it('keeps parts in memory up to the threshold, appends the rest to one file, and removes it on dispose', () => {
     const area = new SpillArea(10);
     let seed = 3;
-    const random = (n: number) => Uint8Array.from({ length: n }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    const random = (n: number) =>
+      Uint8Array.from({ length: n }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
     const bodies = [random(4), random(6), random(1), new Uint8Array(0), random(200_000), random(3)];
     const staged = bodies.map((body) => area.keep(body));
     // 4 + 6 fill the 10 bytes; the 1-byte part no longer fits; an empty part always does.
@@ -62,8 +65,13 @@ describe('SpillArea', () => {
 
 describe('an object whose staged parts spill', () => {
   const corpus = generateCorpus({
-    seed: 4242, objects: 1, recordsPerObject: 6000, startSec: Date.UTC(2025, 10, 21, 23, 30) / 1000, spanSeconds: 3600,
-    org: { ipv6Share: 0.2 }, records: { bigValueShare: 0.01 },
+    seed: 4242,
+    objects: 1,
+    recordsPerObject: 6000,
+    startSec: Date.UTC(2025, 10, 21, 23, 30) / 1000,
+    spanSeconds: 3600,
+    org: { ipv6Share: 0.2 },
+    records: { bigValueShare: 0.01 },
   });
   const object = corpus.objects[0]!;
 
@@ -90,27 +98,34 @@ describe('an object whose staged parts spill', () => {
     // Small batches: many parts per object, as a large object makes.
     const report = await ingestObject(await localObject(input, join(dir.path, 'in')), { sink, maxGroups: 500 });
     expect(report.status).toBe('accepted');
-    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-      .map((e) => relative(out, join(e.parentPath, e.name))).filter((f) => f.endsWith('.parquet')).sort();
+    const files = readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(out, join(e.parentPath, e.name)))
+      .filter((f) => f.endsWith('.parquet'))
+      .sort();
     return { out, files, outputs: report.outputs, spilledAtWrite };
   }
 
-  it.each([0, 20_000])('spillAfterBytes %i writes the same files, bytes and rows as holding all in memory', async (threshold) => {
-    const held = await ingest(`held-${threshold}`);
-    const spilled = await ingest(`spilled-${threshold}`, threshold);
-    expect(held.files.length).toBeGreaterThan(4);
-    expect(spilled.files).toEqual(held.files);
-    for (const file of held.files) {
-      expect(readFileSync(join(spilled.out, file)).equals(readFileSync(join(held.out, file))), file).toBe(true);
-    }
-    const strip = (outputs: typeof held.outputs) => outputs.map(({ table, rows, bytes, key }) => ({ table, rows, bytes, key }));
-    expect(strip(spilled.outputs)).toEqual(strip(held.outputs));
-    // The default run never spilled; the small threshold did, and the spill file went after commit.
-    expect(held.spilledAtWrite.every((files) => files.length === 0)).toBe(true);
-    const total = held.outputs.reduce((sum, f) => sum + f.bytes, 0);
-    const inFile = spilled.spilledAtWrite[0]![0]!;
-    if (threshold === 0) expect(inFile).toBe(total);
-    else expect(inFile > 0 && inFile < total, `${inFile} of ${total} bytes spilled`).toBe(true);
-    expect(spillFiles()).toEqual([]);
-  });
+  it.each([0, 20_000])(
+    'spillAfterBytes %i writes the same files, bytes and rows as holding all in memory',
+    async (threshold) => {
+      const held = await ingest(`held-${threshold}`);
+      const spilled = await ingest(`spilled-${threshold}`, threshold);
+      expect(held.files.length).toBeGreaterThan(4);
+      expect(spilled.files).toEqual(held.files);
+      for (const file of held.files) {
+        expect(readFileSync(join(spilled.out, file)).equals(readFileSync(join(held.out, file))), file).toBe(true);
+      }
+      const strip = (outputs: typeof held.outputs) =>
+        outputs.map(({ table, rows, bytes, key }) => ({ table, rows, bytes, key }));
+      expect(strip(spilled.outputs)).toEqual(strip(held.outputs));
+      // The default run never spilled; the small threshold did, and the spill file went after commit.
+      expect(held.spilledAtWrite.every((files) => files.length === 0)).toBe(true);
+      const total = held.outputs.reduce((sum, f) => sum + f.bytes, 0);
+      const inFile = spilled.spilledAtWrite[0]![0]!;
+      if (threshold === 0) expect(inFile).toBe(total);
+      else expect(inFile > 0 && inFile < total, `${inFile} of ${total} bytes spilled`).toBe(true);
+      expect(spillFiles()).toEqual([]);
+    },
+  );
 });

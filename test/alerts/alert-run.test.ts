@@ -13,7 +13,10 @@ class RecordingPublisher implements AlertPublisher {
   readonly destination = 'memory';
   readonly sent: AlertMessage[] = [];
   readonly attempted: AlertMessage[] = [];
-  constructor(readonly failFor = new Set<string>(), readonly hangFor = new Set<string>()) {}
+  constructor(
+    readonly failFor = new Set<string>(),
+    readonly hangFor = new Set<string>(),
+  ) {}
   async publish(message: AlertMessage): Promise<string> {
     this.attempted.push(message);
     if (this.hangFor.has(message.vpcId)) return new Promise<string>(() => undefined);
@@ -24,7 +27,9 @@ class RecordingPublisher implements AlertPublisher {
 }
 
 const dirs: { remove: () => void }[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.remove();
+});
 function folder(): LocalDirStore {
   const dir = tempDir('alert-run');
   dirs.push(dir);
@@ -43,14 +48,16 @@ describe('the alerting run: paging', () => {
     const first = await run(groups, { dedup, publisher });
     expect(first.paged).toHaveLength(5);
     expect(first.messages.map((m) => [m.vpcId, m.alerts, m.messageId])).toEqual([
-      [PAYMENTS, 3, 'msg-1'], [ANALYTICS, 2, 'msg-2'],
+      [PAYMENTS, 3, 'msg-1'],
+      [ANALYTICS, 2, 'msg-2'],
     ]);
     const again = await run(groups, { dedup, publisher }, T0 + 59 * MINUTE);
     expect(again).toMatchObject({ paged: [], messages: [] });
     expect(again.suppressed).toHaveLength(5);
     expect(publisher.sent).toHaveLength(2);
     expect((await run(groups, { dedup, publisher }, T0 + 60 * MINUTE)).paged).toHaveLength(5);
-    const short = async (minutes: number) => (await run(groups, { dedup, publisher }, T0 + minutes * MINUTE, { suppressMinutes: 5 })).paged;
+    const short = async (minutes: number) =>
+      (await run(groups, { dedup, publisher }, T0 + minutes * MINUTE, { suppressMinutes: 5 })).paged;
     expect(await short(120)).toHaveLength(5);
     expect(await short(124)).toHaveLength(0);
     expect(await short(125)).toHaveLength(5);
@@ -65,23 +72,44 @@ describe('the alerting run: paging', () => {
   });
 
   it('never pages ok, excluded, readiness or blocked groups', async () => {
-    const result = await run([
-      group({ encryption_status: 1 }),
-      group({ dstaddr: '203.0.113.5', traffic_path: 8 }), // InternetGateway exclusion
-      group({ action: 'REJECT', reject_reason: 'EC' }),
-      group({ vpc_id: 'vpc-0123456789abcdef0', srcaddr: '10.3.0.1', dstaddr: '10.3.0.2' }),
-    ], { dedup: await store(), publisher: new RecordingPublisher() });
-    expect(result).toEqual({ paged: [], suppressed: [], capped: [], deferred: [], messages: [], failures: [], unconfirmed: [] });
+    const result = await run(
+      [
+        group({ encryption_status: 1 }),
+        group({ dstaddr: '203.0.113.5', traffic_path: 8 }), // InternetGateway exclusion
+        group({ action: 'REJECT', reject_reason: 'EC' }),
+        group({ vpc_id: 'vpc-0123456789abcdef0', srcaddr: '10.3.0.1', dstaddr: '10.3.0.2' }),
+      ],
+      { dedup: await store(), publisher: new RecordingPublisher() },
+    );
+    expect(result).toEqual({
+      paged: [],
+      suppressed: [],
+      capped: [],
+      deferred: [],
+      messages: [],
+      failures: [],
+      unconfirmed: [],
+    });
   });
 
   it('a message that fails is not lost: its claims are given back and the next run pages it', async () => {
     const dedup = await store();
     const failed = await run(groups, { dedup, publisher: new RecordingPublisher(new Set([ANALYTICS])) });
     expect(failed.paged).toHaveLength(3);
-    expect(failed.failures).toEqual([{ subject: expect.stringContaining(ANALYTICS), alerts: 2, reason: 'InternalError: SNS is down' }]);
-    const error = (() => { try { assertComplete(failed); } catch (e) { return e; } })();
+    expect(failed.failures).toEqual([
+      { subject: expect.stringContaining(ANALYTICS), alerts: 2, reason: 'InternalError: SNS is down' },
+    ]);
+    const error = (() => {
+      try {
+        assertComplete(failed);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(AlertPublishError);
-    expect((error as Error).message).toMatch(/1 alert message\(s\) could not be published: .*vpc-0fedcba9876543210.*SNS is down/);
+    expect((error as Error).message).toMatch(
+      /1 alert message\(s\) could not be published: .*vpc-0fedcba9876543210.*SNS is down/,
+    );
     const retry = await run(groups, { dedup, publisher: new RecordingPublisher() }, T0 + MINUTE);
     expect(retry.paged.map((a) => a.vpc_id)).toEqual([ANALYTICS, ANALYTICS]);
     expect(retry.suppressed).toHaveLength(3);
@@ -91,11 +119,14 @@ describe('the alerting run: paging', () => {
     const inner = await store();
     let calls = 0;
     const flaky: DedupStore = {
-      claim: async (key, now, lease) => (++calls === 4 ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : inner.claim(key, now, lease)),
+      claim: async (key, now, lease) =>
+        ++calls === 4 ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : inner.claim(key, now, lease),
       confirm: (key, token, now, expires) => inner.confirm(key, token, now, expires),
       release: (key, token) => inner.release(key, token),
     };
-    await expect(run(groups, { dedup: flaky }, T0, { concurrency: 1 })).rejects.toThrow(/ProvisionedThroughputExceeded/);
+    await expect(run(groups, { dedup: flaky }, T0, { concurrency: 1 })).rejects.toThrow(
+      /ProvisionedThroughputExceeded/,
+    );
     expect(calls).toBe(4);
     expect((await run(groups, { dedup: inner })).paged).toHaveLength(5);
   });
@@ -106,8 +137,13 @@ describe('the alerting run: paging', () => {
     await run(manyGroups(2), { dedup }, T0, { suppressMinutes: 10 });
     await run(manyGroups(1, ANALYTICS), { dedup }, T0 + 9 * MINUTE, { suppressMinutes: 10 });
     await dedup.save(T0 + 11 * MINUTE);
-    const saved = JSON.parse(readFileSync(dedup.location, 'utf8')) as Record<string, { state: string; expires_at: number }>;
-    expect(Object.keys(saved)).toEqual([`${ANALYTICS}|eni-00000000000000001|10.20.200.1|6|8080|cleartext-in-enforced-vpc`]);
+    const saved = JSON.parse(readFileSync(dedup.location, 'utf8')) as Record<
+      string,
+      { state: string; expires_at: number }
+    >;
+    expect(Object.keys(saved)).toEqual([
+      `${ANALYTICS}|eni-00000000000000001|10.20.200.1|6|8080|cleartext-in-enforced-vpc`,
+    ]);
     expect(Object.values(saved)[0]).toMatchObject({ state: 'sent', expires_at: (T0 + 19 * MINUTE) / 1000 });
     const reopened = await FileDedupStore.open(files, 'alert-dedup.json');
     const next = await run([...manyGroups(2), ...manyGroups(1, ANALYTICS)], { dedup: reopened }, T0 + 12 * MINUTE);
@@ -125,7 +161,11 @@ describe('the alerting run: two-phase claims', () => {
     await expect.poll(() => hanging.attempted.length).toBe(1);
 
     // While it may still be alive, another run must not page the same alerts twice...
-    const concurrent = await run(burst, { dedup, publisher: new RecordingPublisher(), remainingMs: () => MINUTE }, T0 + 2 * MINUTE);
+    const concurrent = await run(
+      burst,
+      { dedup, publisher: new RecordingPublisher(), remainingMs: () => MINUTE },
+      T0 + 2 * MINUTE,
+    );
     expect(concurrent).toMatchObject({ paged: [], messages: [] });
     expect(concurrent.suppressed).toHaveLength(20);
     // ...but the retry after the deadline pages every one of them: the burst did not suppress itself.
@@ -148,26 +188,53 @@ describe('the alerting run: two-phase claims', () => {
     const dedup = await store();
     let left = 26_000;
     const claimCostingASecond: DedupStore = {
-      claim: async (...args) => { left -= 1000; return dedup.claim(...args); },
+      claim: async (...args) => {
+        left -= 1000;
+        return dedup.claim(...args);
+      },
       confirm: (...args) => dedup.confirm(...args),
       release: (...args) => dedup.release(...args),
     };
-    const late = await run(groups, { dedup: claimCostingASecond, publisher: new RecordingPublisher(), remainingMs: () => left },
-      T0, { reserveMs: 20_000, concurrency: 1 });
+    const late = await run(
+      groups,
+      { dedup: claimCostingASecond, publisher: new RecordingPublisher(), remainingMs: () => left },
+      T0,
+      { reserveMs: 20_000, concurrency: 1 },
+    );
     // 26 s left and 1 s per claim: seven attempts fit before the 20 s reserve, enough for these five.
     expect(late.paged).toHaveLength(5);
     expect(late.deferred).toEqual([]);
     // 22 s left: three attempts fit, all spent on alerts the first run paged; three new ones wait for the retry.
     left = 22_000;
-    const later = await run(manyGroups(6), { dedup: claimCostingASecond, publisher: new RecordingPublisher(), remainingMs: () => left },
-      T0 + MINUTE, { reserveMs: 20_000, concurrency: 1 });
-    expect(later.suppressed.map((a) => a.interface_id)).toEqual(['eni-00000000000000001', 'eni-00000000000000002', 'eni-00000000000000003']);
+    const later = await run(
+      manyGroups(6),
+      { dedup: claimCostingASecond, publisher: new RecordingPublisher(), remainingMs: () => left },
+      T0 + MINUTE,
+      { reserveMs: 20_000, concurrency: 1 },
+    );
+    expect(later.suppressed.map((a) => a.interface_id)).toEqual([
+      'eni-00000000000000001',
+      'eni-00000000000000002',
+      'eni-00000000000000003',
+    ]);
     expect(later.paged).toHaveLength(0);
-    expect(later.deferred.map((a) => a.interface_id)).toEqual(['eni-00000000000000004', 'eni-00000000000000005', 'eni-00000000000000006']);
+    expect(later.deferred.map((a) => a.interface_id)).toEqual([
+      'eni-00000000000000004',
+      'eni-00000000000000005',
+      'eni-00000000000000006',
+    ]);
     expect(() => assertComplete(later, 20_000)).toThrow(AlertDeadlineError);
     expect(() => assertComplete(later, 20_000)).toThrow(/3 alert\(s\) not checked: less than 20000 ms was left/);
-    const retry = await run(manyGroups(6), { dedup, publisher: new RecordingPublisher(), remainingMs: () => 5 * MINUTE }, T0 + 2 * MINUTE);
-    expect(retry.paged.map((a) => a.interface_id)).toEqual(['eni-00000000000000004', 'eni-00000000000000005', 'eni-00000000000000006']);
+    const retry = await run(
+      manyGroups(6),
+      { dedup, publisher: new RecordingPublisher(), remainingMs: () => 5 * MINUTE },
+      T0 + 2 * MINUTE,
+    );
+    expect(retry.paged.map((a) => a.interface_id)).toEqual([
+      'eni-00000000000000004',
+      'eni-00000000000000005',
+      'eni-00000000000000006',
+    ]);
   });
 });
 
@@ -177,8 +244,13 @@ describe('the alerting run: at most 25 alerts per VPC and run', () => {
     const publisher = new RecordingPublisher();
     const first = await run(manyGroups(30), { dedup, publisher });
     expect(first.paged).toHaveLength(25);
-    expect(first.capped.map((a) => a.interface_id)).toEqual(
-      ['eni-0000000000000001a', 'eni-0000000000000001b', 'eni-0000000000000001c', 'eni-0000000000000001d', 'eni-0000000000000001e']);
+    expect(first.capped.map((a) => a.interface_id)).toEqual([
+      'eni-0000000000000001a',
+      'eni-0000000000000001b',
+      'eni-0000000000000001c',
+      'eni-0000000000000001d',
+      'eni-0000000000000001e',
+    ]);
     const body = JSON.parse(publisher.sent[0]!.body);
     expect(body).toMatchObject({ totals: { alerts: 30 }, not_shown: { alerts: 5 } });
     expect(body.top_offenders).toHaveLength(25);

@@ -22,24 +22,27 @@ describe('alert step of the ingest function (s3rver + dynalite)', () => {
 
   beforeAll(async () => {
     [s3, db] = await Promise.all([startLocalS3([BUCKET]), startLocalDynamoDb()]);
-    await db.client.send(new CreateTableCommand({
-      TableName: 'dedup', BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: DEDUP_PARTITION_KEY, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: DEDUP_PARTITION_KEY, KeyType: 'HASH' }],
-    }));
+    await db.client.send(
+      new CreateTableCommand({
+        TableName: 'dedup',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: DEDUP_PARTITION_KEY, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: DEDUP_PARTITION_KEY, KeyType: 'HASH' }],
+      }),
+    );
   });
   afterAll(async () => {
     await db.close();
     await s3.stop();
   });
 
-  it('classifies an object\'s groups with the cached policy, writes its findings and pages new violations once', async () => {
+  it("classifies an object's groups with the cached policy, writes its findings and pages new violations once", async () => {
     await writePolicy(`s3://${BUCKET}/config/boundaries.json`, POLICY, s3.client);
     const sent: AlertMessage[] = [];
     const step = createAlertStep({
       policy: CachedPolicyLoader.forLocation(`s3://${BUCKET}/config/boundaries.json`, s3.client),
       dedup: new DynamoDbDedupStore(db.client, 'dedup'),
-      publisher: { destination: 'memory', publish: async (m) => (sent.push(m), `m-${sent.length}`) },
+      publisher: { destination: 'memory', publish: async (m) => `m-${sent.push(m)}` },
       findings: findingsWriter(new ParquetTableSink(new S3BlobStore(s3.client, BUCKET, 'tables/'))),
       now: () => Date.UTC(2025, 10, 21, 12),
     });
@@ -49,7 +52,10 @@ describe('alert step of the ingest function (s3rver + dynalite)', () => {
       group({ action: 'REJECT', reject_reason: 'EC' }), // blocked
       group({ encryption_status: 1 }), // ok: not a finding
     ];
-    const origin = { object: 's3://raw/AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/a.log.gz', identity: 'raw/a.log.gz#etag1' };
+    const origin = {
+      object: 's3://raw/AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/a.log.gz',
+      identity: 'raw/a.log.gz#etag1',
+    };
     expect(await step.raise(groups, origin)).toBe(1);
     expect(await step.raise(groups, origin)).toBe(0);
     expect(sent).toHaveLength(1);
@@ -58,9 +64,13 @@ describe('alert step of the ingest function (s3rver + dynalite)', () => {
     const oracle = await Oracle.open();
     try {
       const keys = await downloadPrefix(s3.client, BUCKET, 'tables/', dir.path);
-      expect(keys).toEqual([expect.stringMatching(/^tables\/_manifests\/a-[0-9a-f]{12}\.json$/),
-        expect.stringMatching(/^tables\/findings\/dt=2025-11-21\/a-[0-9a-f]{12}-0\.parquet$/)]);
-      const rows = await oracle.query(`SELECT classification, rule, severity FROM ${parquetTable(dir.path, 'findings')} ORDER BY 1`);
+      expect(keys).toEqual([
+        expect.stringMatching(/^tables\/_manifests\/a-[0-9a-f]{12}\.json$/),
+        expect.stringMatching(/^tables\/findings\/dt=2025-11-21\/a-[0-9a-f]{12}-0\.parquet$/),
+      ]);
+      const rows = await oracle.query(
+        `SELECT classification, rule, severity FROM ${parquetTable(dir.path, 'findings')} ORDER BY 1`,
+      );
       expect(rows).toEqual([
         { classification: 'blocked', rule: 'ec-blocked', severity: 'medium' },
         { classification: 'excluded', rule: 'excluded-path', severity: 'info' },
@@ -78,16 +88,20 @@ describe('alert step of the ingest function (s3rver + dynalite)', () => {
     const step = createAlertStep({
       policy: CachedPolicyLoader.forLocation(`s3://${BUCKET}/config/deadline.json`, s3.client),
       dedup: new DynamoDbDedupStore(db.client, 'dedup'),
-      publisher: { destination: 'memory', publish: async (m) => (sent.push(m), `m-${sent.length}`) },
+      publisher: { destination: 'memory', publish: async (m) => `m-${sent.push(m)}` },
       now: () => Date.UTC(2025, 10, 22, 12),
     });
     const groups = manyGroups(3).map((g) => ({ ...g, port: 7000 }));
     const origin = { object: 's3://raw/b.log.gz', identity: 'raw/b.log.gz#etag1' };
-    const claims = async () => ((await db.client.send(new ScanCommand({ TableName: 'dedup' }))).Items ?? [])
-      .filter((i) => i.pk!.S!.includes('|7000|'));
+    const claims = async () =>
+      ((await db.client.send(new ScanCommand({ TableName: 'dedup' }))).Items ?? []).filter((i) =>
+        i.pk!.S!.includes('|7000|'),
+      );
     const error = await step.raise(groups, origin, () => 19_000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AlertDeadlineError);
-    expect((error as Error).message).toMatch(/^3 alert\(s\) not checked: less than 20000 ms was left to publish them; 0 paged/);
+    expect((error as Error).message).toMatch(
+      /^3 alert\(s\) not checked: less than 20000 ms was left to publish them; 0 paged/,
+    );
     expect(await claims()).toEqual([]);
     expect(sent).toEqual([]);
     expect(await step.raise(groups, origin, () => 120_000)).toBe(3);

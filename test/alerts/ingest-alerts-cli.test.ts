@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
 import { loadBoundaries } from '../../functions/cli/alerting.js';
 import { UsageError } from '../../functions/cli/usage.js';
+import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
 import { runCli } from '../helpers/cli.js';
 import { Oracle, parquetTable } from '../helpers/duckdb.js';
 import { QueryApiServer, snsPublishOk, TEST_CREDENTIALS } from '../helpers/query-api-server.js';
@@ -20,20 +20,34 @@ const ajv = new AjvModule.default({ strict: true });
 ajv.addSchema(alertSchema);
 const validateAlert = ajv.getSchema('https://ciphertrail.dev/schemas/alert.schema.json#/definitions/alert')!;
 
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Each test ingests into its own folder: none reads what another one wrote. */
 describe('ingest --boundaries over the bundled samples', () => {
   let sns: QueryApiServer;
   let out: { path: string; remove: () => void };
   const saved = { ...process.env };
-  const ingest = (...extra: string[]) => runCli(['ingest', 'samples/flow-logs', '--out', out.path, '--boundaries', 'samples/boundaries.json',
-    '--quiet', ...extra]);
+  const ingest = (...extra: string[]) =>
+    runCli([
+      'ingest',
+      'samples/flow-logs',
+      '--out',
+      out.path,
+      '--boundaries',
+      'samples/boundaries.json',
+      '--quiet',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     sns = await QueryApiServer.start(() => snsPublishOk(`m-${sns.requests.length}`));
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     });
   });
@@ -57,13 +71,69 @@ describe('ingest --boundaries over the bundled samples', () => {
 
     const alerts = lines(join(out.path, 'alerts.jsonl'));
     for (const a of alerts) expect(validateAlert(a), JSON.stringify(validateAlert.errors)).toBe(true);
-    expect(alerts.map((a) => [a.rule, a.severity, a.vpc_id, a.interface_id, a.srcaddr, a.dstaddr, a.protocol, a.port, a.flows, a.bytes]))
-      .toEqual([
-        ['cleartext-in-enforced-vpc', 'critical', 'vpc-0fedcba9876543210', 'eni-0f2f2f2f2f2f2f2f2', '10.20.9.1', '198.51.100.7', 6, 80, 1, 24000],
-        ['cleartext-in-enforced-vpc', 'high', 'vpc-0e1f2a3b4c5d6e7f8', 'eni-0a1a1a1a1a1a1a1a1', '10.1.1.10', '10.1.7.9', 6, 8080, 2, 510000],
-        ['cleartext-in-enforced-vpc', 'high', 'vpc-0fedcba9876543210', 'eni-0f3f3f3f3f3f3f3f3', '10.20.3.3', '10.20.4.4', 6, 8000, 2, 32000],
-        ['cleartext-into-enforced-vpc', 'high', 'vpc-0123456789abcdef0', 'eni-0d4d4d4d4d4d4d4d4', '10.3.0.15', '10.1.7.9', 6, 8080, 1, 31000],
-      ]);
+    expect(
+      alerts.map((a) => [
+        a.rule,
+        a.severity,
+        a.vpc_id,
+        a.interface_id,
+        a.srcaddr,
+        a.dstaddr,
+        a.protocol,
+        a.port,
+        a.flows,
+        a.bytes,
+      ]),
+    ).toEqual([
+      [
+        'cleartext-in-enforced-vpc',
+        'critical',
+        'vpc-0fedcba9876543210',
+        'eni-0f2f2f2f2f2f2f2f2',
+        '10.20.9.1',
+        '198.51.100.7',
+        6,
+        80,
+        1,
+        24000,
+      ],
+      [
+        'cleartext-in-enforced-vpc',
+        'high',
+        'vpc-0e1f2a3b4c5d6e7f8',
+        'eni-0a1a1a1a1a1a1a1a1',
+        '10.1.1.10',
+        '10.1.7.9',
+        6,
+        8080,
+        2,
+        510000,
+      ],
+      [
+        'cleartext-in-enforced-vpc',
+        'high',
+        'vpc-0fedcba9876543210',
+        'eni-0f3f3f3f3f3f3f3f3',
+        '10.20.3.3',
+        '10.20.4.4',
+        6,
+        8000,
+        2,
+        32000,
+      ],
+      [
+        'cleartext-into-enforced-vpc',
+        'high',
+        'vpc-0123456789abcdef0',
+        'eni-0d4d4d4d4d4d4d4d4',
+        '10.3.0.15',
+        '10.1.7.9',
+        6,
+        8080,
+        1,
+        31000,
+      ],
+    ]);
     expect(alerts[1]).toMatchObject({ first_seen: '2025-11-21T10:00:10.000Z', last_seen: '2025-11-21T10:02:50.000Z' });
 
     const readiness = lines(join(out.path, 'readiness.jsonl'));
@@ -72,16 +142,28 @@ describe('ingest --boundaries over the bundled samples', () => {
     ]);
 
     // One SNS message per boundary: payments (its own ENI + the shared VPC crossing into it) and analytics.
-    expect(sns.requests.map((r) => [r.params.get('Subject'), r.params.get('MessageAttributes.entry.3.Value.StringValue')])).toEqual([
-      ['ciphertrail CRITICAL: 2 cleartext violations at vpc-0fedcba9876543210 (222222222222 eu-west-1)', 'vpc-0fedcba9876543210'],
-      ['ciphertrail HIGH: 2 cleartext violations at vpc-0e1f2a3b4c5d6e7f8 (111111111111 us-east-1)', 'vpc-0e1f2a3b4c5d6e7f8'],
+    expect(
+      sns.requests.map((r) => [r.params.get('Subject'), r.params.get('MessageAttributes.entry.3.Value.StringValue')]),
+    ).toEqual([
+      [
+        'ciphertrail CRITICAL: 2 cleartext violations at vpc-0fedcba9876543210 (222222222222 eu-west-1)',
+        'vpc-0fedcba9876543210',
+      ],
+      [
+        'ciphertrail HIGH: 2 cleartext violations at vpc-0e1f2a3b4c5d6e7f8 (111111111111 us-east-1)',
+        'vpc-0e1f2a3b4c5d6e7f8',
+      ],
     ]);
 
     const oracle = await Oracle.open();
     try {
-      const rows = await oracle.query(`SELECT classification, count(*)::INT AS n FROM ${parquetTable(out.path, 'findings')} GROUP BY 1 ORDER BY 1`);
+      const rows = await oracle.query(
+        `SELECT classification, count(*)::INT AS n FROM ${parquetTable(out.path, 'findings')} GROUP BY 1 ORDER BY 1`,
+      );
       expect(rows).toEqual([
-        { classification: 'blocked', n: 1 }, { classification: 'excluded', n: 2 }, { classification: 'readiness', n: 2 },
+        { classification: 'blocked', n: 1 },
+        { classification: 'excluded', n: 2 },
+        { classification: 'readiness', n: 2 },
         { classification: 'violation', n: 5 },
       ]);
     } finally {
@@ -99,9 +181,15 @@ describe('ingest --boundaries over the bundled samples', () => {
     const report = await runCli(['report', out.path]);
     expect(report.code).toBe(0);
     const text = report.stdout.slice(report.stdout.indexOf('Cleartext crossing enforced boundaries'));
-    expect(text).toMatch(/vpc-0123456789abcdef0 +eni-0d4d4d4d4d4d4d4d4 +cleartext-into-enforced-vpc +high +10\.1\.7\.9 +tcp\/8080/);
-    expect(text).toMatch(/Blocked by encryption controls[^]*eni-0b2b2b2b2b2b2b2b2 +10\.1\.2\.30 +10\.1\.9\.100 +tcp\/80 +1 /);
-    expect(text).toMatch(/vpc-0a9b8c7d6e5f4a3b2 \(legacy\): 1 ENI\/peer pairs still send cleartext \(2 flows, 4\.3 MB\)/);
+    expect(text).toMatch(
+      /vpc-0123456789abcdef0 +eni-0d4d4d4d4d4d4d4d4 +cleartext-into-enforced-vpc +high +10\.1\.7\.9 +tcp\/8080/,
+    );
+    expect(text).toMatch(
+      /Blocked by encryption controls[\s\S]*eni-0b2b2b2b2b2b2b2b2 +10\.1\.2\.30 +10\.1\.9\.100 +tcp\/80 +1 /,
+    );
+    expect(text).toMatch(
+      /vpc-0a9b8c7d6e5f4a3b2 \(legacy\): 1 ENI\/peer pairs still send cleartext \(2 flows, 4\.3 MB\)/,
+    );
     expect(text).toMatch(/eni-0c3c3c3c3c3c3c3c3 +10\.2\.8\.8 +tcp\/6379 +2 +4\.3 MB/);
   });
 
@@ -110,7 +198,9 @@ describe('ingest --boundaries over the bundled samples', () => {
     writeFileSync(bad, JSON.stringify({ vpcs: { 'vpc-0e1f2a3b4c5d6e7f8': { mode: 'enforce', exclusions: ['Igw'] } } }));
     const error = await loadBoundaries(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(/\/vpcs\/vpc-0e1f2a3b4c5d6e7f8\/exclusions\/0: must be equal to one of the allowed values/);
+    expect((error as Error).message).toMatch(
+      /\/vpcs\/vpc-0e1f2a3b4c5d6e7f8\/exclusions\/0: must be equal to one of the allowed values/,
+    );
   });
 });
 
@@ -118,23 +208,38 @@ describe('ingest --boundaries with a burst of distinct violations', () => {
   it('pages at most 25 per VPC and run, says how many more there are, and pages those on the next run', async () => {
     const dir = tempDir('alerts-burst');
     try {
-      const header = 'version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end ' +
+      const header =
+        'version account-id vpc-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end ' +
         'action log-status flow-direction traffic-path encryption-status';
-      const scan = Array.from({ length: 30 }, (_, i) =>
-        `10 111111111111 vpc-0e1f2a3b4c5d6e7f8 eni-0a1a1a1a1a1a1a1a1 10.1.1.10 10.1.7.${i + 1} 40000 ${8000 + i} 6 10 ${10_000 - i} ` +
-        '1763719203 1763719258 ACCEPT OK egress 1 0');
+      const scan = Array.from(
+        { length: 30 },
+        (_, i) =>
+          `10 111111111111 vpc-0e1f2a3b4c5d6e7f8 eni-0a1a1a1a1a1a1a1a1 10.1.1.10 10.1.7.${i + 1} 40000 ${8000 + i} 6 10 ${10_000 - i} ` +
+          '1763719203 1763719258 ACCEPT OK egress 1 0',
+      );
       const log = join(dir.path, '111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_0badf00d.log');
-      writeFileSync(log, [header, ...scan].join('\n') + '\n');
-      const ingest = () => runCli(['ingest', log, '--out', join(dir.path, 'out'), '--boundaries', 'samples/boundaries.json', '--quiet']);
+      writeFileSync(log, `${[header, ...scan].join('\n')}\n`);
+      const ingest = () =>
+        runCli(['ingest', log, '--out', join(dir.path, 'out'), '--boundaries', 'samples/boundaries.json', '--quiet']);
       const first = await ingest();
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 25 paged, 0 suppressed \(already paged\), 5 over the per-VPC limit/);
+      expect(first.stdout).toMatch(
+        /violations {3}30 \(30 flows, 299\.6 KB\): 25 paged, 0 suppressed \(already paged\), 5 over the per-VPC limit/,
+      );
       expect(first.stdout).toMatch(/PAGE {9}\.\.\. 15 more in alerts\.jsonl/);
       expect(lines(join(dir.path, 'out', 'alerts.jsonl'))).toHaveLength(25);
       const second = await ingest();
-      expect(second.stdout).toMatch(/violations {3}30 \(30 flows, 299\.6 KB\): 5 paged, 25 suppressed \(already paged\) -> /);
-      expect(lines(join(dir.path, 'out', 'alerts.jsonl')).map((a) => a.port)).toEqual([...Array.from({ length: 25 }, (_, i) => 8000 + i),
-        8025, 8026, 8027, 8028, 8029]);
+      expect(second.stdout).toMatch(
+        /violations {3}30 \(30 flows, 299\.6 KB\): 5 paged, 25 suppressed \(already paged\) -> /,
+      );
+      expect(lines(join(dir.path, 'out', 'alerts.jsonl')).map((a) => a.port)).toEqual([
+        ...Array.from({ length: 25 }, (_, i) => 8000 + i),
+        8025,
+        8026,
+        8027,
+        8028,
+        8029,
+      ]);
     } finally {
       dir.remove();
     }

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/sources.js';
-import { getObject, listKeys, type LocalS3, s3Env, startLocalS3 } from '../s3/local-s3.js';
+import { getObject, type LocalS3, listKeys, s3Env, startLocalS3 } from '../s3/local-s3.js';
 
 const BUCKET = 'curated';
 let s3: LocalS3;
@@ -24,36 +24,76 @@ afterAll(async () => {
 });
 
 function ingest(): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = ['--no-warnings', `${REPO_ROOT}functions/cli/ciphertrail.js`, 'ingest', `${REPO_ROOT}samples/flow-logs`,
-    '--out', `s3://${BUCKET}/runs`, '--endpoint', s3.endpoint, '--boundaries', `${REPO_ROOT}samples/boundaries.json`, '--quiet'];
+  const args = [
+    '--no-warnings',
+    `${REPO_ROOT}functions/cli/ciphertrail.js`,
+    'ingest',
+    `${REPO_ROOT}samples/flow-logs`,
+    '--out',
+    `s3://${BUCKET}/runs`,
+    '--endpoint',
+    s3.endpoint,
+    '--boundaries',
+    `${REPO_ROOT}samples/boundaries.json`,
+    '--quiet',
+  ];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: cwd.path, env: { ...process.env, ...s3Env(s3.endpoint) } }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: cwd.path, env: { ...process.env, ...s3Env(s3.endpoint) } },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const lines = async (key: string) => (await getObject(s3.client, BUCKET, key)).toString('utf8').split('\n').filter(Boolean)
-  .map((l) => JSON.parse(l) as { rule: string; interface_id: string });
+const lines = async (key: string) =>
+  (await getObject(s3.client, BUCKET, key))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { rule: string; interface_id: string });
 
 it('writes the alert records and the dedup state into the bucket, and the second run pages nothing new', async () => {
   const first = await ingest();
   expect(first.code).toBe(1); // the bundled truncated gzip object is rejected
   expect(first.stderr).toBe('');
-  expect(first.stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 4 paged, 0 suppressed \(already paged\) -> s3:\/\/curated\/runs\/alerts\.jsonl/);
-  expect(first.stdout).toMatch(/readiness {4}1 in monitor-mode VPCs \(2 flows, 4\.3 MB\) -> s3:\/\/curated\/runs\/readiness\.jsonl/);
+  expect(first.stdout).toMatch(
+    /violations {3}4 \(6 flows, 597\.0 KB\): 4 paged, 0 suppressed \(already paged\) -> s3:\/\/curated\/runs\/alerts\.jsonl/,
+  );
+  expect(first.stdout).toMatch(
+    /readiness {4}1 in monitor-mode VPCs \(2 flows, 4\.3 MB\) -> s3:\/\/curated\/runs\/readiness\.jsonl/,
+  );
   const keys = (await listKeys(s3.client, BUCKET, 'runs/')).map((k) => k.key);
-  expect(keys).toEqual(expect.arrayContaining(['runs/alert-dedup.json', 'runs/alerts.jsonl', 'runs/boundaries.json',
-    'runs/ingest-report.json', 'runs/readiness.jsonl']));
+  expect(keys).toEqual(
+    expect.arrayContaining([
+      'runs/alert-dedup.json',
+      'runs/alerts.jsonl',
+      'runs/boundaries.json',
+      'runs/ingest-report.json',
+      'runs/readiness.jsonl',
+    ]),
+  );
   expect(keys.filter((k) => k.startsWith('runs/findings/dt=2025-11-21/'))).toHaveLength(2);
-  expect((await lines('runs/alerts.jsonl')).map((a) => a.interface_id)).toEqual(
-    ['eni-0f2f2f2f2f2f2f2f2', 'eni-0a1a1a1a1a1a1a1a1', 'eni-0f3f3f3f3f3f3f3f3', 'eni-0d4d4d4d4d4d4d4d4']);
+  expect((await lines('runs/alerts.jsonl')).map((a) => a.interface_id)).toEqual([
+    'eni-0f2f2f2f2f2f2f2f2',
+    'eni-0a1a1a1a1a1a1a1a1',
+    'eni-0f3f3f3f3f3f3f3f3',
+    'eni-0d4d4d4d4d4d4d4d4',
+  ]);
   expect((await lines('runs/readiness.jsonl')).map((a) => a.rule)).toEqual(['cleartext-in-monitor-vpc']);
-  const claims = JSON.parse((await getObject(s3.client, BUCKET, 'runs/alert-dedup.json')).toString('utf8')) as Record<string, { state: string }>;
+  const claims = JSON.parse((await getObject(s3.client, BUCKET, 'runs/alert-dedup.json')).toString('utf8')) as Record<
+    string,
+    { state: string }
+  >;
   expect(Object.values(claims).map((c) => c.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
-  expect(JSON.parse((await getObject(s3.client, BUCKET, 'runs/boundaries.json')).toString('utf8')).vpcs)
-    .toHaveProperty('vpc-0a9b8c7d6e5f4a3b2.mode', 'monitor');
+  expect(JSON.parse((await getObject(s3.client, BUCKET, 'runs/boundaries.json')).toString('utf8')).vpcs).toHaveProperty(
+    'vpc-0a9b8c7d6e5f4a3b2.mode',
+    'monitor',
+  );
 
   const second = await ingest();
   expect(second.stdout).toMatch(/violations {3}4 \(6 flows, 597\.0 KB\): 0 paged, 4 suppressed \(already paged\)/);

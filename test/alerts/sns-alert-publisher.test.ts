@@ -1,10 +1,16 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SnsAlertPublisher } from '../../functions/adapters/sns-alert-publisher.js';
 import { FileDedupStore } from '../../functions/adapters/file-dedup-store.js';
 import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
+import { SnsAlertPublisher } from '../../functions/adapters/sns-alert-publisher.js';
 import {
-  publishedAttributes, type QueryRequest, type QueryResponse, QueryApiServer, snsError, snsPublishOk, TEST_CREDENTIALS,
+  publishedAttributes,
+  QueryApiServer,
+  type QueryRequest,
+  type QueryResponse,
+  snsError,
+  snsPublishOk,
+  TEST_CREDENTIALS,
 } from '../helpers/query-api-server.js';
 import { tempDir } from '../helpers/sources.js';
 import { ANALYTICS, manyGroups, PAYMENTS, runOnce, T0 } from './fixtures.js';
@@ -21,7 +27,9 @@ let script: ((request: QueryRequest, n: number) => QueryResponse) | undefined;
 const delays: number[] = [];
 
 beforeAll(async () => {
-  server = await QueryApiServer.start((request) => script?.(request, server.requests.length) ?? snsPublishOk(`id-${server.requests.length}`));
+  server = await QueryApiServer.start(
+    (request) => script?.(request, server.requests.length) ?? snsPublishOk(`id-${server.requests.length}`),
+  );
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -31,8 +39,16 @@ beforeEach(() => {
 });
 
 function publisher(attempts = 4): SnsAlertPublisher {
-  const client = new SNSClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  return new SnsAlertPublisher(TOPIC, { client, retry: { attempts, sleep: async (ms) => void delays.push(ms), random: () => 1 } });
+  const client = new SNSClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  return new SnsAlertPublisher(TOPIC, {
+    client,
+    retry: { attempts, sleep: async (ms) => void delays.push(ms), random: () => 1 },
+  });
 }
 
 /** A fresh file dedup store (read once at open; the tests never save it). */
@@ -45,12 +61,17 @@ async function dedup(): Promise<FileDedupStore> {
 
 describe('SNS alert publisher (local SNS Query API endpoint)', () => {
   it('sends one Publish per boundary VPC with subject, JSON body and filterable attributes', async () => {
-    const result = await runOnce([...manyGroups(30), ...manyGroups(1, ANALYTICS)], { dedup: await dedup(), publisher: publisher() });
+    const result = await runOnce([...manyGroups(30), ...manyGroups(1, ANALYTICS)], {
+      dedup: await dedup(),
+      publisher: publisher(),
+    });
     expect(server.requests).toHaveLength(2);
     const [payments, analytics] = server.requests;
     expect(payments!.params.get('Action')).toBe('Publish');
     expect(payments!.params.get('TopicArn')).toBe(TOPIC);
-    expect(payments!.params.get('Subject')).toBe('ciphertrail HIGH: 30 cleartext violations at vpc-0e1f2a3b4c5d6e7f8 (111111111111 us-east-1)');
+    expect(payments!.params.get('Subject')).toBe(
+      'ciphertrail HIGH: 30 cleartext violations at vpc-0e1f2a3b4c5d6e7f8 (111111111111 us-east-1)',
+    );
     expect(publishedAttributes(payments!.params)).toEqual({
       severity: { DataType: 'String', StringValue: 'high' },
       account_id: { DataType: 'String', StringValue: '111111111111' },
@@ -66,7 +87,12 @@ describe('SNS alert publisher (local SNS Query API endpoint)', () => {
   });
 
   it('retries a 500 and throttling with backoff, then succeeds', async () => {
-    script = (_r, n) => (n === 1 ? snsError(500, 'InternalError', 'boom') : n === 2 ? snsError(400, 'Throttling', 'Rate exceeded') : snsPublishOk('ok'));
+    script = (_r, n) =>
+      n === 1
+        ? snsError(500, 'InternalError', 'boom')
+        : n === 2
+          ? snsError(400, 'Throttling', 'Rate exceeded')
+          : snsPublishOk('ok');
     const result = await runOnce(manyGroups(1), { dedup: await dedup(), publisher: publisher() });
     expect(server.requests).toHaveLength(3);
     expect(new Set(server.requests.map((r) => r.params.get('Message'))).size).toBe(1);

@@ -25,7 +25,7 @@ import {
 } from '../helpers/flow-log-corpus.js';
 
 /** The v10 custom format with encryption-status (25 fields, ~230 bytes a line). */
-export const V10 = CORPUS_FORMATS[0]!;
+const V10 = CORPUS_FORMATS[0]!;
 
 export interface BenchObjectSpec {
   readonly records: number;

@@ -16,7 +16,7 @@ const MIN_MATCH_INPUT = 16;
 const table = new Int32Array(1 << HASH_BITS);
 
 /** The most bytes `compressSnappy` can produce for `length` input bytes. */
-export function maxSnappyLength(length: number): number {
+function maxSnappyLength(length: number): number {
   return 32 + length + Math.ceil(length / 6);
 }
 

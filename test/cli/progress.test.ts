@@ -9,7 +9,10 @@ function harness(isTTY: boolean, options: { objects: number; bytes: number | und
   let now = 0;
   const written: string[] = [];
   const progress = new Progress({
-    quiet: options.quiet ?? false, objects: options.objects, bytes: options.bytes, now: () => now,
+    quiet: options.quiet ?? false,
+    objects: options.objects,
+    bytes: options.bytes,
+    now: () => now,
     stream: { isTTY, write: (text: string) => written.push(text) > 0 },
   });
   return { progress, written, at: (ms: number) => void (now = ms) };
@@ -29,7 +32,9 @@ describe('ingest progress', () => {
     expect(written).toHaveLength(1); // redrawn at most four times a second
     at(5_400);
     progress.object(123_456);
-    expect(written[1]).toBe('\r\x1b[2Kingest: 1/2 objects, 11.0 MB of 100.0 MB (11%), 2.0 MB/s, 123,456 records, ETA 44 s');
+    expect(written[1]).toBe(
+      '\r\x1b[2Kingest: 1/2 objects, 11.0 MB of 100.0 MB (11%), 2.0 MB/s, 123,456 records, ETA 44 s',
+    );
     progress.done();
     expect(written.at(-1)).toBe('\r\x1b[2K');
   });

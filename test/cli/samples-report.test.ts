@@ -10,7 +10,11 @@ import { tempDir } from '../helpers/sources.js';
 
 const dir = tempDir('samples');
 let ingest: CliResult;
-let json: { byVpc: Record<string, unknown>[]; byPath: Record<string, unknown>[]; topCleartextTalkers: Record<string, unknown>[] };
+let json: {
+  byVpc: Record<string, unknown>[];
+  byPath: Record<string, unknown>[];
+  topCleartextTalkers: Record<string, unknown>[];
+};
 let text: string;
 
 beforeAll(async () => {
@@ -27,10 +31,22 @@ const pct = (part: number, total: number) => Math.round((1000 * part) / total) /
 
 /** Bytes per encryption status of each VPC's accepted records in samples/generate.ts. */
 const VPCS = {
-  'vpc-0e1f2a3b4c5d6e7f8': { cleartext: [412000, 98000, 9000, 180], nitro: [1843200, 620000], application: [52000], both: [], unknown: [] },
+  'vpc-0e1f2a3b4c5d6e7f8': {
+    cleartext: [412000, 98000, 9000, 180],
+    nitro: [1843200, 620000],
+    application: [52000],
+    both: [],
+    unknown: [],
+  },
   'vpc-0a9b8c7d6e5f4a3b2': { cleartext: [2400000, 1900000], nitro: [], application: [], both: [210000], unknown: [] },
   'vpc-0123456789abcdef0': { cleartext: [31000], nitro: [], application: [], both: [], unknown: [8000] },
-  'vpc-0fedcba9876543210': { cleartext: [4000, 24000, 17000, 15000], nitro: [9600000], application: [], both: [], unknown: [] },
+  'vpc-0fedcba9876543210': {
+    cleartext: [4000, 24000, 17000, 15000],
+    nitro: [9600000],
+    application: [],
+    both: [],
+    unknown: [],
+  },
   'vpc-abcdefab012345678': { cleartext: [], nitro: [], application: [], both: [], unknown: [568, 376, 15044, 471] },
 } as const;
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -39,11 +55,23 @@ describe('ingest + report on samples/', () => {
   it('ingest exits 1 for the truncated sample, names it, and keeps everything else', () => {
     expect(ingest.code).toBe(1);
     expect(ingest.stdout).toContain('7 objects (6 accepted, 1 rejected)');
-    expect(ingest.stdout).toMatch(/REJECTED {5}samples\/flow-logs\/AWSLogs\/111111111111\/vpcflowlogs\/us-east-1\/2025\/11\/21\/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1010Z_deadbeef\.log\.gz: corrupt gzip/);
-    expect(ingest.stdout).toMatch(/malformed {4}samples\/.*_20251121T1005Z_5e6f7a8b\.log\.gz:15: action: unknown value "ACCEPTED"/);
+    expect(ingest.stdout).toMatch(
+      /REJECTED {5}samples\/flow-logs\/AWSLogs\/111111111111\/vpcflowlogs\/us-east-1\/2025\/11\/21\/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1010Z_deadbeef\.log\.gz: corrupt gzip/,
+    );
+    expect(ingest.stdout).toMatch(
+      /malformed {4}samples\/.*_20251121T1005Z_5e6f7a8b\.log\.gz:15: action: unknown value "ACCEPTED"/,
+    );
     const report = JSON.parse(readFileSync(join(dir.path, 'ingest-report.json'), 'utf8'));
-    expect(report.totals).toMatchObject({ objects: 7, accepted: 6, rejected: 1, records: 31, malformed: 1, cleartextRecords: 13,
-      noDataRecords: 2, skipDataRecords: 1 });
+    expect(report.totals).toMatchObject({
+      objects: 7,
+      accepted: 6,
+      rejected: 1,
+      records: 31,
+      malformed: 1,
+      cleartextRecords: 13,
+      noDataRecords: 2,
+      skipDataRecords: 1,
+    });
   });
 
   it.each(Object.entries(VPCS))('%s: flows, bytes and shares by status', (vpc, bytes) => {
@@ -51,10 +79,14 @@ describe('ingest + report on samples/', () => {
     const total = sum(Object.values(bytes).flat());
     const flows = Object.values(bytes).flat().length;
     expect(row).toMatchObject({
-      flows: String(flows), bytes: String(total),
-      cleartext_bytes_pct: pct(sum(bytes.cleartext), total), nitro_bytes_pct: pct(sum(bytes.nitro), total),
-      application_bytes_pct: pct(sum(bytes.application), total), both_bytes_pct: pct(sum(bytes.both), total),
-      unknown_bytes_pct: pct(sum(bytes.unknown), total), cleartext_flows_pct: pct(bytes.cleartext.length, flows),
+      flows: String(flows),
+      bytes: String(total),
+      cleartext_bytes_pct: pct(sum(bytes.cleartext), total),
+      nitro_bytes_pct: pct(sum(bytes.nitro), total),
+      application_bytes_pct: pct(sum(bytes.application), total),
+      both_bytes_pct: pct(sum(bytes.both), total),
+      unknown_bytes_pct: pct(sum(bytes.unknown), total),
+      cleartext_flows_pct: pct(bytes.cleartext.length, flows),
     });
     expect(text).toContain(vpc);
   });
@@ -62,8 +94,14 @@ describe('ingest + report on samples/', () => {
   it('lists formats without vpc-id separately, with unknown bytes and the blog example flows', () => {
     const row = json.byVpc.find((r) => r.vpc_id === '(no vpc-id in format)')!;
     // Default-format examples (3 flows, status unknown) and the blog example (4 flows, no bytes field).
-    expect(row).toMatchObject({ flows: '7', bytes: String(4249 + 4249 + 8855), unknown_bytes_pct: 100,
-      cleartext_flows_pct: pct(2, 7), nitro_flows_pct: pct(2, 7), unknown_flows_pct: pct(3, 7) });
+    expect(row).toMatchObject({
+      flows: '7',
+      bytes: String(4249 + 4249 + 8855),
+      unknown_bytes_pct: 100,
+      cleartext_flows_pct: pct(2, 7),
+      nitro_flows_pct: pct(2, 7),
+      unknown_flows_pct: pct(3, 7),
+    });
     expect(json.byVpc).toHaveLength(6);
   });
 
@@ -74,7 +112,9 @@ describe('ingest + report on samples/', () => {
   });
 
   it('ranks the top cleartext conversations by bytes: request and reply in one client -> server line', () => {
-    const top = json.topCleartextTalkers.slice(0, 3).map((r) => [r.vpc_id, r.client, r.server, r.port, String(r.flows), String(r.bytes)]);
+    const top = json.topCleartextTalkers
+      .slice(0, 3)
+      .map((r) => [r.vpc_id, r.client, r.server, r.port, String(r.flows), String(r.bytes)]);
     expect(top).toEqual([
       // 10.2.3.4:33012 -> 10.2.8.8:6379 (2.4 MB, egress) and its reply 10.2.8.8:6379 -> 10.2.3.4:33012 (1.9 MB, ingress).
       ['vpc-0a9b8c7d6e5f4a3b2', '10.2.3.4', '10.2.8.8', 6379, '2', String(2400000 + 1900000)],

@@ -38,8 +38,14 @@ describe('--help on every command (exit 0)', () => {
   it('every command listed by `ciphertrail --help` answers --help and -h', async () => {
     await main(['--help']);
     // `help [command]` prints the help of another command; every other entry is a command.
-    const commands = stdout.join('\n').split('Commands:\n')[1]!.split('\n\n')[0]!.split('\n')
-      .filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]!).filter((c) => c !== 'help');
+    const commands = stdout
+      .join('\n')
+      .split('Commands:\n')[1]!
+      .split('\n\n')[0]!
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(' ')[0]!)
+      .filter((c) => c !== 'help');
     expect(commands).toEqual(['ingest', 'report', 'sync-boundaries']);
     for (const command of commands) {
       for (const flag of ['--help', '-h']) {
@@ -54,12 +60,23 @@ describe('--help on every command (exit 0)', () => {
   it('documents the exit codes and the core options of ingest', async () => {
     await main(['ingest', '--help']);
     const help = stdout.join('\n').replace(/\s+/g, ' ');
-    for (const option of ['--out <dir>', '--window <seconds>', '--format <fields>', '--max-object-text <size>', '--quiet',
-      '--json', '-h, --help']) {
+    for (const option of [
+      '--out <dir>',
+      '--window <seconds>',
+      '--format <fields>',
+      '--max-object-text <size>',
+      '--quiet',
+      '--json',
+      '-h, --help',
+    ]) {
       expect(help).toContain(option);
     }
-    expect(help).toContain('Exit status: 0 everything was read and written 1 some object was rejected (the others were written)');
-    expect(help).toContain('2 usage error: a wrong option or value, or an input that does not exist 3 the run itself failed');
+    expect(help).toContain(
+      'Exit status: 0 everything was read and written 1 some object was rejected (the others were written)',
+    );
+    expect(help).toContain(
+      '2 usage error: a wrong option or value, or an input that does not exist 3 the run itself failed',
+    );
   });
 });
 
@@ -68,25 +85,72 @@ describe('usage errors (exit 2, one balanced line and the command synopsis on st
     [['frobnicate'], "ciphertrail: unknown command 'frobnicate'", 'Usage: ciphertrail <command>'],
     [['ingst', 'x'], "ciphertrail: unknown command 'ingst' (did you mean ingest?)", 'Usage: ciphertrail <command>'],
     [['ingest'], "ciphertrail ingest: required option '--out <dir>' not specified", 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples'], "ciphertrail ingest: required option '--out <dir>' not specified", 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples', '--out', 'o', '--bogus'], "ciphertrail ingest: unknown option '--bogus'", 'Usage: ciphertrail ingest'],
+    [
+      ['ingest', 'samples'],
+      "ciphertrail ingest: required option '--out <dir>' not specified",
+      'Usage: ciphertrail ingest',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--bogus'],
+      "ciphertrail ingest: unknown option '--bogus'",
+      'Usage: ciphertrail ingest',
+    ],
     [['ingest', 'samples', '--out', 'o', '--windw', '5'], "unknown option '--windw' (did you mean --window?)", 'Usage'],
-    [['ingest', 'samples', '--out'], "ciphertrail ingest: option '--out <dir>' argument missing", 'Usage: ciphertrail ingest'],
-    [['ingest', 'samples', '--out', 'o', '--window', '0'], 'ciphertrail ingest: --window must be a positive whole number, got "0"', 'Usage'],
-    [['ingest', 'samples', '--out', 'o', '--window', '-5'], 'ciphertrail ingest: --window must be a positive whole number, got "-5"', 'Usage'],
-    [['ingest', 'samples', '--out', 'o', '--window', '5m'], '--window must be a positive whole number, got "5m"', 'Usage'],
-    [['ingest', 'samples', '--out', 'o', '--max-object-text', 'lots'], '--max-object-text must be a size such as 512M or 4G, got "lots"', 'Usage'],
-    [['ingest', 'samples', '--out', 'o', '--format', '${version} ${encryption-state}'],
-      'unknown flow-log field "encryption-state" in --format', 'Usage'],
-    [['ingest', 'samples', '--out', 'o', '--sns-topic-arn', 'arn:aws:sns:us-east-1:111111111111:t'], '--sns-topic-arn needs --boundaries', 'Usage'],
+    [
+      ['ingest', 'samples', '--out'],
+      "ciphertrail ingest: option '--out <dir>' argument missing",
+      'Usage: ciphertrail ingest',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--window', '0'],
+      'ciphertrail ingest: --window must be a positive whole number, got "0"',
+      'Usage',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--window', '-5'],
+      'ciphertrail ingest: --window must be a positive whole number, got "-5"',
+      'Usage',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--window', '5m'],
+      '--window must be a positive whole number, got "5m"',
+      'Usage',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--max-object-text', 'lots'],
+      '--max-object-text must be a size such as 512M or 4G, got "lots"',
+      'Usage',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--format', '${version} ${encryption-state}'],
+      'unknown flow-log field "encryption-state" in --format',
+      'Usage',
+    ],
+    [
+      ['ingest', 'samples', '--out', 'o', '--sns-topic-arn', 'arn:aws:sns:us-east-1:111111111111:t'],
+      '--sns-topic-arn needs --boundaries',
+      'Usage',
+    ],
     [['ingest', 'no/such/path', '--out', 'o'], 'ciphertrail ingest: no such file or folder: no/such/path', 'Usage'],
-    [['ingest', 'samples', '--out', 'README.md'], 'ciphertrail ingest: --out README.md is a file: give a folder', 'Usage'],
+    [
+      ['ingest', 'samples', '--out', 'README.md'],
+      'ciphertrail ingest: --out README.md is a file: give a folder',
+      'Usage',
+    ],
     [['report'], "ciphertrail report: missing required argument 'dir'", 'Usage: ciphertrail report'],
     [['report', 'a', 'b'], 'ciphertrail report: too many arguments', 'Usage: ciphertrail report'],
     [['report', 'no/such/dir'], 'ciphertrail report: no such folder: no/such/dir', 'Usage: ciphertrail report'],
     [['report', 'README.md'], 'ciphertrail report: no ciphertrail tables in README.md', 'Usage: ciphertrail report'],
-    [['report', 'samples'], 'ciphertrail report: no ciphertrail tables in samples: give the --out folder', 'Usage: ciphertrail report'],
-    [['report', 's3://curated/tables/'], 'ciphertrail report: report reads the tables of a local run; s3://curated/tables/ is in S3', 'Usage'],
+    [
+      ['report', 'samples'],
+      'ciphertrail report: no ciphertrail tables in samples: give the --out folder',
+      'Usage: ciphertrail report',
+    ],
+    [
+      ['report', 's3://curated/tables/'],
+      'ciphertrail report: report reads the tables of a local run; s3://curated/tables/ is in S3',
+      'Usage',
+    ],
   ])('ciphertrail %j', async (args, message, usage) => {
     expect(await main(args)).toBe(2);
     const err = stderr.join('\n');

@@ -9,7 +9,9 @@ describe('worker entry for ingest --jobs', () => {
     expect(file).toMatch(/node_modules\/\.cache\/ciphertrail\/ingest-worker-[0-9a-f]{16}\/worker-main\.mjs$/);
     expect(existsSync(file)).toBe(true);
     const dir = dirname(file);
-    const code = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8')).join('\n');
+    const code = readdirSync(dir)
+      .map((name) => readFileSync(join(dir, name), 'utf8'))
+      .join('\n');
     // The worker loop and the aggregation kernel are inside; packages stay imports (resolved from node_modules).
     expect(code).toContain('function workerMain');
     expect(code).toContain('FLOW_KERNEL_WASM');
@@ -43,6 +45,8 @@ function staticImports(dir: string, file: string, seen = new Set<string>()): str
   if (seen.has(file)) return [];
   seen.add(file);
   const code = readFileSync(join(dir, file), 'utf8');
-  const specs = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)";?$|^import\s*"([^"]+)";?$/gm)].map((m) => m[1] ?? m[2]!);
+  const specs = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)";?$|^import\s*"([^"]+)";?$/gm)].map(
+    (m) => m[1] ?? m[2]!,
+  );
   return specs.flatMap((spec) => (spec.startsWith('./') ? staticImports(dir, spec.slice(2), seen) : [spec]));
 }

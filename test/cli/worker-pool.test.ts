@@ -17,7 +17,11 @@ const dir = tempDir('jobs');
 afterAll(() => dir.remove());
 
 const corpus = generateCorpus({
-  seed: 606, objects: 5, recordsPerObject: 400, startSec: Date.UTC(2025, 10, 21, 10) / 1000, spanSeconds: 1800,
+  seed: 606,
+  objects: 5,
+  recordsPerObject: 400,
+  startSec: Date.UTC(2025, 10, 21, 10) / 1000,
+  spanSeconds: 1800,
   records: { bigValueShare: 0.01 },
 });
 writeCorpus(join(dir.path, 'in'), corpus);
@@ -40,8 +44,17 @@ describe('ingest --jobs', () => {
     const runs = [];
     for (const jobs of ['1', '3']) {
       const out = join(dir.path, `out-${jobs}`);
-      const result = await runCli(['ingest', join(dir.path, 'in'), '--out', out, '--jobs', jobs, '--quiet',
-        '--boundaries', 'samples/boundaries.json']);
+      const result = await runCli([
+        'ingest',
+        join(dir.path, 'in'),
+        '--out',
+        out,
+        '--jobs',
+        jobs,
+        '--quiet',
+        '--boundaries',
+        'samples/boundaries.json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       runs.push(files(out));
     }
@@ -52,7 +65,9 @@ describe('ingest --jobs', () => {
       if (name === 'ingest-report.json') {
         expect(stable(parallel.get(name)!.toString())).toBe(stable(bytes.toString()));
       } else if (name === DEDUP) {
-        expect(Object.keys(JSON.parse(parallel.get(name)!.toString()))).toEqual(Object.keys(JSON.parse(bytes.toString())));
+        expect(Object.keys(JSON.parse(parallel.get(name)!.toString()))).toEqual(
+          Object.keys(JSON.parse(bytes.toString())),
+        );
       } else {
         expect(parallel.get(name)!.equals(bytes), name).toBe(true);
       }
@@ -67,7 +82,12 @@ describe('ingest --jobs', () => {
 });
 
 describe('the worker pool', () => {
-  const settings = (out: string): PoolSettings => ({ out, windowSeconds: 300, collectCleartext: false, maxTextBytes: 1 << 30 });
+  const settings = (out: string): PoolSettings => ({
+    out,
+    windowSeconds: 300,
+    collectCleartext: false,
+    maxTextBytes: 1 << 30,
+  });
 
   it('lists once: an object deleted after the listing is a rejected object, the others are written', async () => {
     const { objects } = await listLocalInputs([join(dir.path, 'in')]);
@@ -78,18 +98,40 @@ describe('the worker pool', () => {
     const [ref] = (await listLocalInputs([copy])).objects;
     rmSync(copy);
     const reports: ObjectReport[] = [];
-    await ingestInWorkers([...objects, ref!], settings(join(dir.path, 'out-vanished')), 2,
-      { onReport: (index, report) => void (reports[index] = report) });
-    expect(reports.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'rejected']);
+    await ingestInWorkers([...objects, ref!], settings(join(dir.path, 'out-vanished')), 2, {
+      onReport: (index, report) => void (reports[index] = report),
+    });
+    expect(reports.map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+      'rejected',
+    ]);
     expect(reports[5]!.reason).toMatch(/^unreadable: ENOENT: no such file or directory/);
   });
 
   it('a worker that dies fails the run with one line naming the object it was reading', async () => {
     const crash = join(dir.path, 'crash.mjs');
-    writeFileSync(crash, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n");
+    writeFileSync(
+      crash,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n",
+    );
     const { objects } = await listLocalInputs([join(dir.path, 'in')]);
-    await expect(ingestInWorkers(objects.slice(0, 1), settings(join(dir.path, 'out-crash')), 1, { onReport: () => undefined }, crash))
-      .rejects.toThrow(new RegExp(`^an ingest worker exited with code 7 while reading ${objects[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
-        're-run, or use --jobs 1 to read it in this process$'));
+    await expect(
+      ingestInWorkers(
+        objects.slice(0, 1),
+        settings(join(dir.path, 'out-crash')),
+        1,
+        { onReport: () => undefined },
+        crash,
+      ),
+    ).rejects.toThrow(
+      new RegExp(
+        `^an ingest worker exited with code 7 while reading ${objects[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
+          're-run, or use --jobs 1 to read it in this process$',
+      ),
+    );
   });
 });

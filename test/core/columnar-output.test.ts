@@ -6,15 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { type AggregateBatch, FlowLogAggregator } from '../../functions/core/flow-log-aggregator.js';
-import { DictionarySnapshot, rowsOf } from '../../functions/core/group-columns.js';
+import { rowsOf } from '../../functions/core/group-columns.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
 import { generateCorpus } from '../helpers/flow-log-corpus.js';
 import { MemoryBlobStore } from '../helpers/sources.js';
 
 const START = Date.UTC(2025, 10, 21, 23, 40) / 1000;
 const corpus = generateCorpus({
-  seed: 77, objects: 4, recordsPerObject: 700, startSec: START, spanSeconds: 1800,
-  org: { ipv6Share: 0.3 }, records: { bigValueShare: 0.02, noDataShare: 0.02 },
+  seed: 77,
+  objects: 4,
+  recordsPerObject: 700,
+  startSec: START,
+  spanSeconds: 1800,
+  org: { ipv6Share: 0.3 },
+  records: { bigValueShare: 0.02, noDataShare: 0.02 },
 });
 
 function batchesOf(text: string, key: string, maxGroups: number): AggregateBatch[] {
@@ -35,7 +40,8 @@ async function write(batches: readonly AggregateBatch[], columnar: boolean): Pro
 }
 
 describe('columnar output', () => {
-  it.each(corpus.objects.map((o, i) => [o.format.name, i] as const))('%s: columns and rows give the same Parquet bytes',
+  it.each(corpus.objects.map((o, i) => [o.format.name, i] as const))(
+    '%s: columns and rows give the same Parquet bytes',
     async (_name, i) => {
       const object = corpus.objects[i]!;
       const batches = batchesOf(object.text, object.key, 150);
@@ -45,7 +51,8 @@ describe('columnar output', () => {
       expect([...fast.keys()].sort()).toEqual([...slow.keys()].sort());
       expect([...fast.keys()].some((k) => k.includes('dt=2025-11-22'))).toBe(true);
       for (const [key, bytes] of slow) expect(Buffer.from(fast.get(key)!).equals(Buffer.from(bytes)), key).toBe(true);
-    });
+    },
+  );
 
   it('keeps a flushed batch intact after the aggregator moves on', () => {
     const object = corpus.objects[0]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutFromHeaderLine, parseLogFormat, UnknownFieldError } from '../../functions/core/flow-log-format.js';
 import { type FieldValue, parseFlowLogLine } from '../../functions/core/line-decoder.js';
-import { fieldKind, FLOW_LOG_FIELDS, type FlowLogFieldSpec } from '../../schemas/flow-log-fields.js';
+import { FLOW_LOG_FIELDS, type FlowLogFieldSpec, fieldKind } from '../../schemas/flow-log-fields.js';
 
 /** A valid non-null text value for a field and the value it must decode to. */
 function sample(spec: FlowLogFieldSpec): [string, FieldValue] {
@@ -25,8 +25,17 @@ describe('the field catalog (54 fields, versions 2–11)', () => {
   it('types the numeric fields as AWS does in Parquet', () => {
     const numeric = FLOW_LOG_FIELDS.filter((f) => f.parquetType !== 'STRING').map((f) => `${f.name}:${f.parquetType}`);
     expect(numeric).toEqual([
-      'version:INT_32', 'srcport:INT_32', 'dstport:INT_32', 'protocol:INT_32', 'packets:INT_64', 'bytes:INT_64',
-      'start:INT_64', 'end:INT_64', 'tcp-flags:INT_32', 'traffic-path:INT_32', 'encryption-status:INT_32',
+      'version:INT_32',
+      'srcport:INT_32',
+      'dstport:INT_32',
+      'protocol:INT_32',
+      'packets:INT_64',
+      'bytes:INT_64',
+      'start:INT_64',
+      'end:INT_64',
+      'tcp-flags:INT_32',
+      'traffic-path:INT_32',
+      'encryption-status:INT_32',
     ]);
   });
 
@@ -34,7 +43,11 @@ describe('the field catalog (54 fields, versions 2–11)', () => {
     const [text, value] = sample(spec);
 
     it('decodes from a header line, a ${} format and a column-name format', () => {
-      for (const layout of [layoutFromHeaderLine(spec.name), parseLogFormat('${' + spec.name + '}'), parseLogFormat(spec.column)]) {
+      for (const layout of [
+        layoutFromHeaderLine(spec.name),
+        parseLogFormat(`\${${spec.name}}`),
+        parseLogFormat(spec.column),
+      ]) {
         expect(parseFlowLogLine(text, layout)).toEqual({ ok: true, record: { [spec.column]: value } });
         expect(parseFlowLogLine('-', layout)).toEqual({ ok: true, record: { [spec.column]: null } });
       }
@@ -46,7 +59,10 @@ describe('the field catalog (54 fields, versions 2–11)', () => {
         expect(parseFlowLogLine('any:thing/at%20all', layout).ok).toBe(true);
       } else {
         const parsed = parseFlowLogLine('bogus', layout);
-        expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(new RegExp(`^${spec.name}: (unknown value|not a number) "bogus"$`)) });
+        expect(parsed).toEqual({
+          ok: false,
+          reason: expect.stringMatching(new RegExp(`^${spec.name}: (unknown value|not a number) "bogus"$`)),
+        });
       }
     });
   });
@@ -64,22 +80,35 @@ describe('the field catalog (54 fields, versions 2–11)', () => {
     for (const spec of FLOW_LOG_FIELDS.filter((f) => f.enumValues)) {
       const layout = layoutFromHeaderLine(spec.name);
       for (const v of spec.enumValues!) expect(parseFlowLogLine(v, layout).ok).toBe(true);
-      expect(parseFlowLogLine(spec.enumValues![0]!.toLowerCase() + 'x', layout).ok).toBe(false);
+      expect(parseFlowLogLine(`${spec.enumValues![0]!.toLowerCase()}x`, layout).ok).toBe(false);
     }
   });
 
   it('enforces int32 and int64 ranges', () => {
     const ports = parseLogFormat('srcport bytes');
-    expect(parseFlowLogLine('2147483648 1', ports)).toEqual({ ok: false, reason: 'srcport: out of int32 range "2147483648"' });
-    expect(parseFlowLogLine('1 9223372036854775808', ports)).toEqual({ ok: false, reason: 'bytes: out of int64 range "9223372036854775808"' });
+    expect(parseFlowLogLine('2147483648 1', ports)).toEqual({
+      ok: false,
+      reason: 'srcport: out of int32 range "2147483648"',
+    });
+    expect(parseFlowLogLine('1 9223372036854775808', ports)).toEqual({
+      ok: false,
+      reason: 'bytes: out of int64 range "9223372036854775808"',
+    });
     expect(parseFlowLogLine('1 -5', ports)).toEqual({ ok: false, reason: 'bytes: not a number "-5"' });
     expect(parseFlowLogLine('1.5 5', ports)).toEqual({ ok: false, reason: 'srcport: not a number "1.5"' });
-    expect(parseFlowLogLine('007 0009007199254740993', ports)).toEqual({ ok: true, record: { srcport: 7, bytes: 9007199254740993n } });
+    expect(parseFlowLogLine('007 0009007199254740993', ports)).toEqual({
+      ok: true,
+      record: { srcport: 7, bytes: 9007199254740993n },
+    });
   });
 
   it('names an unknown field and a repeated field', () => {
-    expect(() => parseLogFormat('${version} ${encryption_state}')).toThrow(new UnknownFieldError('encryption_state', '--format'));
-    expect(() => layoutFromHeaderLine('version vpc-id vpc_id')).toThrow('flow-log field "vpc-id" appears twice in header');
+    expect(() => parseLogFormat('${version} ${encryption_state}')).toThrow(
+      new UnknownFieldError('encryption_state', '--format'),
+    );
+    expect(() => layoutFromHeaderLine('version vpc-id vpc_id')).toThrow(
+      'flow-log field "vpc-id" appears twice in header',
+    );
     expect(() => parseLogFormat('   ')).toThrow('empty flow-log format');
   });
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type AggregateBatch, type AggregateOptions, FlowLogAggregator, ObjectRejectedError } from '../../functions/core/flow-log-aggregator.js';
+import {
+  type AggregateBatch,
+  type AggregateOptions,
+  FlowLogAggregator,
+  ObjectRejectedError,
+} from '../../functions/core/flow-log-aggregator.js';
 import { parseLogFormat } from '../../functions/core/flow-log-format.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
 
-const KEY = 'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0123abcd_20251121T1005Z_abcd0123.log.gz';
+const KEY =
+  'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0123abcd_20251121T1005Z_abcd0123.log.gz';
 const T0 = 1763719200; // 2025-11-21T10:00:00Z
 
 function aggregate(lines: string[], options: AggregateOptions = {}, key = KEY) {
@@ -23,8 +29,18 @@ describe('FlowLogAggregator', () => {
     expect(stats.records).toBe(3);
     expect(batch.summary).toHaveLength(2);
     const clear = batch.summary.find((r) => r.encryption_status === 0)!;
-    expect(clear).toMatchObject({ interface_id: 'eni-1', vpc_id: 'vpc-1', account_id: '111111111111', region: 'us-east-1',
-      flows: 2n, bytes: 150n, packets: 3n, window_start: 1763719200_000, first_seen: 1763719203_000, last_seen: 1763719290_000 });
+    expect(clear).toMatchObject({
+      interface_id: 'eni-1',
+      vpc_id: 'vpc-1',
+      account_id: '111111111111',
+      region: 'us-east-1',
+      flows: 2n,
+      bytes: 150n,
+      packets: 3n,
+      window_start: 1763719200_000,
+      first_seen: 1763719203_000,
+      last_seen: 1763719290_000,
+    });
     expect(batch.cleartext).toHaveLength(1);
   });
 
@@ -42,7 +58,10 @@ describe('FlowLogAggregator', () => {
     const { batch, stats } = aggregate(['start action', '1763719203 ACCEPT', '1763719203 ACCEPTED', '1763719203']);
     expect(stats.malformed).toBe(2);
     expect(stats.malformedSamples.map((s) => s.line)).toEqual([3, 4]);
-    expect(stats.malformedSamples[0]).toMatchObject({ reason: 'action: unknown value "ACCEPTED"', text: '1763719203 ACCEPTED' });
+    expect(stats.malformedSamples[0]).toMatchObject({
+      reason: 'action: unknown value "ACCEPTED"',
+      text: '1763719203 ACCEPTED',
+    });
     expect(batch.summary[0]!.flows).toBe(1n);
   });
 
@@ -87,7 +106,12 @@ describe('FlowLogAggregator', () => {
   });
 
   it('floors start to the window and keeps first/last seen exact', () => {
-    const lines = ['start end bytes', `${T0 + 299} ${T0 + 301} 1`, `${T0 + 300} ${T0 + 360} 2`, `${T0 + 1} ${T0 + 2} 4`];
+    const lines = [
+      'start end bytes',
+      `${T0 + 299} ${T0 + 301} 1`,
+      `${T0 + 300} ${T0 + 360} 2`,
+      `${T0 + 1} ${T0 + 2} 4`,
+    ];
     const five = aggregate(lines).batch.summary.map((r) => [r.window_start, r.bytes, r.first_seen, r.last_seen]);
     expect(five).toEqual([
       [T0 * 1000, 5n, (T0 + 1) * 1000, (T0 + 301) * 1000],
@@ -123,7 +147,8 @@ describe('FlowLogAggregator', () => {
   });
 
   it('groups cleartext by packet-level addresses and the lower port', () => {
-    const header = 'interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol start bytes encryption-status';
+    const header =
+      'interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol start bytes encryption-status';
     const { batch } = aggregate([
       header,
       // NAT gateway interface: dstaddr is the NAT's own address, pkt-dstaddr the real destination.
@@ -181,7 +206,10 @@ describe('FlowLogAggregator', () => {
 
   it('counts a start or end that is not Unix seconds (milliseconds, beyond year 9999) as malformed', () => {
     const { batch, stats } = aggregate([
-      'start end bytes', `${T0}000 ${T0}060 1`, `${T0} 99999999999999 2`, `${T0} 253402300799 4`,
+      'start end bytes',
+      `${T0}000 ${T0}060 1`,
+      `${T0} 99999999999999 2`,
+      `${T0} 253402300799 4`,
     ]);
     expect(stats.malformedSamples.map((s) => [s.line, s.reason])).toEqual([
       [2, 'start: not a Unix time in seconds (after year 9999)'],
@@ -192,7 +220,14 @@ describe('FlowLogAggregator', () => {
   });
 
   it('skips a repeat of the header line (concatenated objects) and binds the columns again at a different one', () => {
-    const { stats, batch } = aggregate(['start bytes', `${T0} 1`, 'start bytes\r', `${T0} 2`, 'bytes start', `5 ${T0}`]);
+    const { stats, batch } = aggregate([
+      'start bytes',
+      `${T0} 1`,
+      'start bytes\r',
+      `${T0} 2`,
+      'bytes start',
+      `5 ${T0}`,
+    ]);
     expect(stats).toMatchObject({ records: 3, malformed: 0 });
     expect(stats.warnings).toEqual(['line 5: another header line; the columns are bound to it from line 6 on']);
     expect(batch.summary.reduce((n, r) => n + r.bytes!, 0n)).toBe(8n);
@@ -201,28 +236,38 @@ describe('FlowLogAggregator', () => {
   it('a second header line without a measure flushes the groups first: bytes stay exact, then unknown', () => {
     const flushed: AggregateBatch[] = [];
     const { batch } = aggregate(['start bytes', `${T0} 7`, 'start', `${T0}`], { onFlush: (b) => flushed.push(b) });
-    expect([...flushed, batch].flatMap((b) => b.summary).map((r) => [r.flows, r.bytes])).toEqual([[1n, 7n], [1n, null]]);
+    expect([...flushed, batch].flatMap((b) => b.summary).map((r) => [r.flows, r.bytes])).toEqual([
+      [1n, 7n],
+      [1n, null],
+    ]);
   });
 
   it('without a flush target, rejects a second header line that changes the measures', () => {
     expect(() => aggregate(['start bytes', `${T0} 7`, 'start', `${T0}`])).toThrow(
-      /^line 3: a second header line changes which of packets and bytes the records carry$/);
+      /^line 3: a second header line changes which of packets and bytes the records carry$/,
+    );
   });
 
   it('finds header lines among records of a layout with free-text fields only', () => {
     const { stats, batch } = aggregate(['vpc-id interface-id', 'vpc-1 eni-1', 'interface-id vpc-id', 'eni-2 vpc-2']);
     expect(stats).toMatchObject({ records: 2, malformed: 0 });
-    expect(batch.summary.map((r) => [r.vpc_id, r.interface_id])).toEqual([['vpc-1', 'eni-1'], ['vpc-2', 'eni-2']]);
+    expect(batch.summary.map((r) => [r.vpc_id, r.interface_id])).toEqual([
+      ['vpc-1', 'eni-1'],
+      ['vpc-2', 'eni-2'],
+    ]);
   });
 
   it('rejects the object at a second header line that names an unknown field', () => {
     expect(() => aggregate(['start bytes', `${T0} 1`, 'start bytes encryption-state'])).toThrow(
-      /^line 3: a second header line that cannot be bound: unknown flow-log field "encryption-state" in header line$/);
+      /^line 3: a second header line that cannot be bound: unknown flow-log field "encryption-state" in header line$/,
+    );
   });
 
   it('refuses a line with a byte that is not ASCII, naming the field: nothing invalid reaches a table', () => {
     const { stats, batch } = aggregate(['start bytes vpc-id', `${T0} 1 vpc-\u00ff\u00fe`, `${T0} 2 vpc-1`]);
-    expect(stats.malformedSamples.map((s) => s.reason)).toEqual(['vpc-id: byte 0xc3 at column 18 is not ASCII (flow-log text is ASCII)']);
+    expect(stats.malformedSamples.map((s) => s.reason)).toEqual([
+      'vpc-id: byte 0xc3 at column 18 is not ASCII (flow-log text is ASCII)',
+    ]);
     expect(batch.summary.map((r) => r.vpc_id)).toEqual(['vpc-1']);
   });
 

@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { cellOf, columnsOfRows, rowsOf } from '../../functions/core/group-columns.js';
 
 const COLUMNS = [
-  { name: 'window_start', type: 'timestamp' }, { name: 'vpc_id', type: 'string' }, { name: 'port', type: 'int32' },
-  { name: 'bytes', type: 'int64' }, { name: 'packets', type: 'int64' },
+  { name: 'window_start', type: 'timestamp' },
+  { name: 'vpc_id', type: 'string' },
+  { name: 'port', type: 'int32' },
+  { name: 'bytes', type: 'int64' },
+  { name: 'packets', type: 'int64' },
 ] as const;
 
 describe('columnsOfRows', () => {

@@ -12,15 +12,22 @@ import { summarizeRun } from '../../functions/core/run-report.js';
 import { Oracle, parquetTable } from '../helpers/duckdb.js';
 import { memoryObject, recordingSink, tempDir } from '../helpers/sources.js';
 
-const KEY = 'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0123abcd_20251121T1005Z_abcd0123.log.gz';
+const KEY =
+  'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0123abcd_20251121T1005Z_abcd0123.log.gz';
 const T0 = 1763719200;
 const HEADER = 'interface-id start bytes packets action encryption-status';
 const good = (n: number) => Array.from({ length: n }, (_, i) => `eni-${i % 7} ${T0 + i} ${100 + i} 1 ACCEPT ${i % 4}`);
 const text = (lines: string[], end = '\n') => lines.join(end) + end;
 
-async function ingest(body: Uint8Array | string, options: Omit<Partial<IngestOptions>, 'sink'> & { chunkSize?: number } = {}) {
+async function ingest(
+  body: Uint8Array | string,
+  options: Omit<Partial<IngestOptions>, 'sink'> & { chunkSize?: number } = {},
+) {
   const { sink, store, batches } = recordingSink();
-  const object = memoryObject(`s3://bucket/${KEY}`, body, { key: KEY, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) });
+  const object = memoryObject(`s3://bucket/${KEY}`, body, {
+    key: KEY,
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+  });
   const report = await ingestObject(object, { sink, ...options });
   const run = summarizeRun([report], 1);
   return { report, store, batches, run, object };
@@ -40,7 +47,10 @@ describe('hostile objects are rejected whole, named, and write nothing', () => {
   it('a truncated gzip, even after groups were flushed early', async () => {
     const whole = gzipSync(text([HEADER, ...good(1500)]));
     const result = await ingest(whole.subarray(0, Math.floor(whole.length * 0.8)), { maxGroups: 40, chunkSize: 4096 });
-    expectRejected(result, /^corrupt gzip: unexpected end of file within the first [\d,]+ compressed bytes \(the object is truncated\)$/);
+    expectRejected(
+      result,
+      /^corrupt gzip: unexpected end of file within the first [\d,]+ compressed bytes \(the object is truncated\)$/,
+    );
     expect(result.batches.length).toBeGreaterThan(1);
   });
 
@@ -57,15 +67,22 @@ describe('hostile objects are rejected whole, named, and write nothing', () => {
   });
 
   it('text without a line break in over a MiB', async () => {
-    expectRejected(await ingest('x'.repeat(3 << 20)), /^no line break in the \d+ characters after byte 0 of the text: not a flow-log text object$/);
+    expectRejected(
+      await ingest('x'.repeat(3 << 20)),
+      /^no line break in the \d+ characters after byte 0 of the text: not a flow-log text object$/,
+    );
   });
 
   it('an empty object (0 bytes), also when the stream yields empty chunks', async () => {
     expectRejected(await ingest(new Uint8Array(0)), 'empty object: 0 bytes');
-    const emptyChunks = { ...memoryObject('empty-chunks', ''), open: async () => (async function* () {
-      yield new Uint8Array(0);
-      yield new Uint8Array(0);
-    })() };
+    const emptyChunks = {
+      ...memoryObject('empty-chunks', ''),
+      open: async () =>
+        (async function* () {
+          yield new Uint8Array(0);
+          yield new Uint8Array(0);
+        })(),
+    };
     const report = await ingestObject(emptyChunks, { sink: recordingSink().sink });
     expect(report).toMatchObject({ name: 'empty-chunks', status: 'rejected', reason: 'empty object: 0 bytes' });
   });
@@ -75,14 +92,21 @@ describe('hostile objects are rejected whole, named, and write nothing', () => {
   });
 
   it('a header line with an unknown field names the field', async () => {
-    expectRejected(await ingest(gzipSync(text(['version account-id encryption-state', '10 111111111111 0']))),
-      'unknown flow-log field "encryption-state" in header line (line 1)');
-    expectRejected(await ingest(text(['', 'start bytes bogus-field', `${T0} 1 2`])),
-      'unknown flow-log field "bogus-field" in header line (line 2)');
+    expectRejected(
+      await ingest(gzipSync(text(['version account-id encryption-state', '10 111111111111 0']))),
+      'unknown flow-log field "encryption-state" in header line (line 1)',
+    );
+    expectRejected(
+      await ingest(text(['', 'start bytes bogus-field', `${T0} 1 2`])),
+      'unknown flow-log field "bogus-field" in header line (line 2)',
+    );
   });
 
   it('a headerless object when no --format is given', async () => {
-    expectRejected(await ingest(text(good(3))), 'no header line and no format given (use --format for headerless objects)');
+    expectRejected(
+      await ingest(text(good(3))),
+      'no header line and no format given (use --format for headerless objects)',
+    );
   });
 
   it('an object in which no line matches the layout', async () => {
@@ -92,8 +116,10 @@ describe('hostile objects are rejected whole, named, and write nothing', () => {
   });
 
   it('a Parquet object when no Parquet reader is configured', async () => {
-    expectRejected(await ingest(Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 1)])),
-      'Parquet flow-log objects are not supported by this reader');
+    expectRejected(
+      await ingest(Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 1)])),
+      'Parquet flow-log objects are not supported by this reader',
+    );
   });
 });
 
@@ -126,10 +152,14 @@ describe('malformed lines are counted and named; the good records are kept', () 
 
   it('CRLF line ends, blank lines and tabs change nothing', async () => {
     const plain = await ingest(text([HEADER, ...good(20)]));
-    const messy = await ingest(gzipSync(text(['', HEADER, '', ...good(20).map((l) => l.replaceAll(' ', ' \t ')), '\r', '  '], '\r\n')));
+    const messy = await ingest(
+      gzipSync(text(['', HEADER, '', ...good(20).map((l) => l.replaceAll(' ', ' \t ')), '\r', '  '], '\r\n')),
+    );
     expect(messy.report.parse).toMatchObject({ records: 20, malformed: 0 });
     expect([...messy.store.files.keys()]).toEqual([...plain.store.files.keys()]);
-    expect(summarizeRun([messy.report], 1).totals.outputRows).toEqual(summarizeRun([plain.report], 1).totals.outputRows);
+    expect(summarizeRun([messy.report], 1).totals.outputRows).toEqual(
+      summarizeRun([plain.report], 1).totals.outputRows,
+    );
   });
 
   it('a multi-member gzip is read to its end, with or without a repeated header', async () => {
@@ -146,7 +176,7 @@ describe('malformed lines are counted and named; the good records are kept', () 
   });
 
   it('a header-only object is accepted with no records and no files', async () => {
-    const { report, store } = await ingest(gzipSync(HEADER + '\n'));
+    const { report, store } = await ingest(gzipSync(`${HEADER}\n`));
     expect(report).toMatchObject({ status: 'accepted', outputs: [] });
     expect(report.parse).toMatchObject({ lines: 1, records: 0 });
     expect(store.files.size).toBe(0);
@@ -159,16 +189,32 @@ describe('int64 values above 2^53 survive to Parquet unchanged', () => {
 
   it('2^53 + 1 bytes and packets, and their exact sums', async () => {
     const big = 2n ** 53n + 1n;
-    const lines = [HEADER, `eni-1 ${T0} ${big} ${big} ACCEPT 0`, `eni-1 ${T0 + 1} ${big} 1 ACCEPT 0`, `eni-2 ${T0} ${big} 7 ACCEPT 1`];
+    const lines = [
+      HEADER,
+      `eni-1 ${T0} ${big} ${big} ACCEPT 0`,
+      `eni-1 ${T0 + 1} ${big} 1 ACCEPT 0`,
+      `eni-2 ${T0} ${big} 7 ACCEPT 1`,
+    ];
     const object = memoryObject('big.log.gz', gzipSync(text(lines)), { key: KEY });
     const report = await ingestObject(object, { sink: new ParquetTableSink(new LocalDirStore(dir.path)) });
     expect(report.status).toBe('accepted');
 
     const oracle = await Oracle.open();
     try {
-      const summary = await oracle.query(`SELECT interface_id, flows, packets, bytes FROM ${parquetTable(dir.path, 'summary')} ORDER BY 1`);
-      expect(summary.map((r) => [r.interface_id, BigInt(String(r.flows)), BigInt(String(r.packets)), BigInt(String(r.bytes))]))
-        .toEqual([['eni-1', 2n, big + 1n, 2n * big], ['eni-2', 1n, 7n, big]]);
+      const summary = await oracle.query(
+        `SELECT interface_id, flows, packets, bytes FROM ${parquetTable(dir.path, 'summary')} ORDER BY 1`,
+      );
+      expect(
+        summary.map((r) => [
+          r.interface_id,
+          BigInt(String(r.flows)),
+          BigInt(String(r.packets)),
+          BigInt(String(r.bytes)),
+        ]),
+      ).toEqual([
+        ['eni-1', 2n, big + 1n, 2n * big],
+        ['eni-2', 1n, 7n, big],
+      ]);
       const clear = await oracle.query(`SELECT packets, bytes FROM ${parquetTable(dir.path, 'unencrypted')}`);
       expect(clear.map((r) => [BigInt(String(r.packets)), BigInt(String(r.bytes))])).toEqual([[big + 1n, 2n * big]]);
     } finally {

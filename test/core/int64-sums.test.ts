@@ -7,8 +7,12 @@ import { cellOf, columnsOfRows, type GroupColumns, rowsOf } from '../../function
 import { INT64_MAX, splitWideSums } from '../../functions/core/int64-sums.js';
 
 const COLUMNS = [
-  { name: 'window_start', type: 'timestamp' }, { name: 'vpc_id', type: 'string' }, { name: 'port', type: 'int32' },
-  { name: 'flows', type: 'int64' }, { name: 'packets', type: 'int64' }, { name: 'bytes', type: 'int64' },
+  { name: 'window_start', type: 'timestamp' },
+  { name: 'vpc_id', type: 'string' },
+  { name: 'port', type: 'int32' },
+  { name: 'flows', type: 'int64' },
+  { name: 'packets', type: 'int64' },
+  { name: 'bytes', type: 'int64' },
   { name: 'last_seen', type: 'timestamp' },
 ] as const;
 const SUMS = ['flows', 'packets', 'bytes'];
@@ -16,8 +20,15 @@ const MAX = INT64_MAX;
 const T = 1_700_000_000_000;
 
 type Row = Record<string, unknown>;
-const row = (vpc: string, flows: number, packets: bigint | null, bytes: bigint | null): Row =>
-  ({ window_start: T, vpc_id: vpc, port: 443, flows: BigInt(flows), packets, bytes, last_seen: T + 5 });
+const row = (vpc: string, flows: number, packets: bigint | null, bytes: bigint | null): Row => ({
+  window_start: T,
+  vpc_id: vpc,
+  port: 443,
+  flows: BigInt(flows),
+  packets,
+  bytes,
+  last_seen: T + 5,
+});
 const all = (group: GroupColumns) => Int32Array.from({ length: group.length }, (_, r) => r);
 
 /** Sums of the rows per key (vpc_id), as SUM() in a query gives them. */
@@ -40,12 +51,48 @@ describe('splitWideSums', () => {
   });
 
   it.each([
-    ['2 × (2^63 − 1) bytes: two rows of 2^63 − 1', [row('a', 2, 10n, 2n * MAX)], [[2n, 10n, MAX], [0n, 0n, MAX]]],
-    ['2^63 bytes: 2^63 − 1 and 1', [row('a', 3, 4n, MAX + 1n)], [[3n, 4n, MAX], [0n, 0n, 1n]]],
-    ['a sum near 2^64 + more: three rows', [row('a', 3, 1n, 2n * MAX + 5n)], [[3n, 1n, MAX], [0n, 0n, MAX], [0n, 0n, 5n]]],
-    ['both packets and bytes wide, packets the wider: rows for the wider', [row('a', 4, 3n * MAX, MAX + 7n)],
-      [[4n, MAX, MAX], [0n, MAX, 7n], [0n, MAX, 0n]]],
-    ['null packets stay null on every row', [row('a', 2, null, MAX + 2n)], [[2n, null, MAX], [0n, null, 2n]]],
+    [
+      '2 × (2^63 − 1) bytes: two rows of 2^63 − 1',
+      [row('a', 2, 10n, 2n * MAX)],
+      [
+        [2n, 10n, MAX],
+        [0n, 0n, MAX],
+      ],
+    ],
+    [
+      '2^63 bytes: 2^63 − 1 and 1',
+      [row('a', 3, 4n, MAX + 1n)],
+      [
+        [3n, 4n, MAX],
+        [0n, 0n, 1n],
+      ],
+    ],
+    [
+      'a sum near 2^64 + more: three rows',
+      [row('a', 3, 1n, 2n * MAX + 5n)],
+      [
+        [3n, 1n, MAX],
+        [0n, 0n, MAX],
+        [0n, 0n, 5n],
+      ],
+    ],
+    [
+      'both packets and bytes wide, packets the wider: rows for the wider',
+      [row('a', 4, 3n * MAX, MAX + 7n)],
+      [
+        [4n, MAX, MAX],
+        [0n, MAX, 7n],
+        [0n, MAX, 0n],
+      ],
+    ],
+    [
+      'null packets stay null on every row',
+      [row('a', 2, null, MAX + 2n)],
+      [
+        [2n, null, MAX],
+        [0n, null, 2n],
+      ],
+    ],
   ])('%s', (_name, rows, expected) => {
     const group = columnsOfRows(COLUMNS, rows);
     const split = splitWideSums(group, all(group), SUMS)!;
@@ -57,8 +104,13 @@ describe('splitWideSums', () => {
     expect(sums(out)).toEqual(sums(rows));
   });
 
-  it('keeps the order of the selection, a wide group\'s rows together, and reads only the selected rows', () => {
-    const rows = [row('a', 1, 1n, 1n), row('wide', 2, 2n, MAX + 10n), row('b', 3, 3n, 3n), row('unselected', 1, 1n, 5n * MAX)];
+  it("keeps the order of the selection, a wide group's rows together, and reads only the selected rows", () => {
+    const rows = [
+      row('a', 1, 1n, 1n),
+      row('wide', 2, 2n, MAX + 10n),
+      row('b', 3, 3n, 3n),
+      row('unselected', 1, 1n, 5n * MAX),
+    ];
     const group = columnsOfRows(COLUMNS, rows);
     const split = splitWideSums(group, Int32Array.of(2, 1, 0), SUMS)!;
     const out = rowsOf<Row>(split.group);
@@ -69,7 +121,9 @@ describe('splitWideSums', () => {
   });
 
   it('never writes a value outside INT64 and never a negative one', () => {
-    const rows = Array.from({ length: 50 }, (_, i) => row(`g${i % 7}`, i, BigInt(i) * (MAX / 3n), (BigInt(i) ** 3n) * (MAX / 1000n)));
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      row(`g${i % 7}`, i, BigInt(i) * (MAX / 3n), BigInt(i) ** 3n * (MAX / 1000n)),
+    );
     const group = columnsOfRows(COLUMNS, rows);
     const split = splitWideSums(group, all(group), SUMS)!;
     for (const name of SUMS) {

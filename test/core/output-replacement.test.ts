@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  isOwnFile, manifestKey, manifestText, parseManifest, partKeys, planReplacement, type ReplacementRequest, type TableKeys,
+  isOwnFile,
+  manifestKey,
+  manifestText,
+  parseManifest,
+  partKeys,
+  planReplacement,
+  type ReplacementRequest,
+  type TableKeys,
 } from '../../functions/core/output-replacement.js';
 
 const PREFIX = 'tables/';
@@ -14,7 +21,8 @@ const STEM = 'obj-0123456789ab';
 const key = (table: string, dt: string, part = 0) => `${PREFIX}${table}/dt=${dt}/${STEM}-${part}.parquet`;
 const INGEST = (table: string) => table === 'summary' || table === 'unencrypted';
 const ALL = () => true;
-const files = (...keys: string[]) => keys.map((k) => ({ table: k.slice(PREFIX.length, k.indexOf('/', PREFIX.length)), key: k }));
+const files = (...keys: string[]) =>
+  keys.map((k) => ({ table: k.slice(PREFIX.length, k.indexOf('/', PREFIX.length)), key: k }));
 
 const S1 = key('summary', '2025-11-21');
 const S2 = key('summary', '2025-11-22');
@@ -37,79 +45,140 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'first run: the manifest is claimed before the files and stays',
-    previous: {}, owns: INGEST, files: files(S1, U1),
-    claim: { summary: [S1], unencrypted: [U1] }, stale: [], final: null,
+    previous: {},
+    owns: INGEST,
+    files: files(S1, U1),
+    claim: { summary: [S1], unencrypted: [U1] },
+    stale: [],
+    final: null,
   },
   {
     name: 'the same run again: nothing to write in the manifest, nothing stale',
-    previous: { summary: [S1], unencrypted: [U1] }, owns: INGEST, files: files(S1, U1),
-    claim: null, stale: [], final: null,
+    previous: { summary: [S1], unencrypted: [U1] },
+    owns: INGEST,
+    files: files(S1, U1),
+    claim: null,
+    stale: [],
+    final: null,
   },
   {
     name: 'two days, then one: the other day is stale, the manifest shrinks after the delete',
-    previous: { findings: [F1, F2], summary: [S1, S2], unencrypted: [U1, U2] }, owns: INGEST, files: files(S1, U1),
-    claim: null, stale: [S2, U2], final: { findings: [F1, F2], summary: [S1], unencrypted: [U1] },
+    previous: { findings: [F1, F2], summary: [S1, S2], unencrypted: [U1, U2] },
+    owns: INGEST,
+    files: files(S1, U1),
+    claim: null,
+    stale: [S2, U2],
+    final: { findings: [F1, F2], summary: [S1], unencrypted: [U1] },
   },
   {
     name: 'one day, then another: old ∪ new is claimed first, the old day deleted, then only the new',
-    previous: { summary: [S1] }, owns: INGEST, files: files(S2),
-    claim: { summary: [S1, S2] }, stale: [S1], final: { summary: [S2] },
+    previous: { summary: [S1] },
+    owns: INGEST,
+    files: files(S2),
+    claim: { summary: [S1, S2] },
+    stale: [S1],
+    final: { summary: [S2] },
   },
   {
     name: 'more parts than before: claimed, nothing stale',
-    previous: { summary: [S1] }, owns: INGEST, files: files(S1, S1b),
-    claim: { summary: [S1, S1b] }, stale: [], final: null,
+    previous: { summary: [S1] },
+    owns: INGEST,
+    files: files(S1, S1b),
+    claim: { summary: [S1, S1b] },
+    stale: [],
+    final: null,
   },
   {
     name: 'no cleartext any more: unencrypted goes, findings (not owned) stay',
-    previous: { findings: [F1], summary: [S1], unencrypted: [U1] }, owns: INGEST, files: files(S1),
-    claim: null, stale: [U1], final: { findings: [F1], summary: [S1] },
+    previous: { findings: [F1], summary: [S1], unencrypted: [U1] },
+    owns: INGEST,
+    files: files(S1),
+    claim: null,
+    stale: [U1],
+    final: { findings: [F1], summary: [S1] },
   },
   {
     name: 'findings written alone: other tables stay listed',
-    previous: { findings: [F1, F2], summary: [S1] }, owns: (t) => t === 'findings', files: files(F2),
-    claim: null, stale: [F1], final: { findings: [F2], summary: [S1] },
+    previous: { findings: [F1, F2], summary: [S1] },
+    owns: (t) => t === 'findings',
+    files: files(F2),
+    claim: null,
+    stale: [F1],
+    final: { findings: [F2], summary: [S1] },
   },
   {
     name: 'findings with no rows: its files go, the ingest tables stay',
-    previous: { findings: [F1], summary: [S1] }, owns: (t) => t === 'findings', files: [],
-    claim: null, stale: [F1], final: { summary: [S1] },
+    previous: { findings: [F1], summary: [S1] },
+    owns: (t) => t === 'findings',
+    files: [],
+    claim: null,
+    stale: [F1],
+    final: { summary: [S1] },
   },
   {
     name: 'rejected object: every file goes, then the manifest',
-    previous: { findings: [F1], summary: [S1, S2], unencrypted: [U1] }, owns: ALL, files: [],
-    claim: null, stale: [F1, S1, S2, U1], final: 'delete',
+    previous: { findings: [F1], summary: [S1, S2], unencrypted: [U1] },
+    owns: ALL,
+    files: [],
+    claim: null,
+    stale: [F1, S1, S2, U1],
+    final: 'delete',
   },
   {
     name: 'rejected object never written before: nothing at all',
-    previous: {}, owns: ALL, files: [],
-    claim: null, stale: [], final: null,
+    previous: {},
+    owns: ALL,
+    files: [],
+    claim: null,
+    stale: [],
+    final: null,
   },
   {
-    name: 'a manifest naming keys outside the object\'s own files: they are never deleted, and dropped from the list',
+    name: "a manifest naming keys outside the object's own files: they are never deleted, and dropped from the list",
     previous: {
-      summary: [S1, `${PREFIX}summary/dt=2025-11-21/other-0123456789ab-0.parquet`, `${PREFIX}summary/../secrets/${STEM}-0.parquet`,
-        `${PREFIX}unencrypted/dt=2025-11-21/${STEM}-0.parquet`, `elsewhere/summary/dt=2025-11-21/${STEM}-0.parquet`,
-        `${PREFIX}summary/dt=2025-11-21/${STEM}-0.json`],
+      summary: [
+        S1,
+        `${PREFIX}summary/dt=2025-11-21/other-0123456789ab-0.parquet`,
+        `${PREFIX}summary/../secrets/${STEM}-0.parquet`,
+        `${PREFIX}unencrypted/dt=2025-11-21/${STEM}-0.parquet`,
+        `elsewhere/summary/dt=2025-11-21/${STEM}-0.parquet`,
+        `${PREFIX}summary/dt=2025-11-21/${STEM}-0.json`,
+      ],
     },
-    owns: INGEST, files: files(S2),
+    owns: INGEST,
+    files: files(S2),
     claim: {
-      summary: [`${PREFIX}summary/../secrets/${STEM}-0.parquet`, `${PREFIX}summary/dt=2025-11-21/${STEM}-0.json`,
-        `${PREFIX}summary/dt=2025-11-21/other-0123456789ab-0.parquet`, S1, S2, `${PREFIX}unencrypted/dt=2025-11-21/${STEM}-0.parquet`,
-        `elsewhere/summary/dt=2025-11-21/${STEM}-0.parquet`].sort(),
+      summary: [
+        `${PREFIX}summary/../secrets/${STEM}-0.parquet`,
+        `${PREFIX}summary/dt=2025-11-21/${STEM}-0.json`,
+        `${PREFIX}summary/dt=2025-11-21/other-0123456789ab-0.parquet`,
+        S1,
+        S2,
+        `${PREFIX}unencrypted/dt=2025-11-21/${STEM}-0.parquet`,
+        `elsewhere/summary/dt=2025-11-21/${STEM}-0.parquet`,
+      ].sort(),
     },
-    stale: [S1], final: { summary: [S2] },
+    stale: [S1],
+    final: { summary: [S2] },
   },
   {
     name: 'a manifest with duplicated and unsorted keys is rewritten normalized only when the set changes',
-    previous: { unencrypted: [U1, U1], summary: [S2, S1] }, owns: INGEST, files: files(S1, S2, U1),
-    claim: null, stale: [], final: null,
+    previous: { unencrypted: [U1, U1], summary: [S2, S1] },
+    owns: INGEST,
+    files: files(S1, S2, U1),
+    claim: null,
+    stale: [],
+    final: null,
   },
 ];
 
 describe('planReplacement', () => {
   it.each(cases)('$name', ({ previous, owns, files: written, claim, stale, final }) => {
-    expect(planReplacement({ prefix: PREFIX, stem: STEM, previous, owns, files: written })).toEqual({ claim, stale, final });
+    expect(planReplacement({ prefix: PREFIX, stem: STEM, previous, owns, files: written })).toEqual({
+      claim,
+      stale,
+      final,
+    });
   });
 
   it('never lists a key of this run as stale, whatever the manifest says', () => {
@@ -128,13 +197,17 @@ describe('planReplacement', () => {
 describe('keys and manifest text', () => {
   it('numbers parts per table and day in the order asked', () => {
     const keyOf = partKeys(PREFIX, STEM);
-    expect([keyOf('summary', '2025-11-21'), keyOf('summary', '2025-11-22'), keyOf('summary', '2025-11-21'),
-      keyOf('unencrypted', '2025-11-21')]).toEqual([S1, S2, S1b, U1]);
+    expect([
+      keyOf('summary', '2025-11-21'),
+      keyOf('summary', '2025-11-22'),
+      keyOf('summary', '2025-11-21'),
+      keyOf('unencrypted', '2025-11-21'),
+    ]).toEqual([S1, S2, S1b, U1]);
     expect(manifestKey(PREFIX, STEM)).toBe(`tables/_manifests/${STEM}.json`);
     expect(partKeys('', STEM)('findings', '2025-11-21')).toBe(`findings/dt=2025-11-21/${STEM}-0.parquet`);
   });
 
-  it('keeps deletes to the object\'s own Parquet files in the table folder', () => {
+  it("keeps deletes to the object's own Parquet files in the table folder", () => {
     expect(isOwnFile(PREFIX, 'summary', STEM, S1)).toBe(true);
     expect(isOwnFile(PREFIX, 'summary', STEM, U1)).toBe(false);
     expect(isOwnFile(PREFIX, 'summary', STEM, `${PREFIX}summary/dt=x/../../${STEM}-0.parquet`)).toBe(false);
@@ -144,7 +217,9 @@ describe('keys and manifest text', () => {
 
   it('writes sorted, de-duplicated tables without empty ones, and reads them back', () => {
     const text = manifestText('s3://b/k', { unencrypted: [U1, U1], summary: [S2, S1], findings: [] });
-    expect(text).toBe(`${JSON.stringify({ identity: 's3://b/k', tables: { summary: [S1, S2], unencrypted: [U1] } }, null, 2)}\n`);
+    expect(text).toBe(
+      `${JSON.stringify({ identity: 's3://b/k', tables: { summary: [S1, S2], unencrypted: [U1] } }, null, 2)}\n`,
+    );
     expect(parseManifest(text)).toEqual({ summary: [S1, S2], unencrypted: [U1] });
   });
 

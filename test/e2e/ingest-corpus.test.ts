@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ColumnType, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { FlowLogRecord } from '../../functions/core/line-decoder.js';
+import { type ColumnType, SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import { runCli } from '../helpers/cli.js';
 import { Oracle, parquetTable } from '../helpers/duckdb.js';
 import { type CorpusObject, generateCorpus, type Measures, totalsBy, writeCorpus } from '../helpers/flow-log-corpus.js';
@@ -15,7 +15,11 @@ import { tempDir } from '../helpers/sources.js';
 
 const START = Date.UTC(2025, 10, 21, 23, 30) / 1000; // records span 23:30–00:30 UTC: two dt partitions
 const corpus = generateCorpus({
-  seed: 20251121, objects: 8, recordsPerObject: 600, startSec: START, spanSeconds: 3600,
+  seed: 20251121,
+  objects: 8,
+  recordsPerObject: 600,
+  startSec: START,
+  spanSeconds: 3600,
   org: { vpcsPerAccount: 2, interfacesPerVpc: 60, ipv6Share: 0.25 },
   records: { noDataShare: 0.02, bigValueShare: 0.005 },
 });
@@ -52,10 +56,23 @@ function expectedUnencrypted(): string[] {
     if (!isFlow(r) || r.encryption_status !== 0) continue;
     const ports = [r.srcport, r.dstport].filter((p): p is number => typeof p === 'number');
     const key = JSON.stringify([
-      String(Math.floor(Number(r.start) / WINDOW) * WINDOW * 1000), r.account_id ?? object.accountId, r.region ?? object.region,
-      str(r.vpc_id), str(r.interface_id), str(r.pkt_srcaddr ?? r.srcaddr), str(r.pkt_dstaddr ?? r.dstaddr), str(r.protocol),
-      ports.length ? String(Math.min(...ports)) : null, serverSide(r.srcport, r.dstport), str(r.pkt_src_aws_service), str(r.pkt_dst_aws_service),
-      str(r.traffic_path), str(r.flow_direction), str(r.action), str(r.reject_reason), str(r.interface_type),
+      String(Math.floor(Number(r.start) / WINDOW) * WINDOW * 1000),
+      r.account_id ?? object.accountId,
+      r.region ?? object.region,
+      str(r.vpc_id),
+      str(r.interface_id),
+      str(r.pkt_srcaddr ?? r.srcaddr),
+      str(r.pkt_dstaddr ?? r.dstaddr),
+      str(r.protocol),
+      ports.length ? String(Math.min(...ports)) : null,
+      serverSide(r.srcport, r.dstport),
+      str(r.pkt_src_aws_service),
+      str(r.pkt_dst_aws_service),
+      str(r.traffic_path),
+      str(r.flow_direction),
+      str(r.action),
+      str(r.reject_reason),
+      str(r.interface_type),
     ]);
     const g = groups.get(key) ?? { flows: 0n, packets: 0n, bytes: 0n, first: Infinity, last: -Infinity };
     g.flows += 1n;
@@ -65,12 +82,23 @@ function expectedUnencrypted(): string[] {
     g.last = Math.max(g.last, Number(r.end ?? r.start));
     groups.set(key, g);
   }
-  return [...groups].map(([key, g]) => JSON.stringify([...JSON.parse(key), String(g.flows), String(g.packets), String(g.bytes),
-    String(g.first * 1000), String(g.last * 1000)])).sort();
+  return [...groups]
+    .map(([key, g]) =>
+      JSON.stringify([
+        ...JSON.parse(key),
+        String(g.flows),
+        String(g.packets),
+        String(g.bytes),
+        String(g.first * 1000),
+        String(g.last * 1000),
+      ]),
+    )
+    .sort();
 }
 
 async function actualUnencrypted(): Promise<string[]> {
-  const rows = await oracle.query(`SELECT CAST(epoch_ms(window_start) AS VARCHAR), account_id, region, vpc_id, interface_id,
+  const rows =
+    await oracle.query(`SELECT CAST(epoch_ms(window_start) AS VARCHAR), account_id, region, vpc_id, interface_id,
       srcaddr, dstaddr, CAST(protocol AS VARCHAR), CAST(port AS VARCHAR), server_side, pkt_src_aws_service, pkt_dst_aws_service,
       CAST(traffic_path AS VARCHAR), flow_direction, action, reject_reason, interface_type, CAST(flows AS VARCHAR),
       CAST(packets AS VARCHAR), CAST(bytes AS VARCHAR), CAST(epoch_ms(first_seen) AS VARCHAR), CAST(epoch_ms(last_seen) AS VARCHAR)
@@ -81,8 +109,12 @@ async function actualUnencrypted(): Promise<string[]> {
 async function sumsByVpcAndStatus(): Promise<Map<string, Measures>> {
   const rows = await oracle.query(`SELECT vpc_id, encryption_status, sum(flows) AS flows, sum(packets) AS packets,
     sum(bytes) AS bytes FROM ${parquetTable(out, 'summary')} GROUP BY ALL`);
-  return new Map(rows.map((r) => [`${str(r.vpc_id)}|${str(r.encryption_status)}`,
-    { flows: BigInt(String(r.flows)), packets: BigInt(String(r.packets)), bytes: BigInt(String(r.bytes)) }]));
+  return new Map(
+    rows.map((r) => [
+      `${str(r.vpc_id)}|${str(r.encryption_status)}`,
+      { flows: BigInt(String(r.flows)), packets: BigInt(String(r.packets)), bytes: BigInt(String(r.bytes)) },
+    ]),
+  );
 }
 
 beforeAll(async () => {
@@ -104,7 +136,9 @@ describe('ingest of a generated corpus, read back with DuckDB', () => {
     const flat = records.map((x) => x.record);
     expect(flat.length).toBe(4800);
     expect(new Set(flat.map((r) => r.interface_id)).size).toBeGreaterThan(200);
-    expect(new Set(flat.map((r) => new Date(Number(r.start) * 1000).toISOString().slice(0, 10)))).toEqual(new Set(['2025-11-21', '2025-11-22']));
+    expect(new Set(flat.map((r) => new Date(Number(r.start) * 1000).toISOString().slice(0, 10)))).toEqual(
+      new Set(['2025-11-21', '2025-11-22']),
+    );
     expect(flat.some((r) => String(r.srcaddr).includes(':'))).toBe(true);
     expect(flat.filter((r) => typeof r.bytes === 'bigint').length).toBeGreaterThan(5);
     expect(flat.some((r) => r.log_status === 'NODATA') && flat.some((r) => r.log_status === 'SKIPDATA')).toBe(true);
@@ -118,7 +152,12 @@ describe('ingest of a generated corpus, read back with DuckDB', () => {
     const report = JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8'));
     const flat = records.map((x) => x.record);
     expect(report.totals).toMatchObject({
-      objects: 8, accepted: 8, rejected: 0, lines: 4808, records: 4800, malformed: 0,
+      objects: 8,
+      accepted: 8,
+      rejected: 0,
+      lines: 4808,
+      records: 4800,
+      malformed: 0,
       cleartextRecords: flat.filter((r) => isFlow(r) && r.encryption_status === 0).length,
       noDataRecords: flat.filter((r) => r.log_status === 'NODATA').length,
       skipDataRecords: flat.filter((r) => r.log_status === 'SKIPDATA').length,
@@ -127,7 +166,10 @@ describe('ingest of a generated corpus, read back with DuckDB', () => {
   });
 
   it('sums of flows, packets and bytes per VPC and status equal the generator totals, exactly', () => {
-    const expected = totalsBy(records.map((x) => x.record), (r) => `${str(r.vpc_id)}|${str(r.encryption_status)}`);
+    const expected = totalsBy(
+      records.map((x) => x.record),
+      (r) => `${str(r.vpc_id)}|${str(r.encryption_status)}`,
+    );
     expect(firstRun.sums).toEqual(expected);
     // The default-format objects have neither vpc-id nor encryption-status: their flows land in null|null.
     expect(expected.get('null|null')!.flows).toBeGreaterThan(0n);
@@ -141,12 +183,19 @@ describe('ingest of a generated corpus, read back with DuckDB', () => {
     const dup = await oracle.query(`SELECT count(*) AS n FROM (SELECT 1 FROM read_parquet('${glob}', filename = true)
       GROUP BY filename, ${SUMMARY_TABLE.keyColumns.join(', ')} HAVING count(*) > 1)`);
     expect(Number(dup[0]!.n)).toBe(0);
-    const rows = await oracle.query(`SELECT interface_id, CAST(epoch_ms(window_start) AS VARCHAR) AS w, sum(flows) AS flows,
+    const rows =
+      await oracle.query(`SELECT interface_id, CAST(epoch_ms(window_start) AS VARCHAR) AS w, sum(flows) AS flows,
       sum(packets) AS packets, sum(bytes) AS bytes FROM ${parquetTable(out, 'summary')} GROUP BY ALL`);
-    const actual = new Map(rows.map((r) => [`${r.interface_id}|${r.w}`,
-      { flows: BigInt(String(r.flows)), packets: BigInt(String(r.packets)), bytes: BigInt(String(r.bytes)) }]));
-    const expected = totalsBy(records.map((x) => x.record),
-      (r) => `${r.interface_id}|${Math.floor(Number(r.start) / WINDOW) * WINDOW * 1000}`);
+    const actual = new Map(
+      rows.map((r) => [
+        `${r.interface_id}|${r.w}`,
+        { flows: BigInt(String(r.flows)), packets: BigInt(String(r.packets)), bytes: BigInt(String(r.bytes)) },
+      ]),
+    );
+    const expected = totalsBy(
+      records.map((x) => x.record),
+      (r) => `${r.interface_id}|${Math.floor(Number(r.start) / WINDOW) * WINDOW * 1000}`,
+    );
     expect(actual).toEqual(expected);
   });
 
@@ -157,21 +206,40 @@ describe('ingest of a generated corpus, read back with DuckDB', () => {
   });
 
   it('partitions by the UTC day of window_start', async () => {
-    const rows = await oracle.query(`SELECT DISTINCT CAST(dt AS VARCHAR) AS dt, strftime(window_start, '%Y-%m-%d') = CAST(dt AS VARCHAR) AS same
+    const rows =
+      await oracle.query(`SELECT DISTINCT CAST(dt AS VARCHAR) AS dt, strftime(window_start, '%Y-%m-%d') = CAST(dt AS VARCHAR) AS same
       FROM ${parquetTable(out, 'summary')} ORDER BY 1`);
-    expect(rows).toEqual([{ dt: '2025-11-21', same: true }, { dt: '2025-11-22', same: true }]);
-    expect(firstRun.files.filter((f) => f.endsWith('.parquet')).every((f) => /^(summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet$/.test(f))).toBe(true);
+    expect(rows).toEqual([
+      { dt: '2025-11-21', same: true },
+      { dt: '2025-11-22', same: true },
+    ]);
+    expect(
+      firstRun.files
+        .filter((f) => f.endsWith('.parquet'))
+        .every((f) => /^(summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet$/.test(f)),
+    ).toBe(true);
   });
 
-  it.each([SUMMARY_TABLE, UNENCRYPTED_TABLE] as TableSpec[])('$name has the exact columns and types of schemas/tables.ts', async (spec) => {
-    const duckType: Record<ColumnType, string> = { string: 'VARCHAR', int32: 'INTEGER', int64: 'BIGINT', timestamp: 'TIMESTAMP WITH TIME ZONE' };
-    const glob = `${out}/${spec.name}/**/*.parquet`;
-    const columns = await oracle.query(`DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = false)`);
-    expect(columns.map((c) => [c.column_name, c.column_type])).toEqual(spec.columns.map((c) => [c.name, duckType[c.type]]));
-    const physical = await oracle.query(`SELECT DISTINCT compression, path_in_schema IN ('bytes', 'window_start') AND stats_min_value IS NULL AS missing_stats
+  it.each([SUMMARY_TABLE, UNENCRYPTED_TABLE] as TableSpec[])(
+    '$name has the exact columns and types of schemas/tables.ts',
+    async (spec) => {
+      const duckType: Record<ColumnType, string> = {
+        string: 'VARCHAR',
+        int32: 'INTEGER',
+        int64: 'BIGINT',
+        timestamp: 'TIMESTAMP WITH TIME ZONE',
+      };
+      const glob = `${out}/${spec.name}/**/*.parquet`;
+      const columns = await oracle.query(`DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = false)`);
+      expect(columns.map((c) => [c.column_name, c.column_type])).toEqual(
+        spec.columns.map((c) => [c.name, duckType[c.type]]),
+      );
+      const physical =
+        await oracle.query(`SELECT DISTINCT compression, path_in_schema IN ('bytes', 'window_start') AND stats_min_value IS NULL AS missing_stats
       FROM parquet_metadata('${glob}')`);
-    expect(physical).toEqual([{ compression: 'GZIP', missing_stats: false }]);
-  });
+      expect(physical).toEqual([{ compression: 'GZIP', missing_stats: false }]);
+    },
+  );
 
   it('re-running on the same input overwrites: same files, same sums, no double counts', async () => {
     const again = await runCli(['ingest', input, '--out', out, '--quiet']);
@@ -191,7 +259,11 @@ describe('a run with a corrupt object', () => {
     const result = await runCli(['ingest', mixed, '--out', target, '--quiet']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('2 objects (1 accepted, 1 rejected)');
-    expect(result.stdout).toMatch(new RegExp(`REJECTED {5}${badPath!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: corrupt gzip: unexpected end of file within the first [\\d,]+ compressed bytes`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `REJECTED {5}${badPath!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: corrupt gzip: unexpected end of file within the first [\\d,]+ compressed bytes`,
+      ),
+    );
     const written = listFiles(target).filter((f) => f.endsWith('.parquet'));
     expect(written.length).toBeGreaterThan(0);
     expect(written.every((f) => f.includes(`_${good.flowLogId}_`))).toBe(true);

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseIngestArgs, runIngest, type IngestSettings } from '../../functions/cli/ingest-command.js';
+import { type IngestSettings, parseIngestArgs, runIngest } from '../../functions/cli/ingest-command.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { RERUN_KEY, tableSums, VERSIONS } from '../helpers/rerun-versions.js';
 import { tempDir } from '../helpers/sources.js';
@@ -26,9 +26,12 @@ async function ingest(body: string | Uint8Array, out: string, input = join(dir.p
 }
 
 /** The table files and manifests under `out` (not the run's reports and alert files). */
-const outputFiles = (out: string) => readdirSync(out, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile()).map((e) => relative(out, join(e.parentPath, e.name)).split('\\').join('/'))
-  .filter((f) => f.endsWith('.parquet') || f.startsWith('_manifests/')).sort();
+const outputFiles = (out: string) =>
+  readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(out, join(e.parentPath, e.name)).split('\\').join('/'))
+    .filter((f) => f.endsWith('.parquet') || f.startsWith('_manifests/'))
+    .sort();
 
 /** File names without the identity hash (a fresh run reads the object from another path). */
 const named = (files: string[]) => files.map((f) => f.replace(/-[0-9a-f]{12}(-\d+\.parquet|\.json)$/, '-<identity>$1'));
@@ -43,15 +46,20 @@ async function fresh(label: string, body: string | Uint8Array) {
 
 describe('re-ingesting an object that now writes fewer files (local directory)', () => {
   const out = join(dir.path, 'out');
-  const day = (table: string, dt: string) => expect.stringMatching(new RegExp(`^${table}/dt=${dt}/111111111111_vpcflowlogs_.*-0\\.parquet$`));
+  const day = (table: string, dt: string) =>
+    expect.stringMatching(new RegExp(`^${table}/dt=${dt}/111111111111_vpcflowlogs_.*-0\\.parquet$`));
 
-  it('two days, then one day: exactly one set of files remains and the sums are the second version\'s', async () => {
+  it("two days, then one day: exactly one set of files remains and the sums are the second version's", async () => {
     expect(await ingest(VERSIONS.twoDays, out)).toBe(0);
     const first = outputFiles(out);
     expect(first).toEqual([
       expect.stringMatching(/^_manifests\/111111111111_vpcflowlogs_.*-[0-9a-f]{12}\.json$/),
-      day('findings', '2025-11-21'), day('findings', '2025-11-22'), day('summary', '2025-11-21'), day('summary', '2025-11-22'),
-      day('unencrypted', '2025-11-21'), day('unencrypted', '2025-11-22'),
+      day('findings', '2025-11-21'),
+      day('findings', '2025-11-22'),
+      day('summary', '2025-11-21'),
+      day('summary', '2025-11-22'),
+      day('unencrypted', '2025-11-21'),
+      day('unencrypted', '2025-11-22'),
     ]);
     expect(await tableSums(out, first)).toEqual({
       summary: { '2025-11-21': '1500', '2025-11-22': '2000' },
@@ -61,10 +69,17 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
 
     expect(await ingest(VERSIONS.oneDay, out)).toBe(0);
     const second = outputFiles(out);
-    expect(second).toEqual([first[0], day('findings', '2025-11-21'), day('summary', '2025-11-21'), day('unencrypted', '2025-11-21')]);
+    expect(second).toEqual([
+      first[0],
+      day('findings', '2025-11-21'),
+      day('summary', '2025-11-21'),
+      day('unencrypted', '2025-11-21'),
+    ]);
     const sums = await tableSums(out, second);
     expect(sums).toEqual({
-      summary: { '2025-11-21': '3700' }, unencrypted: { '2025-11-21': '3000' }, findings: { '2025-11-21': '3000' },
+      summary: { '2025-11-21': '3700' },
+      unencrypted: { '2025-11-21': '3000' },
+      findings: { '2025-11-21': '3000' },
     });
     expect({ files: named(second), sums }).toEqual(await fresh('one-day', VERSIONS.oneDay));
   });
@@ -74,7 +89,9 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
     const files = outputFiles(out);
     expect(files).toEqual([expect.stringMatching(/^_manifests\//), day('summary', '2025-11-21')]);
     expect(await tableSums(out, files)).toEqual({ summary: { '2025-11-21': '900' } });
-    expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(await fresh('encrypted', VERSIONS.encrypted));
+    expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(
+      await fresh('encrypted', VERSIONS.encrypted),
+    );
   });
 
   it('rejected on re-run: every file of the earlier runs goes, manifest included', async () => {
@@ -85,6 +102,8 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
     // And a later good version starts from nothing.
     expect(await ingest(VERSIONS.oneDay, out)).toBe(0);
     const files = outputFiles(out);
-    expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(await fresh('one-day-again', VERSIONS.oneDay));
+    expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(
+      await fresh('one-day-again', VERSIONS.oneDay),
+    );
   });
 });

@@ -14,14 +14,16 @@ import { Oracle, parquetTable } from '../helpers/duckdb.js';
 import { tempDir } from '../helpers/sources.js';
 
 const MAX = '9223372036854775807';
-const KEY = 'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/' +
+const KEY =
+  'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/' +
   '111111111111_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20251121T1000Z_0a1b2c3d.log.gz';
-const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action ' +
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action ' +
   'log-status encryption-status';
 const line = (eni: string, src: string, packets: string, bytes: string, start: number) =>
   `10 111111111111 ${eni} ${src} 10.0.0.9 49152 443 6 ${packets} ${bytes} ${start} ${start + 30} ACCEPT OK 0`;
 const T = Date.UTC(2025, 10, 21, 10, 0) / 1000;
-const TEXT = [
+const TEXT = `${[
   HEADER,
   // Group "wide-bytes": 2 × (2^63 − 1) bytes = 18446744073709551614.
   line('eni-0aaaaaaaaaaaaaaaa', '10.0.0.1', '3', MAX, T + 10),
@@ -32,7 +34,7 @@ const TEXT = [
   line('eni-0bbbbbbbbbbbbbbbb', '10.0.0.2', MAX, '300', T + 30),
   // An ordinary group beside them.
   line('eni-0cccccccccccccccc', '10.0.0.3', '5', '700', T + 10),
-].join('\n') + '\n';
+].join('\n')}\n`;
 
 const dir = tempDir('wide-sums');
 const out = join(dir.path, 'out');
@@ -81,7 +83,9 @@ describe.each(['summary', 'unencrypted'])('%s: sums past INT64 through the CLI',
   });
 
   it('the run report counts the rows the files hold', async () => {
-    const report = JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as { totals: { outputRows: Record<string, number> } };
+    const report = JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8')) as {
+      totals: { outputRows: Record<string, number> };
+    };
     const [count] = await oracle.query(`SELECT count(*) AS n FROM ${parquetTable(out, table)}`);
     expect(String(report.totals.outputRows[table])).toBe(count!.n);
   });

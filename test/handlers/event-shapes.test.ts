@@ -3,15 +3,24 @@ import { messagesOfInvocation } from '../../functions/core/events/invocation.js'
 import { processMessages } from '../../functions/core/events/process-messages.js';
 import { parseNotification } from '../../functions/core/events/s3-notification.js';
 import { objectIdentity, type S3ObjectRef } from '../../functions/core/events/s3-object-ref.js';
-import { eventBridgeObjectCreated, s3EventRecord, s3Notification, snsEnvelope, sqsEvent, TEST_EVENT } from './aws-events.js';
+import {
+  eventBridgeObjectCreated,
+  s3EventRecord,
+  s3Notification,
+  snsEnvelope,
+  sqsEvent,
+  TEST_EVENT,
+} from './aws-events.js';
 
-const FLOW_KEY = 'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_5e6f7a8b.log.gz';
+const FLOW_KEY =
+  'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_5e6f7a8b.log.gz';
 const facts = { bucket: 'raw', key: FLOW_KEY, eTag: '9b2cf535f27731c974343645a3985328', size: 2595 };
 
 describe('notification shapes (reference §5)', () => {
   it('reads an S3 notification as SQS delivers it, with ETag, size and sequencer', () => {
     expect(parseNotification(s3Notification(facts))).toEqual({
-      kind: 'objects', skipped: [],
+      kind: 'objects',
+      skipped: [],
       objects: [{ ...facts, sequencer: '0055AED6DCD90281E5', eventTime: '2025-11-21T10:12:01.000Z' }],
     });
   });
@@ -20,7 +29,9 @@ describe('notification shapes (reference §5)', () => {
     const key = 'odd keys/a+b c%d/ü.log.gz';
     const content = parseNotification(s3Notification({ ...facts, key }));
     expect(content.kind === 'objects' && content.objects[0]!.key).toBe(key);
-    expect(JSON.parse(s3Notification({ ...facts, key })).Records[0].s3.object.key).toBe('odd+keys/a%2Bb+c%25d/%C3%BC.log.gz');
+    expect(JSON.parse(s3Notification({ ...facts, key })).Records[0].s3.object.key).toBe(
+      'odd+keys/a%2Bb+c%25d/%C3%BC.log.gz',
+    );
   });
 
   it('unwraps an SNS envelope (SNS → SQS without raw delivery)', () => {
@@ -29,9 +40,17 @@ describe('notification shapes (reference §5)', () => {
 
   it('reads an EventBridge "Object Created" event, keeping the decoded key as a second reading', () => {
     const content = parseNotification(eventBridgeObjectCreated({ ...facts, key: 'a+b/c d.log' }));
-    expect(content).toMatchObject({ kind: 'objects', objects: [{ bucket: 'raw', key: 'a+b/c d.log', altKeys: ['a b/c d.log'], eTag: facts.eTag, size: 2595 }] });
-    expect(parseNotification(eventBridgeObjectCreated(facts))).toMatchObject({ kind: 'objects', objects: [{ key: FLOW_KEY }] });
-    expect((parseNotification(eventBridgeObjectCreated(facts)) as { objects: S3ObjectRef[] }).objects[0]!.altKeys).toBeUndefined();
+    expect(content).toMatchObject({
+      kind: 'objects',
+      objects: [{ bucket: 'raw', key: 'a+b/c d.log', altKeys: ['a b/c d.log'], eTag: facts.eTag, size: 2595 }],
+    });
+    expect(parseNotification(eventBridgeObjectCreated(facts))).toMatchObject({
+      kind: 'objects',
+      objects: [{ key: FLOW_KEY }],
+    });
+    expect(
+      (parseNotification(eventBridgeObjectCreated(facts)) as { objects: S3ObjectRef[] }).objects[0]!.altKeys,
+    ).toBeUndefined();
   });
 
   it('recognises the s3:TestEvent, also inside SNS', () => {
@@ -47,29 +66,58 @@ describe('notification shapes (reference §5)', () => {
   });
 
   it('calls other bodies invalid with a reason', () => {
-    expect(parseNotification('not json')).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('not JSON') });
-    expect(parseNotification('{"hello":1}')).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('hello') });
+    expect(parseNotification('not json')).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('not JSON'),
+    });
+    expect(parseNotification('{"hello":1}')).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('hello'),
+    });
     const v3 = JSON.stringify({ Records: [{ ...s3EventRecord(facts), eventVersion: '3.0' }] });
     expect(parseNotification(v3)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('3.0') });
-    const badKey = JSON.stringify({ Records: [{ ...s3EventRecord(facts), s3: { bucket: { name: 'raw' }, object: { key: '%E0%A4%A' } } }] });
-    expect(parseNotification(badKey)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('URL encoding') });
+    const badKey = JSON.stringify({
+      Records: [{ ...s3EventRecord(facts), s3: { bucket: { name: 'raw' }, object: { key: '%E0%A4%A' } } }],
+    });
+    expect(parseNotification(badKey)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('URL encoding'),
+    });
   });
 });
 
 describe('invocations', () => {
   it('splits an SQS batch into messages by messageId (partial batch responses)', () => {
-    const inv = messagesOfInvocation(sqsEvent([{ messageId: 'm1', body: s3Notification(facts) }, { messageId: 'm2', body: TEST_EVENT }]));
+    const inv = messagesOfInvocation(
+      sqsEvent([
+        { messageId: 'm1', body: s3Notification(facts) },
+        { messageId: 'm2', body: TEST_EVENT },
+      ]),
+    );
     expect(inv.partialBatch).toBe(true);
-    expect(inv.messages.map((m) => [m.id, m.content.kind])).toEqual([['m1', 'objects'], ['m2', 'test-event']]);
+    expect(inv.messages.map((m) => [m.id, m.content.kind])).toEqual([
+      ['m1', 'objects'],
+      ['m2', 'test-event'],
+    ]);
   });
 
   it('treats direct S3, SNS and EventBridge invocations as one asynchronous message each', () => {
     const direct = messagesOfInvocation(JSON.parse(s3Notification(facts)));
-    expect(direct).toMatchObject({ partialBatch: false, messages: [{ id: 'C3D13FE58DE4C810', content: { kind: 'objects' } }] });
-    const sns = messagesOfInvocation({ Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', Sns: { MessageId: 'sns-1', Message: s3Notification(facts) } }] });
+    expect(direct).toMatchObject({
+      partialBatch: false,
+      messages: [{ id: 'C3D13FE58DE4C810', content: { kind: 'objects' } }],
+    });
+    const sns = messagesOfInvocation({
+      Records: [
+        { EventSource: 'aws:sns', EventVersion: '1.0', Sns: { MessageId: 'sns-1', Message: s3Notification(facts) } },
+      ],
+    });
     expect(sns).toMatchObject({ partialBatch: false, messages: [{ id: 'sns-1', content: { kind: 'objects' } }] });
     const bridge = messagesOfInvocation(eventBridgeObjectCreated(facts));
-    expect(bridge).toMatchObject({ partialBatch: false, messages: [{ id: '17793124-05d4-b198-2fde-7ededc63b103', content: { kind: 'objects' } }] });
+    expect(bridge).toMatchObject({
+      partialBatch: false,
+      messages: [{ id: '17793124-05d4-b198-2fde-7ededc63b103', content: { kind: 'objects' } }],
+    });
   });
 });
 
@@ -83,19 +131,31 @@ describe('object identity', () => {
 
 describe('processMessages', () => {
   const ref = (key: string, size = 1 << 20): S3ObjectRef => ({ bucket: 'raw', key, size, eTag: 'e' });
-  const message = (id: string, ...refs: S3ObjectRef[]) => ({ id, content: { kind: 'objects' as const, objects: refs, skipped: [] } });
+  const message = (id: string, ...refs: S3ObjectRef[]) => ({
+    id,
+    content: { kind: 'objects' as const, objects: refs, skipped: [] },
+  });
 
   it('retries only the message whose object failed, and keeps going', async () => {
     const done: string[] = [];
-    const outcome = await processMessages([message('a', ref('1')), message('b', ref('2')), message('c', ref('3')),
-      { id: 'd', content: { kind: 'invalid', reason: 'junk' } }, { id: 'e', content: { kind: 'test-event' } }], {
-      ingest: async (r) => {
-        if (r.key === '2') throw new Error('ECONNRESET');
-        done.push(r.key);
+    const outcome = await processMessages(
+      [
+        message('a', ref('1')),
+        message('b', ref('2')),
+        message('c', ref('3')),
+        { id: 'd', content: { kind: 'invalid', reason: 'junk' } },
+        { id: 'e', content: { kind: 'test-event' } },
+      ],
+      {
+        ingest: async (r) => {
+          if (r.key === '2') throw new Error('ECONNRESET');
+          done.push(r.key);
+        },
+        remainingMs: () => 600_000,
+        giveUp: async () => undefined,
       },
-      remainingMs: () => 600_000,
-      giveUp: async () => undefined,
-    }, { marginMs: 1000, msPerMiB: 1000 });
+      { marginMs: 1000, msPerMiB: 1000 },
+    );
     expect(done).toEqual(['1', '3']);
     expect(outcome.retry).toEqual(['b', 'd']);
     expect(outcome).toMatchObject({ objects: 2, testEvents: 1, invalid: [{ id: 'd', reason: 'junk' }], released: [] });
@@ -106,14 +166,18 @@ describe('processMessages', () => {
     async function run(remainingAtStart: number) {
       let remaining = remainingAtStart;
       const started: string[] = [];
-      const outcome = await processMessages([message('a', ref('1')), message('b', ref('2', 50 << 20)), message('c', ref('3'))], {
-        ingest: async (r) => {
-          started.push(r.key);
-          remaining -= 10_000;
+      const outcome = await processMessages(
+        [message('a', ref('1')), message('b', ref('2', 50 << 20)), message('c', ref('3'))],
+        {
+          ingest: async (r) => {
+            started.push(r.key);
+            remaining -= 10_000;
+          },
+          remainingMs: () => remaining,
+          giveUp: async () => undefined,
         },
-        remainingMs: () => remaining,
-        giveUp: async () => undefined,
-      }, { marginMs: 30_000, msPerMiB: 1_000 });
+        { marginMs: 30_000, msPerMiB: 1_000 },
+      );
       return { started, outcome };
     }
     // '2' needs 30 s + 50 MiB × 1 s/MiB = 80 s and 90 s remain after '1'; '3' needs 31 s of the 80 s left.

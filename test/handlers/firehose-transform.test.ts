@@ -5,24 +5,26 @@
  */
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { SUMMARY_TABLE } from '../../schemas/tables.js';
 import { transformConfig } from '../../functions/adapters/lambda-config.js';
 import { LambdaTelemetry } from '../../functions/adapters/lambda-telemetry.js';
 import { FIREHOSE_RESPONSE_BUDGET, transformFirehoseRecords } from '../../functions/core/firehose/transform-records.js';
 import type { CleartextGroup } from '../../functions/core/flow-log-aggregator.js';
 import { parseLogFormat } from '../../functions/core/flow-log-format.js';
 import { createTransformHandler } from '../../functions/handlers/firehose-transform.js';
+import { SUMMARY_TABLE } from '../../schemas/tables.js';
 import { lambdaContext } from './aws-events.js';
 import { quietTelemetry } from './fixture.js';
 
 quietTelemetry();
-const FORMAT = '${version} ${account-id} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ' +
+const FORMAT =
+  '${version} ${account-id} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ' +
   '${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${flow-direction} ${traffic-path} ${encryption-status}';
 const T = Date.UTC(2025, 10, 21, 10, 0) / 1000;
 const NEAR_MIDNIGHT = Date.UTC(2025, 10, 21, 23, 58) / 1000;
 
 function line(eni: string, start: number, bytes: number, status: number | '-' = 1, logStatus = 'OK'): string {
-  if (logStatus !== 'OK') return `10 111111111111 vpc-0a1 ${eni} - - - - - - - ${start} ${start + 60} - ${logStatus} - - -`;
+  if (logStatus !== 'OK')
+    return `10 111111111111 vpc-0a1 ${eni} - - - - - - - ${start} ${start + 60} - ${logStatus} - - -`;
   return `10 111111111111 vpc-0a1 ${eni} 10.1.0.5 10.1.0.9 49152 5432 6 10 ${bytes} ${start} ${start + 30} ACCEPT OK egress 1 ${status}`;
 }
 
@@ -41,13 +43,23 @@ function firehoseEvent(payloads: readonly string[]): FirehoseTransformationEvent
 }
 
 function transformHandler(env: Record<string, string> = {}) {
-  return createTransformHandler({ config: transformConfig({ FLOW_LOG_FORMAT: FORMAT, ...env }), telemetry: new LambdaTelemetry('firehose-transform') });
+  return createTransformHandler({
+    config: transformConfig({ FLOW_LOG_FORMAT: FORMAT, ...env }),
+    telemetry: new LambdaTelemetry('firehose-transform'),
+  });
 }
 
 type Row = Record<string, string | number | null>;
 function rowsOf(result: FirehoseTransformationResult): (Row & { partition: string })[] {
-  return result.records.filter((r) => r.result === 'Ok').flatMap((r) => Buffer.from(r.data!, 'base64').toString().trimEnd().split('\n')
-    .map((l) => ({ ...(JSON.parse(l) as Row), partition: r.metadata!.partitionKeys.dt! })));
+  return result.records
+    .filter((r) => r.result === 'Ok')
+    .flatMap((r) =>
+      Buffer.from(r.data!, 'base64')
+        .toString()
+        .trimEnd()
+        .split('\n')
+        .map((l) => ({ ...(JSON.parse(l) as Row), partition: r.metadata!.partitionKeys.dt! })),
+    );
 }
 const sum = (rows: Row[], column: string) => rows.reduce((n, r) => n + Number(r[column] ?? 0), 0);
 
@@ -65,7 +77,15 @@ describe('Firehose transform handler', () => {
     const result = await transformHandler()(event, lambdaContext());
 
     expect(result.records.map((r) => r.recordId)).toEqual(event.records.map((r) => r.recordId));
-    expect(result.records.map((r) => r.result)).toEqual(['Ok', 'Dropped', 'Dropped', 'Dropped', 'ProcessingFailed', 'Dropped', 'Dropped']);
+    expect(result.records.map((r) => r.result)).toEqual([
+      'Ok',
+      'Dropped',
+      'Dropped',
+      'Dropped',
+      'ProcessingFailed',
+      'Dropped',
+      'Dropped',
+    ]);
     const reason = Buffer.from(result.records[4]!.data!, 'base64').toString();
     expect(reason).toMatch(/no line matched the format.*line 1: this is not a flow log/);
     expect(result.records[0]!.metadata).toEqual({ partitionKeys: { dt: '2025-11-21' } });
@@ -75,8 +95,14 @@ describe('Firehose transform handler', () => {
     expect(sum(rows, 'bytes')).toBe(100 + 200 + 300 + 400 + 500 + 600 + 700 + 800);
     expect(sum(rows, 'flows')).toBe(8);
     // Records of the batch are aggregated together: eni-a's three lines in the first window are one row.
-    expect(rows.find((r) => r.interface_id === 'eni-a' && r.window_start === '2025-11-21 10:00:00.000'))
-      .toMatchObject({ flows: 2, bytes: 300, packets: 20, encryption_status: 1, traffic_path: 1, first_seen: '2025-11-21 10:00:00.000' });
+    expect(rows.find((r) => r.interface_id === 'eni-a' && r.window_start === '2025-11-21 10:00:00.000')).toMatchObject({
+      flows: 2,
+      bytes: 300,
+      packets: 20,
+      encryption_status: 1,
+      traffic_path: 1,
+      first_seen: '2025-11-21 10:00:00.000',
+    });
     expect(rows.find((r) => r.encryption_status === 0)).toMatchObject({ interface_id: 'eni-b', bytes: 300 });
   });
 
@@ -88,7 +114,9 @@ describe('Firehose transform handler', () => {
     ]);
     const result = await transformHandler()(event, lambdaContext());
     expect(result.records.map((r) => [r.result, r.metadata?.partitionKeys.dt])).toEqual([
-      ['Ok', '2025-11-21'], ['Ok', '2025-11-22'], ['Dropped', undefined],
+      ['Ok', '2025-11-21'],
+      ['Ok', '2025-11-22'],
+      ['Dropped', undefined],
     ]);
     for (const row of rowsOf(result)) expect(String(row.window_start).slice(0, 10)).toBe(row.partition);
     expect(sum(rowsOf(result), 'bytes')).toBe(15);
@@ -129,19 +157,33 @@ describe('Firehose transform handler', () => {
   });
 
   it('knows the exact size of the response it builds', () => {
-    const payloads = Array.from({ length: 300 }, (_, r) => `${line(`eni-${r % 7}`, T + r * 61, r)}\n${line(`eni-${r}`, NEAR_MIDNIGHT + r, 1)}`);
+    const payloads = Array.from(
+      { length: 300 },
+      (_, r) => `${line(`eni-${r % 7}`, T + r * 61, r)}\n${line(`eni-${r}`, NEAR_MIDNIGHT + r, 1)}`,
+    );
     const event = firehoseEvent([...payloads, 'garbage', '']);
-    const outcome = transformFirehoseRecords(event.records, { layout: parseLogFormat(FORMAT), responseBudgetBytes: 60_000 });
+    const outcome = transformFirehoseRecords(event.records, {
+      layout: parseLogFormat(FORMAT),
+      responseBudgetBytes: 60_000,
+    });
     expect(outcome.stats.responseBytes).toBe(JSON.stringify({ records: outcome.records }).length);
     expect(outcome.stats.responseBytes).toBeLessThanOrEqual(60_000);
-    expect(outcome.stats).toMatchObject({ records: 302, failed: outcome.stats.overBudget + 1, flowRecords: 600, malformed: 1 });
+    expect(outcome.stats).toMatchObject({
+      records: 302,
+      failed: outcome.stats.overBudget + 1,
+      flowRecords: 600,
+      malformed: 1,
+    });
   });
 
   it('fits a flood of tiny unparseable records by leaving their reasons to the logs', () => {
     const event = firehoseEvent(Array.from({ length: 2000 }, (_, i) => `x${i}`));
     const outcome = transformFirehoseRecords(event.records, { layout: parseLogFormat(FORMAT) });
     const request = JSON.stringify(event).length;
-    const small = transformFirehoseRecords(event.records, { layout: parseLogFormat(FORMAT), responseBudgetBytes: request });
+    const small = transformFirehoseRecords(event.records, {
+      layout: parseLogFormat(FORMAT),
+      responseBudgetBytes: request,
+    });
     expect(outcome.records.every((r) => r.result === 'ProcessingFailed' && r.data !== '')).toBe(true);
     expect(small.stats.responseBytes).toBeLessThanOrEqual(request);
     expect(small.records.every((r) => r.result === 'ProcessingFailed' && r.data === '')).toBe(true);
@@ -151,18 +193,32 @@ describe('Firehose transform handler', () => {
   it('hands cleartext and EC-rejected groups of the batch to the alert step', async () => {
     const raised: { groups: readonly CleartextGroup[]; origin: { object: string } }[] = [];
     const handler = createTransformHandler({
-      config: transformConfig({ FLOW_LOG_FORMAT: FORMAT }), telemetry: new LambdaTelemetry('firehose-transform'),
-      alerts: { raise: async (groups, origin) => (raised.push({ groups, origin }), groups.length) },
+      config: transformConfig({ FLOW_LOG_FORMAT: FORMAT }),
+      telemetry: new LambdaTelemetry('firehose-transform'),
+      alerts: {
+        raise: async (groups, origin) => {
+          raised.push({ groups, origin });
+          return groups.length;
+        },
+      },
     });
-    await handler(firehoseEvent([`${line('eni-a', T, 10, 0)}\n${line('eni-b', T, 20, 1)}`, line('eni-c', T, 30, 0)]), lambdaContext());
+    await handler(
+      firehoseEvent([`${line('eni-a', T, 10, 0)}\n${line('eni-b', T, 20, 1)}`, line('eni-c', T, 30, 0)]),
+      lambdaContext(),
+    );
     expect(raised).toHaveLength(1);
     expect(raised[0]!.origin.object).toBe('arn:aws:firehose:us-east-2:123456789012:deliverystream/flow-logs');
-    expect(raised[0]!.groups.map((g) => [g.interface_id, g.bytes])).toEqual([['eni-a', 10n], ['eni-c', 30n]]);
+    expect(raised[0]!.groups.map((g) => [g.interface_id, g.bytes])).toEqual([
+      ['eni-a', 10n],
+      ['eni-c', 30n],
+    ]);
   });
 
   it('requires FLOW_LOG_FORMAT and names a bad one', async () => {
     expect(() => transformConfig({})).toThrow(/FLOW_LOG_FORMAT is required/);
-    expect(() => transformConfig({ FLOW_LOG_FORMAT: '${version} ${no-such-field}' })).toThrow(/FLOW_LOG_FORMAT: unknown flow-log field "no-such-field"/);
+    expect(() => transformConfig({ FLOW_LOG_FORMAT: '${version} ${no-such-field}' })).toThrow(
+      /FLOW_LOG_FORMAT: unknown flow-log field "no-such-field"/,
+    );
   });
 
   it('is exported configured from the environment', async () => {

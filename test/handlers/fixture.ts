@@ -37,8 +37,12 @@ export interface DayTotals {
 
 /** What the summary table must hold for these objects, per UTC day of the record start. */
 export function expectedTotals(objects: readonly CorpusObject[]): DayTotals[] {
-  const totals = totalsBy(objects.flatMap((o) => o.records), (r) => new Date(Number(r.start) * 1000).toISOString().slice(0, 10));
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1))
+  const totals = totalsBy(
+    objects.flatMap((o) => o.records),
+    (r) => new Date(Number(r.start) * 1000).toISOString().slice(0, 10),
+  );
+  return [...totals]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([dt, t]) => ({ dt, flows: String(t.flows), packets: String(t.packets), bytes: String(t.bytes) }));
 }
 

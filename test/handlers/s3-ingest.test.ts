@@ -15,9 +15,15 @@ import { createIngestHandler } from '../../functions/handlers/s3-ingest.js';
 import { memoryObject, tempDir } from '../helpers/sources.js';
 import { getObject, listKeys, putObject, s3Client, withLocalS3 } from '../s3/local-s3.js';
 import {
-  eventBridgeObjectCreated, lambdaContext, type ObjectFacts, s3Notification, snsEnvelope, sqsEvent, TEST_EVENT,
+  eventBridgeObjectCreated,
+  lambdaContext,
+  type ObjectFacts,
+  s3Notification,
+  snsEnvelope,
+  sqsEvent,
+  TEST_EVENT,
 } from './aws-events.js';
-import { corpus, CURATED, curatedTotals, expectedTotals, quietTelemetry, RAW, upload } from './fixture.js';
+import { CURATED, corpus, curatedTotals, expectedTotals, quietTelemetry, RAW, upload } from './fixture.js';
 
 quietTelemetry();
 const servers = withLocalS3([RAW, CURATED]);
@@ -36,11 +42,11 @@ function newHandler(env: Record<string, string> = {}) {
 }
 
 const sqs = (...bodies: [string, string][]) => sqsEvent(bodies.map(([messageId, body]) => ({ messageId, body })));
-const failures = (response: unknown) => (response as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures
-  .map((f) => f.itemIdentifier);
+const failures = (response: unknown) =>
+  (response as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures.map((f) => f.itemIdentifier);
 
 describe('S3 → SQS → ingest handler', () => {
-  it('accepts every notification shape and writes the local run\'s table layout', async () => {
+  it("accepts every notification shape and writes the local run's table layout", async () => {
     const objects = corpus(11, 4);
     const plain = await upload(servers.s3.client, objects[0]!);
     const oddKey = await upload(servers.s3.client, objects[1]!, 'team logs+archive/');
@@ -48,29 +54,39 @@ describe('S3 → SQS → ingest handler', () => {
     const direct = await upload(servers.s3.client, objects[3]!);
     const { handler, prefix } = newHandler();
 
-    const response = await handler(sqs(
-      ['m-s3', s3Notification(plain)],
-      ['m-sns', snsEnvelope(s3Notification(oddKey))],
-      ['m-bridge', JSON.stringify(eventBridgeObjectCreated(bridged))],
-      ['m-test', TEST_EVENT],
-      ['m-direct', s3Notification(direct)],
-    ), lambdaContext());
+    const response = await handler(
+      sqs(
+        ['m-s3', s3Notification(plain)],
+        ['m-sns', snsEnvelope(s3Notification(oddKey))],
+        ['m-bridge', JSON.stringify(eventBridgeObjectCreated(bridged))],
+        ['m-test', TEST_EVENT],
+        ['m-direct', s3Notification(direct)],
+      ),
+      lambdaContext(),
+    );
 
     expect(failures(response)).toEqual([]);
     const written = (await listKeys(servers.s3.client, CURATED, prefix)).map((k) => k.key.slice(prefix.length));
-    for (const key of written) expect(key).toMatch(/^((summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet|_manifests\/[^/]+\.json)$/);
+    for (const key of written)
+      expect(key).toMatch(/^((summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet|_manifests\/[^/]+\.json)$/);
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals(objects));
 
     // The local run over the same bytes has the same partitions.
     const local = tempDir('local-run');
     const sink = new ParquetTableSink(new LocalDirStore(local.path));
     for (const o of objects) await ingestObject(memoryObject(o.key, gzipSync(o.text), { key: o.key }), { sink });
-    const partitions = (files: string[]) => [...new Set(files.filter((f) => f.endsWith('.parquet'))
-      .map((f) => f.split('/').slice(0, 2).join('/')))].sort();
-    const localFiles = readdirSync(local.path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    const partitions = (files: string[]) =>
+      [...new Set(files.filter((f) => f.endsWith('.parquet')).map((f) => f.split('/').slice(0, 2).join('/')))].sort();
+    const localFiles = readdirSync(local.path, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
       .map((e) => `${e.parentPath.slice(local.path.length + 1)}/${e.name}`);
     expect(partitions(written)).toEqual(partitions(localFiles));
-    expect(partitions(written)).toEqual(['summary/dt=2025-11-21', 'summary/dt=2025-11-22', 'unencrypted/dt=2025-11-21', 'unencrypted/dt=2025-11-22']);
+    expect(partitions(written)).toEqual([
+      'summary/dt=2025-11-21',
+      'summary/dt=2025-11-22',
+      'unencrypted/dt=2025-11-21',
+      'unencrypted/dt=2025-11-22',
+    ]);
     local.remove();
   });
 
@@ -80,8 +96,10 @@ describe('S3 → SQS → ingest handler', () => {
     const { handler, prefix } = newHandler();
     const snapshots: string[] = [];
     for (const delivery of ['first', 'second', 'third']) {
-      const response = await handler(sqs([`${delivery}-a`, s3Notification(facts[0]!)], [`${delivery}-b`, snsEnvelope(s3Notification(facts[1]!))]),
-        lambdaContext());
+      const response = await handler(
+        sqs([`${delivery}-a`, s3Notification(facts[0]!)], [`${delivery}-b`, snsEnvelope(s3Notification(facts[1]!))]),
+        lambdaContext(),
+      );
       expect(failures(response)).toEqual([]);
       snapshots.push(JSON.stringify(await listKeys(servers.s3.client, CURATED, prefix)));
     }
@@ -112,24 +130,35 @@ describe('S3 → SQS → ingest handler', () => {
     const stale = { ...bad['overwritten.log']!, eTag: '0123456789abcdef0123456789abcdef' };
 
     const { handler, prefix } = newHandler();
-    const event = sqs(['good', s3Notification(goodFacts)],
-      ...Object.values(bad).map((f) => [`bad-${f.key}`, s3Notification(f.key.endsWith('overwritten.log') ? stale : f)] as [string, string]));
+    const event = sqs(
+      ['good', s3Notification(goodFacts)],
+      ...Object.values(bad).map(
+        (f) => [`bad-${f.key}`, s3Notification(f.key.endsWith('overwritten.log') ? stale : f)] as [string, string],
+      ),
+    );
     const response = await handler(event, lambdaContext());
 
     expect(failures(response)).toEqual([]);
     const rejects = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
     expect(rejects).toHaveLength(8);
-    const records = await Promise.all(rejects.map(async (k) => JSON.parse((await getObject(servers.s3.client, CURATED, k)).toString())));
+    const records = await Promise.all(
+      rejects.map(async (k) => JSON.parse((await getObject(servers.s3.client, CURATED, k)).toString())),
+    );
     const reasonOf = (name: string) => records.find((r) => r.object.key === `bad/${name}`)?.reason as string;
     expect(reasonOf('truncated.log.gz')).toMatch(/corrupt gzip/);
     expect(reasonOf('unknown-field.log')).toMatch(/unknown flow-log field "mystery-field"/);
     expect(reasonOf('unknown-field.log.gz')).toBe('unknown flow-log field "encryption-state" in header line (line 1)');
-    expect(reasonOf('upper-case.log.gz')).toBe('no header line and no format given (use --format for headerless objects)');
+    expect(reasonOf('upper-case.log.gz')).toBe(
+      'no header line and no format given (use --format for headerless objects)',
+    );
     expect(reasonOf('headerless.log')).toMatch(/no header line and no format/);
     expect(reasonOf('binary.bin')).toMatch(/binary data/);
     expect(reasonOf('deleted.log')).toMatch(/NoSuchKey/);
     expect(reasonOf('overwritten.log')).toMatch(/changed since the notification/);
-    expect(records[0]).toMatchObject({ object: { url: expect.stringMatching(/^s3:\/\/raw\/bad\//), bucket: RAW }, rejectedAt: expect.any(String) });
+    expect(records[0]).toMatchObject({
+      object: { url: expect.stringMatching(/^s3:\/\/raw\/bad\//), bucket: RAW },
+      rejectedAt: expect.any(String),
+    });
     // Only the good object reached the tables.
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals([good!]));
 
@@ -139,14 +168,28 @@ describe('S3 → SQS → ingest handler', () => {
   });
 
   it('keeps line samples in the quarantine record of an object whose lines all fail', async () => {
-    const facts = { bucket: RAW, key: 'bad/garbage-lines.log', ...(await putObject(servers.s3.client, RAW, 'bad/garbage-lines.log', 'start action\nsoon ACCEPT\nlater ACCEPT\n')) };
+    const facts = {
+      bucket: RAW,
+      key: 'bad/garbage-lines.log',
+      ...(await putObject(
+        servers.s3.client,
+        RAW,
+        'bad/garbage-lines.log',
+        'start action\nsoon ACCEPT\nlater ACCEPT\n',
+      )),
+    };
     const { handler, prefix } = newHandler();
     expect(failures(await handler(sqs(['g', s3Notification(facts)]), lambdaContext()))).toEqual([]);
     const [key] = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
     const record = JSON.parse((await getObject(servers.s3.client, CURATED, key!)).toString());
     expect(record).toMatchObject({
-      reason: expect.stringMatching(/no line matched/), lines: 3, malformedLines: 2,
-      samples: [{ line: 2, text: 'soon ACCEPT', reason: expect.stringMatching(/start: not a number/) }, { line: 3, text: 'later ACCEPT' }],
+      reason: expect.stringMatching(/no line matched/),
+      lines: 3,
+      malformedLines: 2,
+      samples: [
+        { line: 2, text: 'soon ACCEPT', reason: expect.stringMatching(/start: not a number/) },
+        { line: 3, text: 'later ACCEPT' },
+      ],
     });
   });
 
@@ -159,7 +202,12 @@ describe('S3 → SQS → ingest handler', () => {
       if (req.method === 'GET' && req.path === a) return 'error-500';
       if (req.method === 'GET' && req.path === b) return 'reset';
       if (req.method === 'GET' && req.path === c) return 'cut-body';
-      if (req.method === 'PUT' && req.path.startsWith(`/${CURATED}/${prefix}`) && req.path.includes(objects[3]!.flowLogId)) return 'slow-down-503';
+      if (
+        req.method === 'PUT' &&
+        req.path.startsWith(`/${CURATED}/${prefix}`) &&
+        req.path.includes(objects[3]!.flowLogId)
+      )
+        return 'slow-down-503';
       return 'pass';
     };
     servers.proxy.log.length = 0;
@@ -191,7 +239,7 @@ describe('S3 → SQS → ingest handler', () => {
       return 'pass';
     };
     const context = lambdaContext(() => (committed ? 15_000 : 300_000));
-    let response;
+    let response: Awaited<ReturnType<typeof handler>>;
     try {
       response = await handler(sqs(...facts.map((f, i) => [`t${i}`, s3Notification(f)] as [string, string])), context);
     } finally {
@@ -220,7 +268,10 @@ describe('S3 → SQS → ingest handler', () => {
     const [one] = corpus(17, 1);
     const facts = await upload(servers.s3.client, one!);
     const { handler } = newHandler();
-    const response = await handler(sqs(['junk', '{"not":"an s3 event"}'], ['ok', s3Notification(facts)]), lambdaContext());
+    const response = await handler(
+      sqs(['junk', '{"not":"an s3 event"}'], ['ok', s3Notification(facts)]),
+      lambdaContext(),
+    );
     expect(failures(response)).toEqual(['junk']);
   });
 });
@@ -230,8 +281,12 @@ describe('the exported handler', () => {
     const [one] = corpus(18, 1);
     const facts = await upload(servers.s3.client, one!);
     Object.assign(process.env, {
-      CURATED_BUCKET: CURATED, CURATED_PREFIX: 'from-env', S3_ENDPOINT: servers.s3.endpoint,
-      AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
+      CURATED_BUCKET: CURATED,
+      CURATED_PREFIX: 'from-env',
+      S3_ENDPOINT: servers.s3.endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
     });
     const { handler } = await import('../../functions/handlers/s3-ingest.js');
     const response = await handler(sqsEvent([{ messageId: 'env', body: s3Notification(facts) }]), lambdaContext());
@@ -260,26 +315,34 @@ describe('time-boxing: an object that cannot finish never costs the other messag
     const big = await bigObject('slow/big-1.log');
     const { handler, prefix } = newHandler({ MAX_RECEIVE_COUNT: '5' });
     // Check 1: before the first object; 2 and on: its chunks and the next object; the big one gets 10 checks.
-    const response = await handler(sqs(['small', s3Notification(first)], ['big', s3Notification(big)], ['after', s3Notification(after)]),
-      lambdaContext(runningOut(14)));
+    const response = await handler(
+      sqs(['small', s3Notification(first)], ['big', s3Notification(big)], ['after', s3Notification(after)]),
+      lambdaContext(runningOut(14)),
+    );
     expect(failures(response)).toEqual(['big', 'after']);
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals([small!]));
     expect(await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).toEqual([]);
   });
 
-  it('on the queue\'s last receive, quarantines the object and acknowledges its message', async () => {
+  it("on the queue's last receive, quarantines the object and acknowledges its message", async () => {
     const big = await bigObject('slow/big-2.log');
     const { handler, prefix } = newHandler({ MAX_RECEIVE_COUNT: '3' });
     const event = sqsEvent([{ messageId: 'big', body: s3Notification(big), receiveCount: 3 }]);
     expect(failures(await handler(event, lambdaContext(runningOut(5))))).toEqual([]);
     const [key] = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);
     const record = JSON.parse((await getObject(servers.s3.client, CURATED, key!)).toString());
-    expect(record.reason).toMatch(/^did not finish within the function's time in 3 attempts \(out of time after [\d,]+ stored bytes/);
+    expect(record.reason).toMatch(
+      /^did not finish within the function's time in 3 attempts \(out of time after [\d,]+ stored bytes/,
+    );
   });
 
   it('quarantines an object whose text inflates past MAX_OBJECT_TEXT_BYTES (a gzip bomb)', async () => {
     const bomb = gzipSync(`${HEADER}\n${LINE.repeat(40_000)}`);
-    const facts = { bucket: RAW, key: 'bad/bomb.log.gz', ...(await putObject(servers.s3.client, RAW, 'bad/bomb.log.gz', bomb)) };
+    const facts = {
+      bucket: RAW,
+      key: 'bad/bomb.log.gz',
+      ...(await putObject(servers.s3.client, RAW, 'bad/bomb.log.gz', bomb)),
+    };
     const { handler, prefix } = newHandler({ MAX_OBJECT_TEXT_BYTES: String(1 << 20) });
     expect(failures(await handler(sqs(['bomb', s3Notification(facts)]), lambdaContext()))).toEqual([]);
     const [key] = (await listKeys(servers.s3.client, CURATED, `${prefix}rejects/`)).map((k) => k.key);

@@ -19,13 +19,19 @@ export interface CliOptions {
 /** Runs the real CLI (`node functions/cli/ciphertrail.js ...`) in a child process. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const node = [process.execPath, '--no-warnings', BIN, ...args];
-  const [command, ...argv] = options.fileSizeLimitKiB === undefined ? node
-    : ['bash', '-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, 'bash', ...node];
+  const [command, ...argv] =
+    options.fileSizeLimitKiB === undefined
+      ? node
+      : ['bash', '-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, 'bash', ...node];
   return new Promise((resolve, reject) => {
-    execFile(command!, argv, { cwd: REPO_ROOT, maxBuffer: 64 << 20, timeout: options.timeoutMs ?? 0 },
+    execFile(
+      command!,
+      argv,
+      { cwd: REPO_ROOT, maxBuffer: 64 << 20, timeout: options.timeoutMs ?? 0 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
-      });
+      },
+    );
   });
 }

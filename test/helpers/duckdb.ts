@@ -8,8 +8,10 @@ export type OracleRow = Record<string, unknown>;
  * they are wider than 32 bits (use BigInt(...) to compare them exactly).
  */
 export class Oracle {
-  private constructor(private readonly instance: DuckDBInstance,
-    private readonly connection: Awaited<ReturnType<DuckDBInstance['connect']>>) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: Awaited<ReturnType<DuckDBInstance['connect']>>,
+  ) {}
 
   static async open(): Promise<Oracle> {
     const instance = await DuckDBInstance.create(':memory:');

@@ -13,8 +13,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { findFlowLogField } from '../../schemas/flow-log-fields.js';
 import type { FieldValue, FlowLogRecord } from '../../functions/core/line-decoder.js';
+import { findFlowLogField } from '../../schemas/flow-log-fields.js';
 
 export type Random = () => number;
 
@@ -30,7 +30,8 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-export const randomInt = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
+export const randomInt = (random: Random, min: number, max: number): number =>
+  min + Math.floor(random() * (max - min + 1));
 export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 export interface Interface {
@@ -78,17 +79,27 @@ export function createOrg(random: Random, options: OrgOptions = {}): Org {
     for (let v = 0; v < (options.vpcsPerAccount ?? 2); v++) {
       vpcNumber++;
       const vpcId = `vpc-${hex(random, 17)}`;
-      const subnets = [0, 1, 2].map(() => ({ subnetId: `subnet-${hex(random, 17)}`, azId: `${region.slice(0, 2)}${region.split('-')[1]!.slice(0, 1)}${region.slice(-1)}-az${randomInt(random, 1, 6)}` }));
+      const subnets = [0, 1, 2].map(() => ({
+        subnetId: `subnet-${hex(random, 17)}`,
+        azId: `${region.slice(0, 2)}${region.split('-')[1]!.slice(0, 1)}${region.slice(-1)}-az${randomInt(random, 1, 6)}`,
+      }));
       for (let n = 0; n < (options.interfacesPerVpc ?? 50); n++) {
         const subnet = pick(random, subnets);
         const service = random() < 0.1;
         interfaces.push({
-          accountId, region, vpcId, subnetId: subnet.subnetId, azId: subnet.azId,
+          accountId,
+          region,
+          vpcId,
+          subnetId: subnet.subnetId,
+          azId: subnet.azId,
           interfaceId: `eni-${hex(random, 17)}`,
           instanceId: service ? null : `i-${hex(random, 17)}`,
           interfaceType: service ? pick(random, ['nat_gateway', 'vpc_endpoint', 'network_load_balancer']) : null,
           ipv4: `10.${vpcNumber}.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
-          ipv6: random() < (options.ipv6Share ?? 0.15) ? `2001:db8:${vpcNumber.toString(16)}:${hex(random, 4)}::${hex(random, 4)}` : null,
+          ipv6:
+            random() < (options.ipv6Share ?? 0.15)
+              ? `2001:db8:${vpcNumber.toString(16)}:${hex(random, 4)}::${hex(random, 4)}`
+              : null,
         });
         list.push(interfaces[interfaces.length - 1]!);
       }
@@ -116,11 +127,24 @@ const int64 = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEG
  * One flow-log record of interface `eni` starting at `startSec`, with every field ciphertrail
  * reads filled in realistically (null where AWS writes `-`). Keyed by column name.
  */
-export function randomRecord(random: Random, eni: Interface, startSec: number, options: RecordOptions = {}): FlowLogRecord {
+export function randomRecord(
+  random: Random,
+  eni: Interface,
+  startSec: number,
+  options: RecordOptions = {},
+): FlowLogRecord {
   const base: FlowLogRecord = {
-    version: 2, account_id: eni.accountId, interface_id: eni.interfaceId, vpc_id: eni.vpcId, subnet_id: eni.subnetId,
-    instance_id: eni.instanceId, region: eni.region, az_id: eni.azId, interface_type: eni.interfaceType,
-    start: startSec, end: startSec + randomInt(random, 0, 60),
+    version: 2,
+    account_id: eni.accountId,
+    interface_id: eni.interfaceId,
+    vpc_id: eni.vpcId,
+    subnet_id: eni.subnetId,
+    instance_id: eni.instanceId,
+    region: eni.region,
+    az_id: eni.azId,
+    interface_type: eni.interfaceType,
+    start: startSec,
+    end: startSec + randomInt(random, 0, 60),
   };
   const noData = options.noDataShare ?? 0.01;
   const roll = random();
@@ -129,11 +153,13 @@ export function randomRecord(random: Random, eni: Interface, startSec: number, o
   const v6 = eni.ipv6 !== null && random() < 0.5;
   const egress = random() < 0.6;
   const local = v6 ? eni.ipv6! : eni.ipv4;
-  const remote = v6 ? `2001:db8:ff:${hex(random, 4)}::${hex(random, 3)}` : pick(random, [
-    `10.${randomInt(random, 1, 9)}.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
-    `52.216.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
-    `203.0.113.${randomInt(random, 1, 254)}`,
-  ]);
+  const remote = v6
+    ? `2001:db8:ff:${hex(random, 4)}::${hex(random, 3)}`
+    : pick(random, [
+        `10.${randomInt(random, 1, 9)}.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
+        `52.216.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
+        `203.0.113.${randomInt(random, 1, 254)}`,
+      ]);
   const protocol = pick(random, [6, 6, 6, 6, 17, 1]);
   const servicePort = protocol === 1 ? 0 : pick(random, SERVICE_PORTS);
   const ephemeral = protocol === 1 ? 0 : randomInt(random, 32768, 60999);
@@ -145,12 +171,19 @@ export function randomRecord(random: Random, eni: Interface, startSec: number, o
   const reject = random() < 0.06;
   const big = random() < (options.bigValueShare ?? 0);
   const packets = big ? TWO_POW_53 + BigInt(randomInt(random, 1, 1000)) : BigInt(randomInt(random, 1, 5000));
-  const bytes = big ? TWO_POW_53 + BigInt(randomInt(random, 1, 1_000_000)) : packets * BigInt(randomInt(random, 40, 1500));
+  const bytes = big
+    ? TWO_POW_53 + BigInt(randomInt(random, 1, 1_000_000))
+    : packets * BigInt(randomInt(random, 40, 1500));
   return {
     ...base,
     version: 2,
-    srcaddr, dstaddr, srcport, dstport, protocol,
-    packets: int64(packets), bytes: int64(bytes),
+    srcaddr,
+    dstaddr,
+    srcport,
+    dstport,
+    protocol,
+    packets: int64(packets),
+    bytes: int64(bytes),
     action: reject ? 'REJECT' : 'ACCEPT',
     log_status: 'OK',
     tcp_flags: protocol === 6 ? pick(random, [0, 2, 3, 18, 19]) : null,
@@ -169,7 +202,7 @@ export function randomRecord(random: Random, eni: Interface, startSec: number, o
 }
 
 /** The text token of a value: `-` for null. */
-export function token(value: FieldValue | undefined): string {
+function token(value: FieldValue | undefined): string {
   return value === null || value === undefined ? '-' : String(value);
 }
 
@@ -179,7 +212,7 @@ export function formatLine(record: FlowLogRecord, fields: readonly string[]): st
 }
 
 /** The record as a line of this format shows it: fields the format lacks are absent. */
-export function project(record: FlowLogRecord, fields: readonly string[]): FlowLogRecord {
+function project(record: FlowLogRecord, fields: readonly string[]): FlowLogRecord {
   const out: FlowLogRecord = {};
   for (const name of fields) out[columnOf(name)] = record[columnOf(name)] ?? null;
   return out;
@@ -197,7 +230,7 @@ const field = (name: string) => {
 };
 const columnOf = (name: string) => field(name).column;
 
-export type KeyLayout = 'plain' | 'plain-hourly' | 'hive' | 'hive-hourly';
+type KeyLayout = 'plain' | 'plain-hourly' | 'hive' | 'hive-hourly';
 
 export interface CorpusFormat {
   readonly name: string;
@@ -211,26 +244,41 @@ export interface CorpusFormat {
 /** Four formats seen in the wild, one per S3 key layout. */
 export const CORPUS_FORMATS: readonly CorpusFormat[] = [
   {
-    name: 'v10 custom', layout: 'plain',
-    fields: ('version account-id vpc-id subnet-id interface-id instance-id srcaddr dstaddr srcport dstport protocol ' +
+    name: 'v10 custom',
+    layout: 'plain',
+    fields: (
+      'version account-id vpc-id subnet-id interface-id instance-id srcaddr dstaddr srcport dstport protocol ' +
       'packets bytes start end action log-status flow-direction traffic-path pkt-srcaddr pkt-dstaddr ' +
-      'pkt-src-aws-service pkt-dst-aws-service reject-reason encryption-status').split(' '),
+      'pkt-src-aws-service pkt-dst-aws-service reject-reason encryption-status'
+    ).split(' '),
   },
   {
-    name: 'v10 reordered, no account-id', layout: 'plain-hourly', prefix: 'org-logs/flow/',
-    fields: ('interface-id region az-id vpc-id subnet-id type srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport ' +
+    name: 'v10 reordered, no account-id',
+    layout: 'plain-hourly',
+    prefix: 'org-logs/flow/',
+    fields: (
+      'interface-id region az-id vpc-id subnet-id type srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport ' +
       'dstport protocol bytes packets start end action tcp-flags flow-direction traffic-path pkt-src-aws-service ' +
-      'pkt-dst-aws-service encryption-status log-status').split(' '),
+      'pkt-dst-aws-service encryption-status log-status'
+    ).split(' '),
   },
   {
-    name: 'default v2', layout: 'hive',
-    fields: 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(' '),
+    name: 'default v2',
+    layout: 'hive',
+    fields:
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(
+        ' ',
+      ),
   },
   {
-    name: 'v11 custom', layout: 'hive-hourly', prefix: 'archive/',
-    fields: ('version account-id region vpc-id subnet-id interface-id interface-type instance-id flow-direction ' +
+    name: 'v11 custom',
+    layout: 'hive-hourly',
+    prefix: 'archive/',
+    fields: (
+      'version account-id region vpc-id subnet-id interface-id interface-type instance-id flow-direction ' +
       'traffic-path srcaddr dstaddr srcport dstport protocol packets bytes start end action reject-reason ' +
-      'encryption-status next-hop-interface-id log-status').split(' '),
+      'encryption-status next-hop-interface-id log-status'
+    ).split(' '),
   },
 ];
 
@@ -275,12 +323,14 @@ export function generateCorpus(options: CorpusOptions): Corpus {
     const [accountRegion, enis] = groups[o % groups.length]!;
     const [accountId, region] = accountRegion.split('/') as [string, string];
     const flowLogId = `fl-${hex(random, 17)}`;
-    const starts = Array.from({ length: options.recordsPerObject },
-      () => options.startSec + Math.floor(random() * options.spanSeconds)).sort((a, b) => a - b);
+    const starts = Array.from(
+      { length: options.recordsPerObject },
+      () => options.startSec + Math.floor(random() * options.spanSeconds),
+    ).sort((a, b) => a - b);
     const fields = format.fields;
     const version = formatVersion(fields);
     const full = starts.map((s) => ({ ...randomRecord(random, pick(random, enis), s, options.records), version }));
-    const text = [fields.join(' '), ...full.map((r) => formatLine(r, fields))].join('\n') + '\n';
+    const text = `${[fields.join(' '), ...full.map((r) => formatLine(r, fields))].join('\n')}\n`;
     const key = objectKey(format, accountId, region, flowLogId, starts[0]! * 1000, hex(random, 8));
     objects.push({ key, format, accountId, region, flowLogId, records: full.map((r) => project(r, fields)), text });
   }
@@ -288,8 +338,14 @@ export function generateCorpus(options: CorpusOptions): Corpus {
 }
 
 /** The S3 key AWS would give an object of this flow log, in the format's layout. */
-export function objectKey(format: Pick<CorpusFormat, 'layout' | 'prefix'>, accountId: string, region: string,
-  flowLogId: string, fileTimeMs: number, hash: string): string {
+export function objectKey(
+  format: Pick<CorpusFormat, 'layout' | 'prefix'>,
+  accountId: string,
+  region: string,
+  flowLogId: string,
+  fileTimeMs: number,
+  hash: string,
+): string {
   const t = new Date(Math.floor(fileTimeMs / 300_000) * 300_000).toISOString();
   const [y, m, d, hh, mm] = [t.slice(0, 4), t.slice(5, 7), t.slice(8, 10), t.slice(11, 13), t.slice(14, 16)];
   const file = `${accountId}_vpcflowlogs_${region}_${flowLogId}_${y}${m}${d}T${hh}${mm}Z_${hash}.log.gz`;

@@ -46,9 +46,12 @@ export class QueryApiServer {
         const params = new URLSearchParams(typeof target === 'string' ? '' : text);
         const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '');
         const request = {
-          action: typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : params.get('Action') ?? '',
+          action: typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : (params.get('Action') ?? ''),
           ...(typeof target === 'string' ? { json: JSON.parse(text || '{}') as Record<string, unknown> } : {}),
-          params, headers: req.headers, accessKeyId: scope?.[1], region: scope?.[2],
+          params,
+          headers: req.headers,
+          accessKeyId: scope?.[1],
+          region: scope?.[2],
         };
         self!.requests.push(request);
         const response = respond(request);
@@ -76,18 +79,22 @@ export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTESTCALLER', secretAccessKey
 const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 export const snsPublishOk = (messageId: string): QueryResponse => ({
-  body: `<PublishResponse xmlns="${SNS_NS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
+  body:
+    `<PublishResponse xmlns="${SNS_NS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
     `<ResponseMetadata><RequestId>req-${messageId}</RequestId></ResponseMetadata></PublishResponse>`,
 });
 
 export const snsError = (status: number, code: string, message: string): QueryResponse => ({
   status,
-  body: `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code>` +
+  body:
+    `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code>` +
     `<Message>${message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>`,
 });
 
 /** SNS `MessageAttributes.entry.N.*` form fields back as { name: { DataType, StringValue } }. */
-export function publishedAttributes(params: URLSearchParams): Record<string, { DataType: string; StringValue: string }> {
+export function publishedAttributes(
+  params: URLSearchParams,
+): Record<string, { DataType: string; StringValue: string }> {
   const out: Record<string, { DataType: string; StringValue: string }> = {};
   for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n++) {
     out[params.get(`MessageAttributes.entry.${n}.Name`)!] = {

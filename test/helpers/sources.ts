@@ -10,8 +10,11 @@ import type { OutputSink, SourceObject } from '../../functions/core/ports.js';
  * A source object over bytes in memory. `chunkSize` cuts the body into chunks of that size,
  * so tests can put chunk boundaries anywhere (inside a CRLF, a gzip header, a multi-byte value).
  */
-export function memoryObject(name: string, body: Uint8Array | string,
-  options: { key?: string; chunkSize?: number } = {}): SourceObject {
+export function memoryObject(
+  name: string,
+  body: Uint8Array | string,
+  options: { key?: string; chunkSize?: number } = {},
+): SourceObject {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const chunkSize = options.chunkSize ?? 64 * 1024;
   return {

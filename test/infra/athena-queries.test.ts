@@ -7,7 +7,9 @@ const query = (sql: string) => ({ name: 'probe', description: 'probe', sql });
 
 describe('Athena named queries from schemas/queries/*.sql', () => {
   it('has one query per SQL file with the file text unchanged', () => {
-    const files = readdirSync(QUERIES_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const files = readdirSync(QUERIES_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     const queries = athenaQueries();
     expect(queries.map((q) => `${q.name}.sql`)).toEqual(files);
     for (const q of queries) {
@@ -18,9 +20,9 @@ describe('Athena named queries from schemas/queries/*.sql', () => {
 
   it.each([
     ['SELECT bytes::double FROM summary', /CAST/],
-    ['SELECT * FROM summary WHERE vpc_id ILIKE \'vpc-%\'', /LIKE/],
+    ["SELECT * FROM summary WHERE vpc_id ILIKE 'vpc-%'", /LIKE/],
     ['SELECT vpc_id, sum(bytes) FROM summary GROUP BY ALL', /GROUP BY/],
-    ['SELECT strftime(window_start, \'%Y\') FROM summary', /both engines/],
+    ["SELECT strftime(window_start, '%Y') FROM summary", /both engines/],
     ['FROM summary SELECT vpc_id', /SELECT \.\.\. FROM/],
     ['SELECT * FROM summary WHERE vpc_id = ?', /literal values/],
   ])('rejects DuckDB-only SQL: %s', (sql, fix) => {

@@ -49,7 +49,10 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle, service).not.toContain('parquet_wasm_bg.wasm');
       expect(bundle, service).not.toMatch(/apache-arrow/);
-      expect(readdirSync(dir).filter((name) => name.endsWith('.wasm')), service).toEqual([]);
+      expect(
+        readdirSync(dir).filter((name) => name.endsWith('.wasm')),
+        service,
+      ).toEqual([]);
     }
   });
 
@@ -63,7 +66,9 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
   it('loads and answers an SQS batch from another working directory', async () => {
     const bundle = pathToFileURL(join(assetOf.get('ingest')!, 'index.mjs')).href;
     const script = join(outdir, 'invoke.mjs');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       const { handler } = await import(${JSON.stringify(bundle)});
       const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b', RequestId: 'r', HostId: 'h' });
       const context = { functionName: 'ingest', functionVersion: '$LATEST', memoryLimitInMB: '1769', awsRequestId: 'req-1',
@@ -71,11 +76,18 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
         getRemainingTimeInMillis: () => 60000 };
       const result = await handler({ Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body }] }, context);
       console.log('RESULT ' + JSON.stringify(result));
-    `);
+    `,
+    );
     const { stdout } = await run(process.execPath, ['--no-warnings', script], {
       cwd: tmpdir(),
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', CURATED_BUCKET: 'curated', CURATED_PREFIX: 'tables/',
-        POWERTOOLS_SERVICE_NAME: 'ingest', POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail' },
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        CURATED_BUCKET: 'curated',
+        CURATED_PREFIX: 'tables/',
+        POWERTOOLS_SERVICE_NAME: 'ingest',
+        POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail',
+      },
     });
     expect(stdout).toContain('RESULT {"batchItemFailures":[]}');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../infra/config.js';
+import { ContextValueError, resolveConfig } from '../../infra/config.js';
 import { DEFAULTS } from '../../infra/defaults.js';
 
 const resolve = (context: Record<string, unknown>) => resolveConfig((key) => context[key]);
@@ -8,8 +8,13 @@ describe('configuration from CDK context', () => {
   it('falls back to DEFAULTS', () => {
     const config = resolve({});
     expect(config).toMatchObject({
-      ingestMemoryMb: DEFAULTS.ingestMemoryMb, ingestTimeoutSeconds: DEFAULTS.ingestTimeoutSeconds,
-      ingestBatchSize: 10, curatedPrefix: 'tables/', firehoseEnabled: false, memberAccountIds: [], flowLogPrefix: '',
+      ingestMemoryMb: DEFAULTS.ingestMemoryMb,
+      ingestTimeoutSeconds: DEFAULTS.ingestTimeoutSeconds,
+      ingestBatchSize: 10,
+      curatedPrefix: 'tables/',
+      firehoseEnabled: false,
+      memberAccountIds: [],
+      flowLogPrefix: '',
     });
     expect(config.ingestReservedConcurrency).toBe(DEFAULTS.ingestReservedConcurrency);
     expect(config.flowLogBucketName).toBeUndefined();
@@ -18,7 +23,9 @@ describe('configuration from CDK context', () => {
   it('reads lists from JSON arrays and from -c comma strings, numbers and booleans from strings', () => {
     const config = resolve({
       memberAccountIds: '111111111111, 222222222222,111111111111',
-      ingestMemoryMb: '3008', ingestReservedConcurrency: 25, firehoseEnabled: 'true',
+      ingestMemoryMb: '3008',
+      ingestReservedConcurrency: 25,
+      firehoseEnabled: 'true',
     });
     expect(config.memberAccountIds).toEqual(['111111111111', '222222222222']);
     expect(config.ingestMemoryMb).toBe(3008);
@@ -31,7 +38,10 @@ describe('configuration from CDK context', () => {
     [{ memberRoleArns: 'arn:aws:iam::111111111111:role/x' }, /memberRoleArns.*no longer read.*memberAccountIds/],
     [{ memberAccountsSource: 'ldap' }, /memberAccountsSource.*Use one of parameter, organizations/],
     [{ ingestReservedConcurrency: 1 }, /ingestReservedConcurrency.*2\.\.1000/],
-    [{ flowLogNotificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:t' }, /flowLogNotificationTopicArn.*imported bucket only/],
+    [
+      { flowLogNotificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:t' },
+      /flowLogNotificationTopicArn.*imported bucket only/,
+    ],
     [{ flowLogBucketName: 'b-1', flowLogKmsKeyArn: 'alias/x' }, /flowLogKmsKeyArn.*KMS key ARN/],
     [{ rawLogLockDays: 500 }, /rawLogLockDays.*outlasts the 400-day expiry/],
     [{ policyKey: 'tables/boundaries.json' }, /policyKey.*under curatedPrefix/],
@@ -53,7 +63,7 @@ describe('configuration from CDK context', () => {
     [{ firehoseEnabled: true, firehoseLogFormat: '${version} ${srcaddr}' }, /firehoseLogFormat.*encryption-status/],
     [{ firehoseEnabled: true, firehoseLogFormat: '${version} ${no-such-field}' }, /firehoseLogFormat.*no-such-field/],
   ])('rejects %o early, saying how to fix it', (context, message) => {
-    expect(() => resolve(context)).toThrow(ConfigError);
+    expect(() => resolve(context)).toThrow(ContextValueError);
     expect(() => resolve(context)).toThrow(message);
   });
 });

@@ -13,34 +13,44 @@ describe('Glue tables generated from schemas/tables.ts', () => {
     expect(glueTableInputs(options).map((t) => t.name)).toEqual(OUTPUT_TABLES.map((t) => t.name));
   });
 
-  it.each(OUTPUT_TABLES.map((spec) => [spec.name, spec] as const))('%s: columns, Parquet SerDe and location', (name, spec) => {
-    const input = glueTableInput(spec, options);
-    expect(input.tableType).toBe('EXTERNAL_TABLE');
-    const sd = input.storageDescriptor as Record<string, any>;
-    expect(sd.columns).toEqual(spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.type], comment: c.description })));
-    expect(sd.location).toBe(`s3://curated-bucket/tables/${name}/`);
-    expect(sd.serdeInfo.serializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
-    expect(sd.inputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
-    for (const column of sd.columns) expect(column.comment.length).toBeLessThanOrEqual(255);
-  });
+  it.each(OUTPUT_TABLES.map((spec) => [spec.name, spec] as const))(
+    '%s: columns, Parquet SerDe and location',
+    (name, spec) => {
+      const input = glueTableInput(spec, options);
+      expect(input.tableType).toBe('EXTERNAL_TABLE');
+      const sd = input.storageDescriptor as Record<string, any>;
+      expect(sd.columns).toEqual(
+        spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.type], comment: c.description })),
+      );
+      expect(sd.location).toBe(`s3://curated-bucket/tables/${name}/`);
+      expect(sd.serdeInfo.serializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      expect(sd.inputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+      for (const column of sd.columns) expect(column.comment.length).toBeLessThanOrEqual(255);
+    },
+  );
 
-  it.each(OUTPUT_TABLES.map((spec) => [spec.name, spec] as const))('%s: dt partition with date projection', (name, spec) => {
-    const input = glueTableInput(spec, options);
-    expect(input.partitionKeys).toEqual([{ name: 'dt', type: 'string', comment: expect.any(String) }]);
-    expect(input.parameters).toMatchObject({
-      EXTERNAL: 'TRUE',
-      classification: 'parquet',
-      'projection.enabled': 'true',
-      'projection.dt.type': 'date',
-      'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2025-11-01,NOW',
-      'projection.dt.interval': '1',
-      'projection.dt.interval.unit': 'DAYS',
-      'storage.location.template': `s3://curated-bucket/tables/${name}/dt=\${dt}/`,
-    });
-  });
+  it.each(OUTPUT_TABLES.map((spec) => [spec.name, spec] as const))(
+    '%s: dt partition with date projection',
+    (name, spec) => {
+      const input = glueTableInput(spec, options);
+      expect(input.partitionKeys).toEqual([{ name: 'dt', type: 'string', comment: expect.any(String) }]);
+      expect(input.parameters).toMatchObject({
+        EXTERNAL: 'TRUE',
+        classification: 'parquet',
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+        'projection.dt.range': '2025-11-01,NOW',
+        'projection.dt.interval': '1',
+        'projection.dt.interval.unit': 'DAYS',
+        'storage.location.template': `s3://curated-bucket/tables/${name}/dt=\${dt}/`,
+      });
+    },
+  );
 
   it('fails early on a location without a trailing slash', () => {
-    expect(() => glueTableInput(OUTPUT_TABLES[0], { ...options, tablesLocation: 's3://b/tables' })).toThrow(/end in "\/"/);
+    expect(() => glueTableInput(OUTPUT_TABLES[0], { ...options, tablesLocation: 's3://b/tables' })).toThrow(
+      /end in "\/"/,
+    );
   });
 });

@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTables } from '../../functions/adapters/duckdb-tables.js';
-import { listLocalObjects } from '../../functions/adapters/local-files.js';
 import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
+import { listLocalObjects } from '../../functions/adapters/local-files.js';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { ingestObject, type ObjectReport } from '../../functions/core/ingest-object.js';
 import { glueTableInputs } from '../../infra/glue-tables.js';
@@ -21,11 +21,16 @@ import { REPO_ROOT } from '../helpers/cli.js';
 let dir: string;
 let tables: LocalTables;
 let reports: ObjectReport[];
-const sqlFiles = readdirSync(QUERIES_DIR).filter((f) => f.endsWith('.sql')).sort();
+const sqlFiles = readdirSync(QUERIES_DIR)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 
 /** DuckDB's type for each Glue type, as read back from the Parquet files. */
 const DUCKDB_OF_GLUE: Record<string, string> = {
-  string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP WITH TIME ZONE',
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  timestamp: 'TIMESTAMP WITH TIME ZONE',
 };
 
 beforeAll(async () => {
@@ -56,8 +61,12 @@ describe('queries shared by DuckDB and Athena', () => {
   });
 
   it('writes every file where the Glue storage.location.template points', () => {
-    const templates = new Map(glueTableInputs({ tablesLocation: 's3://b/', projectionStartDate: '2025-11-01' })
-      .map((t) => [t.name!, String((t.parameters as Record<string, string>)['storage.location.template'])]));
+    const templates = new Map(
+      glueTableInputs({ tablesLocation: 's3://b/', projectionStartDate: '2025-11-01' }).map((t) => [
+        t.name!,
+        String((t.parameters as Record<string, string>)['storage.location.template']),
+      ]),
+    );
     const keys = reports.flatMap((r) => r.outputs);
     expect(keys.length).toBeGreaterThan(0);
     for (const file of keys) {

@@ -44,51 +44,87 @@ describe('cdk-nag AwsSolutions', () => {
 describe('flow-log bucket', () => {
   it('is encrypted, private, TLS-only, with a lifecycle for the raw logs', () => {
     full.template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({
-        Prefix: 'AWSLogs/',
-        ExpirationInDays: DEFAULTS.rawLogExpirationDays,
-        Transitions: [
-          { StorageClass: 'STANDARD_IA', TransitionInDays: DEFAULTS.rawLogInfrequentAccessDays },
-          { StorageClass: 'GLACIER_IR', TransitionInDays: DEFAULTS.rawLogGlacierDays },
-        ],
-      })]) },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: 'AWSLogs/',
+            ExpirationInDays: DEFAULTS.rawLogExpirationDays,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: DEFAULTS.rawLogInfrequentAccessDays },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: DEFAULTS.rawLogGlacierDays },
+            ],
+          }),
+        ]),
+      },
     });
   });
 
-  it('lets delivery.logs.amazonaws.com write each member account\'s prefix, and nothing without TLS', () => {
+  it("lets delivery.logs.amazonaws.com write each member account's prefix, and nothing without TLS", () => {
     const bucket = logicalIdOf(full.template, 'AWS::S3::Bucket', '"Prefix":"AWSLogs/"');
     const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
     full.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucket },
-      PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        {
-          Sid: 'AWSLogDeliveryWrite', Effect: 'Allow', Action: 's3:PutObject',
-          Principal: { Service: 'delivery.logs.amazonaws.com' },
-          Resource: Match.arrayWith([
-            ...MEMBERS.map((a) => join(arn, `/AWSLogs/${a}/vpcflowlogs/*`)),
-            ...MEMBERS.map((a) => join(arn, `/AWSLogs/aws-account-id=${a}/aws-service=vpcflowlogs/*`)),
-          ]),
-          Condition: {
-            StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': [{ Ref: 'AWS::AccountId' }, ...MEMBERS] },
-            ArnLike: { 'aws:SourceArn': Match.arrayWith(MEMBERS.map((a) => join('arn:', { Ref: 'AWS::Partition' }, `:logs:*:${a}:*`))) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          {
+            Sid: 'AWSLogDeliveryWrite',
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+            Resource: Match.arrayWith([
+              ...MEMBERS.map((a) => join(arn, `/AWSLogs/${a}/vpcflowlogs/*`)),
+              ...MEMBERS.map((a) => join(arn, `/AWSLogs/aws-account-id=${a}/aws-service=vpcflowlogs/*`)),
+            ]),
+            Condition: {
+              StringEquals: {
+                's3:x-amz-acl': 'bucket-owner-full-control',
+                'aws:SourceAccount': [{ Ref: 'AWS::AccountId' }, ...MEMBERS],
+              },
+              ArnLike: {
+                'aws:SourceArn': Match.arrayWith(
+                  MEMBERS.map((a) => join('arn:', { Ref: 'AWS::Partition' }, `:logs:*:${a}:*`)),
+                ),
+              },
+            },
           },
-        },
-        Match.objectLike({ Sid: 'AWSLogDeliveryAclCheck', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: arn,
-          Principal: { Service: 'delivery.logs.amazonaws.com' } }),
-      ]) },
+          Match.objectLike({
+            Sid: 'AWSLogDeliveryAclCheck',
+            Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+            Resource: arn,
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+          }),
+        ]),
+      },
     });
   });
 
   it('notifies the ingest queue of .log.gz and .parquet objects under AWSLogs/', () => {
     const queueArn = { 'Fn::GetAtt': [logicalIdOf(full.template, 'AWS::SQS::Queue', 'RedrivePolicy'), 'Arn'] };
     full.template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { QueueConfigurations: ['.log.gz', '.parquet'].map((suffix) => ({
-        Events: ['s3:ObjectCreated:*'], QueueArn: queueArn,
-        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }, { Name: 'prefix', Value: 'AWSLogs/' }] } },
-      })) },
+      NotificationConfiguration: {
+        QueueConfigurations: ['.log.gz', '.parquet'].map((suffix) => ({
+          Events: ['s3:ObjectCreated:*'],
+          QueueArn: queueArn,
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'suffix', Value: suffix },
+                { Name: 'prefix', Value: 'AWSLogs/' },
+              ],
+            },
+          },
+        })),
+      },
     });
   });
 
@@ -107,27 +143,40 @@ describe('ingest queue and function', () => {
     full.template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: DEFAULTS.ingestTimeoutSeconds * 6 + DEFAULTS.ingestBatchWindowSeconds,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: DEFAULTS.ingestMaxReceiveCount },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+        maxReceiveCount: DEFAULTS.ingestMaxReceiveCount,
+      },
     });
     full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
     });
   });
 
   it('runs on arm64 Node 22 with the sizing defaults and the environment contract', () => {
     full.template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler',
-      MemorySize: DEFAULTS.ingestMemoryMb, Timeout: DEFAULTS.ingestTimeoutSeconds, ReservedConcurrentExecutions: 20,
-      Environment: { Variables: Match.objectLike({
-        CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^CuratedBucket') },
-        CURATED_PREFIX: 'tables/',
-        POLICY_S3_URI: join('s3://', { Ref: Match.stringLikeRegexp('^CuratedBucket') }, '/config/boundaries.json'),
-        DEDUP_TABLE: { Ref: Match.stringLikeRegexp('^AlertingDedupTable') },
-        ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertingTopic') },
-        SUPPRESS_MINUTES: '60', WINDOW_SECONDS: '300',
-        POWERTOOLS_SERVICE_NAME: 'ingest', POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail',
-      }) },
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: DEFAULTS.ingestMemoryMb,
+      Timeout: DEFAULTS.ingestTimeoutSeconds,
+      ReservedConcurrentExecutions: 20,
+      Environment: {
+        Variables: Match.objectLike({
+          CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^CuratedBucket') },
+          CURATED_PREFIX: 'tables/',
+          POLICY_S3_URI: join('s3://', { Ref: Match.stringLikeRegexp('^CuratedBucket') }, '/config/boundaries.json'),
+          DEDUP_TABLE: { Ref: Match.stringLikeRegexp('^AlertingDedupTable') },
+          ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertingTopic') },
+          SUPPRESS_MINUTES: '60',
+          WINDOW_SECONDS: '300',
+          POWERTOOLS_SERVICE_NAME: 'ingest',
+          POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail',
+        }),
+      },
     });
     imported.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'ingest' }) },
@@ -149,34 +198,60 @@ describe('ingest queue and function', () => {
     const statements = roleStatements(full.template, roleOf(full, 'ingest'));
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]).sort();
     expect(actions).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
-      'kms:Decrypt', 'kms:GenerateDataKey*', 'logs:CreateLogStream', 'logs:PutLogEvents',
-      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:GetObject', 's3:GetObjectVersion',
-      's3:ListBucket', 's3:PutObject', 'sns:Publish',
-      'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:GetObject',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:ListBucket',
+      's3:PutObject',
+      'sns:Publish',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
     ]);
     const resourceOf = (sid: string) => JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource);
     expect(resourceOf('ReadFlowLogObjects')).toMatch(/FlowLogsBucket.*"\/AWSLogs\/\*\/vpcflowlogs\/\*"/);
     expect(resourceOf('WriteCuratedTables')).toMatch(/CuratedBucket.*"\/tables\/\*"/);
     // Re-runs delete their stale files (parquet-sink.ts manifests): only table folders and manifests, never rejects/.
-    const curatedArn = (statements.find((s) => s.Sid === 'WriteCuratedTables')?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
+    const curatedTables = statements.find((s) => s.Sid === 'WriteCuratedTables');
+    const curatedArn = (curatedTables!.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
     expect(JSON.stringify(curatedArn)).toMatch(/CuratedBucket/);
     const curatedObjects = (pattern: string) => join(curatedArn, pattern);
     expect(statements.find((s) => s.Sid === 'DeleteStaleTableFiles')).toEqual({
-      Sid: 'DeleteStaleTableFiles', Effect: 'Allow', Action: 's3:DeleteObject',
+      Sid: 'DeleteStaleTableFiles',
+      Effect: 'Allow',
+      Action: 's3:DeleteObject',
       Resource: [...OUTPUT_TABLES.map((t) => `/tables/${t.name}/*`), '/tables/_manifests/*'].sort().map(curatedObjects),
     });
     expect(statements.find((s) => s.Sid === 'ReadOutputManifests')).toEqual({
-      Sid: 'ReadOutputManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: curatedObjects('/tables/_manifests/*'),
+      Sid: 'ReadOutputManifests',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: curatedObjects('/tables/_manifests/*'),
     });
     // Only so that GetObject of a missing manifest is a 404, not a 403.
     expect(statements.find((s) => s.Sid === 'ListCuratedKeys')).toEqual({
-      Sid: 'ListCuratedKeys', Effect: 'Allow', Action: 's3:ListBucket',
+      Sid: 'ListCuratedKeys',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
       Resource: curatedArn,
     });
     expect(resourceOf('ReadBoundaryPolicy')).toMatch(/CuratedBucket.*"\/config\/boundaries\.json"/);
-    expect(JSON.stringify(roleStatements(imported.template, roleOf(imported, 'ingest'))))
-      .toContain(':s3:::org-log-archive/vpc/AWSLogs/*/vpcflowlogs/*');
+    expect(JSON.stringify(roleStatements(imported.template, roleOf(imported, 'ingest')))).toContain(
+      ':s3:::org-log-archive/vpc/AWSLogs/*/vpcflowlogs/*',
+    );
   });
 });
 
@@ -191,9 +266,15 @@ describe('curated data, Glue and Athena', () => {
           Name: spec.name,
           PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' })],
           Parameters: Match.objectLike({
-            'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy-MM-dd',
+            'projection.enabled': 'true',
+            'projection.dt.type': 'date',
+            'projection.dt.format': 'yyyy-MM-dd',
             'projection.dt.range': `${DEFAULTS.projectionStartDate},NOW`,
-            'storage.location.template': join('s3://', { Ref: Match.stringLikeRegexp('^CuratedBucket') }, `/tables/${spec.name}/dt=\${dt}/`),
+            'storage.location.template': join(
+              's3://',
+              { Ref: Match.stringLikeRegexp('^CuratedBucket') },
+              `/tables/${spec.name}/dt=\${dt}/`,
+            ),
           }),
           StorageDescriptor: Match.objectLike({ Columns: spec.columns.map((c) => Match.objectLike({ Name: c.name })) }),
         }),
@@ -220,7 +301,9 @@ describe('curated data, Glue and Athena', () => {
     full.template.resourceCountIs('AWS::Athena::NamedQuery', files.length);
     for (const query of loadNamedQueries()) {
       full.template.hasResourceProperties('AWS::Athena::NamedQuery', {
-        Name: query.name, Database: DEFAULTS.glueDatabaseName, QueryString: query.sql,
+        Name: query.name,
+        Database: DEFAULTS.glueDatabaseName,
+        QueryString: query.sql,
         WorkGroup: { Ref: Match.stringLikeRegexp('^CatalogWorkgroup') },
       });
     }
@@ -234,9 +317,14 @@ describe('alerting', () => {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertingKey'), 'Arn'] },
     });
     full.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    full.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
     full.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'https', Endpoint: 'https://hooks.example.com/ciphertrail' });
+      Protocol: 'email',
+      Endpoint: 'secops@example.com',
+    });
+    full.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/ciphertrail',
+    });
     imported.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -258,26 +346,33 @@ describe('boundary sync', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
     });
     full.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({
-        MEMBER_ACCOUNTS_SOURCE: `ssm:${DEFAULTS.memberAccountsParameterName}`, MEMBER_ROLE_NAME: DEFAULTS.memberRoleName,
-        SYNC_REGIONS: { Ref: 'AWS::Region' },
-      }) },
+      Environment: {
+        Variables: Match.objectLike({
+          MEMBER_ACCOUNTS_SOURCE: `ssm:${DEFAULTS.memberAccountsParameterName}`,
+          MEMBER_ROLE_NAME: DEFAULTS.memberRoleName,
+          SYNC_REGIONS: { Ref: 'AWS::Region' },
+        }),
+      },
     });
     const statements = roleStatements(full.template, roleOf(full, 'sync-boundaries'));
     expect(statements.find((s) => s.Sid === 'WriteBoundaryPolicy')?.Action).toBe('s3:PutObject');
-    expect(roleStatements(imported.template, roleOf(imported, 'sync-boundaries')).map((s) => s.Sid))
-      .not.toContain('AssumeMemberRoles');
+    expect(roleStatements(imported.template, roleOf(imported, 'sync-boundaries')).map((s) => s.Sid)).not.toContain(
+      'AssumeMemberRoles',
+    );
     imported.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ MEMBER_ACCOUNTS_SOURCE: 'none' }) },
     });
   });
 
   it('reads the interfaces it lists as excluded, and runs once at deployment so ingest has a policy at once', () => {
-    const describe = roleStatements(full.template, roleOf(full, 'sync-boundaries'))
-      .find((s) => s.Sid === 'DescribeEncryptionControls');
-    expect([...(describe?.Action as string[])].sort()).toEqual(
-      ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs'],
+    const describe = roleStatements(full.template, roleOf(full, 'sync-boundaries')).find(
+      (s) => s.Sid === 'DescribeEncryptionControls',
     );
+    expect([...((describe?.Action ?? []) as string[])].sort()).toEqual([
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeVpcEncryptionControls',
+      'ec2:DescribeVpcs',
+    ]);
     full.template.hasResourceProperties('Custom::Trigger', {
       HandlerArn: Match.anyValue(),
       InvocationType: 'Event',
@@ -292,11 +387,20 @@ describe('Firehose path (optional)', () => {
       ExtendedS3DestinationConfiguration: Match.objectLike({
         Prefix: 'tables/summary/dt=!{partitionKeyFromLambda:dt}/',
         DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
-        ProcessingConfiguration: { Enabled: true, Processors: [Match.objectLike({
-          Type: 'Lambda',
-          Parameters: Match.arrayWith([{ ParameterName: 'LambdaArn',
-            ParameterValue: { 'Fn::GetAtt': [functionId(full, 'firehose-transform'), 'Arn'] } }]),
-        })] },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            Match.objectLike({
+              Type: 'Lambda',
+              Parameters: Match.arrayWith([
+                {
+                  ParameterName: 'LambdaArn',
+                  ParameterValue: { 'Fn::GetAtt': [functionId(full, 'firehose-transform'), 'Arn'] },
+                },
+              ]),
+            }),
+          ],
+        },
         DataFormatConversionConfiguration: Match.objectLike({
           Enabled: true,
           OutputFormatConfiguration: { Serializer: { ParquetSerDe: Match.anyValue() } },
@@ -317,16 +421,23 @@ describe('monitoring', () => {
     const topic = { Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') };
     for (const service of ['ingest', 'sync-boundaries', 'firehose-transform']) {
       full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda', MetricName: 'Errors', AlarmActions: [topic],
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        AlarmActions: [topic],
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(full, service) } }],
       });
     }
     full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Threshold: DEFAULTS.processingLagAlarmSeconds,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: DEFAULTS.processingLagAlarmSeconds,
       AlarmActions: [topic],
     });
     full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Ciphertrail', MetricName: 'ObjectsRejected', Dimensions: [{ Name: 'service', Value: 'ingest' }], Threshold: 1,
+      Namespace: 'Ciphertrail',
+      MetricName: 'ObjectsRejected',
+      Dimensions: [{ Name: 'service', Value: 'ingest' }],
+      Threshold: 1,
     });
     full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: DEFAULTS.cleartextFlowsAlarmThreshold,
@@ -336,7 +447,10 @@ describe('monitoring', () => {
     full.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     imported.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     full.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    full.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform@example.com' });
+    full.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'platform@example.com',
+    });
   });
 });
 
@@ -365,20 +479,29 @@ describe('handler environment contract', () => {
       if (typeof value === 'string') return value;
       const v = value as Record<string, any>;
       if (v.Ref === 'AWS::Region') return 'eu-west-1';
-      if (v.Ref) return String(v.Ref).startsWith('AlertingTopic') ? `arn:aws:sns:eu-west-1:123456789012:${v.Ref}` : String(v.Ref).toLowerCase();
+      if (v.Ref)
+        return String(v.Ref).startsWith('AlertingTopic')
+          ? `arn:aws:sns:eu-west-1:123456789012:${v.Ref}`
+          : String(v.Ref).toLowerCase();
       if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(resolve).join(v['Fn::Join'][0]);
       throw new Error(`unresolvable ${JSON.stringify(value)}`);
     };
     const resource = full.template.toJSON().Resources[functionId(full, service)];
-    return Object.fromEntries(Object.entries(resource.Properties.Environment.Variables as Record<string, unknown>)
-      .map(([k, v]) => [k, resolve(v)]));
+    return Object.fromEntries(
+      Object.entries(resource.Properties.Environment.Variables as Record<string, unknown>).map(([k, v]) => [
+        k,
+        resolve(v),
+      ]),
+    );
   };
 
   it('configures the ingest handler, alerting included', () => {
     const env = environmentOf('ingest');
     expect(ingestConfig(env)).toMatchObject({ curatedPrefix: 'tables/', windowSeconds: DEFAULTS.windowSeconds });
-    expect(alertConfig(env)).toMatchObject({ policyUri: expect.stringMatching(/^s3:\/\/curatedbucket.*\/config\/boundaries\.json$/),
-      suppressMinutes: DEFAULTS.suppressMinutes });
+    expect(alertConfig(env)).toMatchObject({
+      policyUri: expect.stringMatching(/^s3:\/\/curatedbucket.*\/config\/boundaries\.json$/),
+      suppressMinutes: DEFAULTS.suppressMinutes,
+    });
   });
 
   it('configures the Firehose transform, alerting included', () => {
@@ -389,7 +512,10 @@ describe('handler environment contract', () => {
 
   it('configures the boundary sync with the member-account parameter and the fixed member role name', () => {
     expect(syncConfig(environmentOf('sync-boundaries'))).toMatchObject({
-      members: { kind: 'ssm', parameterName: DEFAULTS.memberAccountsParameterName }, memberRoleName: DEFAULTS.memberRoleName,
-      regions: ['eu-west-1'], policyUri: expect.stringMatching(/\/config\/boundaries\.json$/) });
+      members: { kind: 'ssm', parameterName: DEFAULTS.memberAccountsParameterName },
+      memberRoleName: DEFAULTS.memberRoleName,
+      regions: ['eu-west-1'],
+      policyUri: expect.stringMatching(/\/config\/boundaries\.json$/),
+    });
   });
 });

@@ -18,11 +18,17 @@ export interface Synthesized {
 /** Synthesizes the app without bundling (toolchain §5) and runs the AwsSolutions pack on both stacks. */
 export function synthesize(context: Record<string, unknown>): Synthesized {
   const { stack, memberStack } = createCiphertrailApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const findings = (scope: CiphertrailStack | MemberRoleStack) => new AwsSolutionsChecks().validateScope(scope).violations
-    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+  const findings = (scope: CiphertrailStack | MemberRoleStack) =>
+    new AwsSolutionsChecks()
+      .validateScope(scope)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
   return {
-    stack, template: Template.fromStack(stack), nagFindings: findings(stack),
-    memberStack, memberTemplate: Template.fromStack(memberStack), memberNagFindings: findings(memberStack),
+    stack,
+    template: Template.fromStack(stack),
+    nagFindings: findings(stack),
+    memberStack,
+    memberTemplate: Template.fromStack(memberStack),
+    memberNagFindings: findings(memberStack),
   };
 }
 
@@ -30,13 +36,18 @@ export function synthesize(context: Record<string, unknown>): Synthesized {
 export function roleStatements(template: Template, roleLogicalId: string): Array<Record<string, any>> {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
-    .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+    .filter((p) =>
+      (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })),
+    )
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
 }
 
 /** The logical ID of the only resource of a type whose properties contain `needle` (JSON text). */
 export function logicalIdOf(template: Template, type: string, needle: string): string {
-  const ids = Object.entries(template.findResources(type)).filter(([, r]) => JSON.stringify(r).includes(needle)).map(([id]) => id);
-  if (ids.length !== 1) throw new Error(`expected one ${type} containing ${needle}, found ${ids.length}: ${ids.join(', ')}`);
+  const ids = Object.entries(template.findResources(type))
+    .filter(([, r]) => JSON.stringify(r).includes(needle))
+    .map(([id]) => id);
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} containing ${needle}, found ${ids.length}: ${ids.join(', ')}`);
   return ids[0]!;
 }

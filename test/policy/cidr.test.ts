@@ -20,7 +20,17 @@ describe('addresses and CIDR blocks', () => {
   });
 
   it('rejects what is not an address', () => {
-    for (const bad of ['10.1.2', '10.1.2.256', '1.2.3.4.5', 'a.b.c.d', '2001:db8::1::2', '2001:db8:1:2:3:4:5:6:7', '12345::', '-', '']) {
+    for (const bad of [
+      '10.1.2',
+      '10.1.2.256',
+      '1.2.3.4.5',
+      'a.b.c.d',
+      '2001:db8::1::2',
+      '2001:db8:1:2:3:4:5:6:7',
+      '12345::',
+      '-',
+      '',
+    ]) {
       expect(parseAddress(bad), bad).toBeNull();
     }
   });
@@ -44,10 +54,16 @@ describe('addresses and CIDR blocks', () => {
   });
 
   it('every address lies in each of its own prefixes (property)', () => {
-    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) =>
-      cidrContains(parseCidr(`${ip}/${prefix}`), addr(ip))));
-    fc.assert(fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), (ip, prefix) =>
-      cidrContains(parseCidr(`${ip}/${prefix}`), addr(ip))));
+    fc.assert(
+      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) =>
+        cidrContains(parseCidr(`${ip}/${prefix}`), addr(ip)),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), (ip, prefix) =>
+        cidrContains(parseCidr(`${ip}/${prefix}`), addr(ip)),
+      ),
+    );
   });
 
   it('CidrMap returns the values of the longest matching prefix', () => {
@@ -66,8 +82,19 @@ describe('addresses and CIDR blocks', () => {
     for (const p of ['203.0.113.10', '52.216.8.10', '8.8.8.8', '2001:db8::1', '2600:1f18::1', '::ffff:8.8.8.8']) {
       expect(isPublicAddress(addr(p)), p).toBe(true);
     }
-    for (const p of ['10.1.1.1', '172.20.0.1', '192.168.1.1', '100.64.0.1', '127.0.0.1', '169.254.169.254', 'fd00::1', 'fe80::1',
-      '::1', '::ffff:10.0.0.1', '224.0.0.5']) {
+    for (const p of [
+      '10.1.1.1',
+      '172.20.0.1',
+      '192.168.1.1',
+      '100.64.0.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      'fd00::1',
+      'fe80::1',
+      '::1',
+      '::ffff:10.0.0.1',
+      '224.0.0.5',
+    ]) {
       expect(isPublicAddress(addr(p)), p).toBe(false);
     }
     expect(isVpcLatticeAddress(addr('169.254.171.33'))).toBe(true);

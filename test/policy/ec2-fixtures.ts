@@ -8,7 +8,8 @@ import type { QueryRequest, QueryResponse } from '../helpers/query-api-server.js
  * through STS AssumeRole.
  */
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/ec2/${name}.xml`, import.meta.url), 'utf8');
-const EMPTY_CONTROLS = '<DescribeVpcEncryptionControlsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+const EMPTY_CONTROLS =
+  '<DescribeVpcEncryptionControlsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
   '<requestId>00000000-0000-0000-0000-000000000000</requestId><vpcEncryptionControlSet/></DescribeVpcEncryptionControlsResponse>';
 export const MEMBER_ROLE = 'arn:aws:iam::222222222222:role/ciphertrail-read';
 export const MEMBER_KEY = 'ASIAMEMBER222222222';
@@ -17,8 +18,9 @@ export const CALLER_ACCOUNT = '111111111111';
 export const MEMBER_ACCOUNT = '222222222222';
 
 /** STS GetCallerIdentity as the caller's own credentials see it. */
-export const callerIdentity = (account = CALLER_ACCOUNT): QueryResponse => ({
-  body: '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+const callerIdentity = (account = CALLER_ACCOUNT): QueryResponse => ({
+  body:
+    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
     `<Arn>arn:aws:sts::${account}:assumed-role/ciphertrail-boundary-sync/ciphertrail-sync</Arn>` +
     `<UserId>AROAEXAMPLECALLER:ciphertrail-sync</UserId><Account>${account}</Account></GetCallerIdentityResult>` +
     '<ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
@@ -27,13 +29,17 @@ export const callerIdentity = (account = CALLER_ACCOUNT): QueryResponse => ({
 /** An STS/EC2 Query-protocol error, as the services send it. */
 export const queryError = (status: number, code: string, message: string): QueryResponse => ({
   status,
-  body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code>` +
+  body:
+    `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code>` +
     `<Message>${message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>`,
 });
 
 /** A JSON-protocol (SSM, Organizations) answer. */
-export const jsonResponse = (body: unknown, status = 200): QueryResponse =>
-  ({ status, body: JSON.stringify(body), contentType: 'application/x-amz-json-1.1' });
+export const jsonResponse = (body: unknown, status = 200): QueryResponse => ({
+  status,
+  body: JSON.stringify(body),
+  contentType: 'application/x-amz-json-1.1',
+});
 
 export function respondEc2(request: QueryRequest): QueryResponse {
   if (request.action === 'GetCallerIdentity') return callerIdentity();
@@ -47,23 +53,40 @@ export function respondEc2(request: QueryRequest): QueryResponse {
   }
   if (request.action === 'DescribeVpcs') return { body: fixture(`${who}-describe-vpcs`) };
   if (request.action === 'DescribeNetworkInterfaces') return { body: fixture(`${who}-describe-network-interfaces`) };
-  return { status: 400, body: `<Response><Errors><Error><Code>InvalidAction</Code><Message>${request.action}</Message></Error></Errors></Response>` };
+  return {
+    status: 400,
+    body: `<Response><Errors><Error><Code>InvalidAction</Code><Message>${request.action}</Message></Error></Errors></Response>`,
+  };
 }
 
 /** The policy the recorded responses describe. */
 export const EXPECTED_VPCS = {
   'vpc-0a9b8c7d6e5f4a3b2': {
-    name: 'legacy', mode: 'monitor', state: 'available', exclusions: [], cidrs: ['10.2.0.0/16'],
-    accountId: '111111111111', region: 'us-east-1',
+    name: 'legacy',
+    mode: 'monitor',
+    state: 'available',
+    exclusions: [],
+    cidrs: ['10.2.0.0/16'],
+    accountId: '111111111111',
+    region: 'us-east-1',
   },
   'vpc-0e1f2a3b4c5d6e7f8': {
-    name: 'payments', mode: 'enforce', state: 'available', exclusions: ['InternetGateway', 'NatGateway'],
-    cidrs: ['10.1.0.0/16', '2600:1f18:4a3:6e00::/56'], accountId: '111111111111', region: 'us-east-1',
+    name: 'payments',
+    mode: 'enforce',
+    state: 'available',
+    exclusions: ['InternetGateway', 'NatGateway'],
+    cidrs: ['10.1.0.0/16', '2600:1f18:4a3:6e00::/56'],
+    accountId: '111111111111',
+    region: 'us-east-1',
     excludedInterfaces: ['eni-0c0c0c0c0c0c0c0c0'],
   },
   'vpc-0fedcba9876543210': {
-    name: 'analytics', mode: 'enforce', state: 'available', exclusions: ['VpcPeering'], cidrs: ['10.20.0.0/16'],
-    accountId: '222222222222', region: 'eu-west-1',
+    name: 'analytics',
+    mode: 'enforce',
+    state: 'available',
+    exclusions: ['VpcPeering'],
+    cidrs: ['10.20.0.0/16'],
+    accountId: '222222222222',
+    region: 'eu-west-1',
   },
 };
-

@@ -3,7 +3,7 @@
  * toolchain notes require, a fault-injecting HTTP proxy in front of it, and read-back helpers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -20,14 +20,18 @@ export interface LocalS3 {
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
   const dir = tempDir('s3rver');
   const server = new S3rver({
-    port: 0, address: '127.0.0.1', silent: true, directory: dir.path,
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir.path,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = s3Client(endpoint);
   return {
-    endpoint, client,
+    endpoint,
+    client,
     stop: async () => {
       client.destroy();
       await server.close();
@@ -52,21 +56,33 @@ export function withLocalS3(buckets: readonly string[]): { s3: LocalS3; proxy: F
 
 export function s3Client(endpoint: string, maxAttempts = 3): S3Client {
   return new S3Client({
-    region: 'us-east-1', endpoint, forcePathStyle: true, maxAttempts,
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    maxAttempts,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 
 /** Environment for code that builds its own S3 client (handlers, CLI) against the local server. */
 export function s3Env(endpoint: string): Record<string, string> {
   return {
-    S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
+    S3_ENDPOINT: endpoint,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
     AWS_MAX_ATTEMPTS: '2',
   };
 }
 
-export async function putObject(client: S3Client, bucket: string, key: string, body: Uint8Array | string): Promise<{ eTag: string; size: number }> {
+export async function putObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array | string,
+): Promise<{ eTag: string; size: number }> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const out = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
   return { eTag: out.ETag!.replace(/"/g, ''), size: bytes.length };
@@ -77,9 +93,15 @@ export async function getObject(client: S3Client, bucket: string, key: string): 
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
-export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<{ key: string; eTag: string }[]> {
+export async function listKeys(
+  client: S3Client,
+  bucket: string,
+  prefix = '',
+): Promise<{ key: string; eTag: string }[]> {
   const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  return (out.Contents ?? []).map((c) => ({ key: c.Key!, eTag: c.ETag!.replace(/"/g, '') })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  return (out.Contents ?? [])
+    .map((c) => ({ key: c.Key!, eTag: c.ETag!.replace(/"/g, '') }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Copies every object under `prefix` into `dir` (same relative keys), for DuckDB to read. */
@@ -111,7 +133,10 @@ export class FaultProxy {
   rule: (req: ProxiedRequest) => Fault = () => 'pass';
   readonly log: (ProxiedRequest & { fault: Fault })[] = [];
 
-  private constructor(private readonly server: Server, readonly endpoint: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly endpoint: string,
+  ) {}
 
   static async start(target: string): Promise<FaultProxy> {
     const upstream = new URL(target);
@@ -145,25 +170,34 @@ export class FaultProxy {
       req.on('end', () => {
         const [status, code] = fault === 'error-500' ? [500, 'InternalError'] : [503, 'SlowDown'];
         res.writeHead(status, { 'content-type': 'application/xml' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected by the test proxy</Message></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected by the test proxy</Message></Error>`,
+        );
       });
       return;
     }
-    const forward = request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers,
-    }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      if (fault !== 'cut-body' && fault !== 'stall-body') {
-        answer.pipe(res);
-        return;
-      }
-      answer.once('data', (chunk: Buffer) => {
-        res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)), () => {
-          if (fault === 'cut-body') res.socket?.destroy();
+    const forward = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (fault !== 'cut-body' && fault !== 'stall-body') {
+          answer.pipe(res);
+          return;
+        }
+        answer.once('data', (chunk: Buffer) => {
+          res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)), () => {
+            if (fault === 'cut-body') res.socket?.destroy();
+          });
+          answer.destroy();
         });
-        answer.destroy();
-      });
-    });
+      },
+    );
     forward.on('error', () => res.socket?.destroy());
     // A client that goes away mid-body (a reader that stopped early) closes the upstream request too,
     // as the network would: otherwise S3 keeps a paused response open and never shuts down.

@@ -33,7 +33,10 @@ describe('S3 source objects', () => {
     const body = randomBytes(300_000);
     const facts = await putObject(servers.s3.client, 'bucket', 'in/object.bin', body);
     const object = s3SourceObject(s3Client(servers.s3.endpoint), { bucket: 'bucket', key: 'in/object.bin', ...facts });
-    expect(object).toMatchObject({ name: 's3://bucket/in/object.bin', identity: `s3://bucket/in/object.bin#etag=${facts.eTag}` });
+    expect(object).toMatchObject({
+      name: 's3://bucket/in/object.bin',
+      identity: `s3://bucket/in/object.bin#etag=${facts.eTag}`,
+    });
     expect((await drain(await object.open())).equals(body)).toBe(true);
     expect(Buffer.from(await object.readRange!(1000, 1010)).equals(body.subarray(1000, 1010))).toBe(true);
   });
@@ -43,8 +46,15 @@ describe('S3 source objects', () => {
     const facts = await putObject(servers.s3.client, 'bucket', 'in/cut.bin', body);
     servers.proxy.rule = () => 'cut-body';
     try {
-      const object = s3SourceObject(s3Client(servers.proxy.endpoint), { bucket: 'bucket', key: 'in/cut.bin', ...facts });
-      const error = await drain(await object.open()).then(() => undefined, (e: unknown) => e);
+      const object = s3SourceObject(s3Client(servers.proxy.endpoint), {
+        bucket: 'bucket',
+        key: 'in/cut.bin',
+        ...facts,
+      });
+      const error = await drain(await object.open()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(ObjectRejectedError);
       await expect(object.readRange!(0, 200_000)).rejects.not.toBeInstanceOf(ObjectRejectedError);
@@ -60,7 +70,10 @@ describe('S3 source objects', () => {
     try {
       const client = createS3Client({ endpoint: servers.proxy.endpoint, socketTimeoutMs: 300 });
       const object = s3SourceObject(client, { bucket: 'bucket', key: 'in/stall.bin', ...facts });
-      const error = await drain(await object.open()).then(() => undefined, (e: unknown) => e);
+      const error = await drain(await object.open()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(ObjectRejectedError);
     } finally {
@@ -71,9 +84,18 @@ describe('S3 source objects', () => {
   it('resolve the spelling of an EventBridge key that exists, and fill in size and ETag', async () => {
     const facts = await putObject(servers.s3.client, 'bucket', 'in/with space.log', 'start\n1\n');
     const client = s3Client(servers.s3.endpoint);
-    const decoded = await resolveS3Object(client, { bucket: 'bucket', key: 'in/with+space.log', altKeys: ['in/with space.log'] });
-    expect(decoded).toMatchObject({ key: 'in/with space.log', size: facts.size, identity: `s3://bucket/in/with space.log#etag=${facts.eTag}` });
-    await expect(resolveS3Object(client, { bucket: 'bucket', key: 'in/nope', altKeys: ['in/nope either'] }))
-      .rejects.toThrow(/object not found in bucket bucket \(keys tried: "in\/nope", "in\/nope either"\)/);
+    const decoded = await resolveS3Object(client, {
+      bucket: 'bucket',
+      key: 'in/with+space.log',
+      altKeys: ['in/with space.log'],
+    });
+    expect(decoded).toMatchObject({
+      key: 'in/with space.log',
+      size: facts.size,
+      identity: `s3://bucket/in/with space.log#etag=${facts.eTag}`,
+    });
+    await expect(
+      resolveS3Object(client, { bucket: 'bucket', key: 'in/nope', altKeys: ['in/nope either'] }),
+    ).rejects.toThrow(/object not found in bucket bucket \(keys tried: "in\/nope", "in\/nope either"\)/);
   });
 });

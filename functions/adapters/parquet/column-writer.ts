@@ -37,8 +37,13 @@ export interface ColumnToWrite {
 
 /** A column's values as written: dictionary indices (-1 null) with a PLAIN dictionary page, or PLAIN integers. */
 type Encoded =
-  | { readonly kind: 'dictionary'; readonly indices: Int32Array; readonly entries: number; readonly page: Uint8Array;
-    readonly statistics: ChunkStatistics }
+  | {
+      readonly kind: 'dictionary';
+      readonly indices: Int32Array;
+      readonly entries: number;
+      readonly page: Uint8Array;
+      readonly statistics: ChunkStatistics;
+    }
   | { readonly kind: 'plain'; readonly column: IntColumn; readonly statistics: ChunkStatistics };
 
 /** Appends one column chunk (dictionary page, then data pages) to `out`; returns what the footer needs. */
@@ -47,7 +52,11 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
   const encoded = encode(column);
   const sizes = { uncompressed: 0, compressed: 0 };
   const header = pageHeader;
-  const writePage = (body: Uint8Array, kind: PageKind, writeHeader: (sizes: { uncompressed: number; compressed: number }) => void) => {
+  const writePage = (
+    body: Uint8Array,
+    kind: PageKind,
+    writeHeader: (sizes: { uncompressed: number; compressed: number }) => void,
+  ) => {
     const compressed = codec.compress(body, kind);
     header.reset();
     writeHeader({ uncompressed: body.length, compressed: compressed.length });
@@ -71,7 +80,8 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
   for (let from = 0; from < rows || pages === 0; from += ROWS_PER_PAGE) {
     const to = Math.min(from + ROWS_PER_PAGE, rows);
     body.reset();
-    if (encoded.kind === 'dictionary') writeIndexPage(body, encoded.indices, from, to, encoded.entries, encoded.statistics.nullCount);
+    if (encoded.kind === 'dictionary')
+      writeIndexPage(body, encoded.indices, from, to, encoded.entries, encoded.statistics.nullCount);
     else writePlainPage(body, encoded.column, from, to, encoded.statistics.nullCount);
     writePage(body.view(), 'data', (s) => writeDataPageHeader(header, s, to - from, encoding));
     pages++;
@@ -81,7 +91,10 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     name: column.name,
     type: column.type,
     codec: codec.id,
-    encodings: encoded.kind === 'dictionary' ? [Encoding.Plain, Encoding.Rle, Encoding.RleDictionary] : [Encoding.Plain, Encoding.Rle],
+    encodings:
+      encoded.kind === 'dictionary'
+        ? [Encoding.Plain, Encoding.Rle, Encoding.RleDictionary]
+        : [Encoding.Plain, Encoding.Rle],
     encodingCounts: counts,
     rows,
     uncompressedSize: sizes.uncompressed,
@@ -95,17 +108,28 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
 function encode(column: ColumnToWrite): Encoded {
   const values = column.values;
   if (values.kind === 'string') {
-    return { kind: 'dictionary', indices: values.indices, entries: values.dictionary.count,
-      page: plainStrings(values.dictionary), statistics: stringStatistics(values.dictionary, values.nullCount) };
+    return {
+      kind: 'dictionary',
+      indices: values.indices,
+      entries: values.dictionary.count,
+      page: plainStrings(values.dictionary),
+      statistics: stringStatistics(values.dictionary, values.nullCount),
+    };
   }
   const width = values.high === null ? 4 : 8;
   const dictionary = column.dictionary ? encodeIntDictionary(values, MAX_DICTIONARY_BYTES / width) : null;
   const nullCount = values.defined === null ? 0 : values.defined.length - sum(values.defined);
   if (dictionary === null) {
-    return { kind: 'plain', column: values, statistics: intStatistics(values.low, values.high, values.defined, nullCount) };
+    return {
+      kind: 'plain',
+      column: values,
+      statistics: intStatistics(values.low, values.high, values.defined, nullCount),
+    };
   }
   return {
-    kind: 'dictionary', indices: dictionary.indices, entries: dictionary.count,
+    kind: 'dictionary',
+    indices: dictionary.indices,
+    entries: dictionary.count,
     page: plainInts(dictionary.low, dictionary.high, null, 0, dictionary.count),
     statistics: intStatistics(dictionary.low, dictionary.high, null, nullCount),
   };
@@ -141,8 +165,14 @@ function plainStrings(dictionary: ByteDictionary): Uint8Array {
 }
 
 /** PLAIN INT32 or INT64 (little-endian halves) of the defined values in [from, to), in `words` if given. */
-function plainInts(low: Int32Array, high: Int32Array | null, defined: Uint8Array | null, from: number, to: number,
-  words = new Int32Array((to - from) * (high === null ? 1 : 2))): Uint8Array {
+function plainInts(
+  low: Int32Array,
+  high: Int32Array | null,
+  defined: Uint8Array | null,
+  from: number,
+  to: number,
+  words = new Int32Array((to - from) * (high === null ? 1 : 2)),
+): Uint8Array {
   let w = 0;
   if (defined === null && high === null) {
     words.set(low.subarray(from, to));
@@ -164,7 +194,13 @@ function plainInts(low: Int32Array, high: Int32Array | null, defined: Uint8Array
 }
 
 /** Definition levels (bit width 1) with their 4-byte length prefix: `isNull(i)` gives level 0. */
-function writeDefinitionLevels(body: ByteWriter, from: number, to: number, nullCount: number, levels: (scratch: Int32Array) => void): void {
+function writeDefinitionLevels(
+  body: ByteWriter,
+  from: number,
+  to: number,
+  nullCount: number,
+  levels: (scratch: Int32Array) => void,
+): void {
   const lengthAt = body.length;
   body.int32(0);
   if (nullCount === 0) {
@@ -183,7 +219,14 @@ function writeDefinitionLevels(body: ByteWriter, from: number, to: number, nullC
 }
 
 /** A data page of dictionary indices: levels, then the bit width and the RLE/bit-packed indices of non-null rows. */
-function writeIndexPage(body: ByteWriter, indices: Int32Array, from: number, to: number, entries: number, nullCount: number): void {
+function writeIndexPage(
+  body: ByteWriter,
+  indices: Int32Array,
+  from: number,
+  to: number,
+  entries: number,
+  nullCount: number,
+): void {
   writeDefinitionLevels(body, from, to, nullCount, (levels) => {
     for (let i = from; i < to; i++) levels[i - from] = indices[i]! < 0 ? 0 : 1;
   });

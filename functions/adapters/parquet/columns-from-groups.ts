@@ -1,13 +1,15 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import type { ColumnData } from '../../core/group-columns.js';
-import { type ColumnValues, type IntColumn, setHalves, type StringColumn } from './column-values.js';
+import { type ColumnValues, type IntColumn, type StringColumn, setHalves } from './column-values.js';
 
 /** The selected `rows` of one aggregator column, as the writer takes them. No string is made. */
 export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int32Array): ColumnValues {
-  if (column.type === 'string' && type === 'string') return stringColumn(column.ids, column.dictionary.offsets, column.dictionary.data, rows);
+  if (column.type === 'string' && type === 'string')
+    return stringColumn(column.ids, column.dictionary.offsets, column.dictionary.data, rows);
   if (column.type === 'int32' && type === 'int32') return int32Column(column.values, rows);
   if (column.type === 'int64' && type === 'int64') return int64Column('int64', column.values, column.big, rows);
-  if (column.type === 'timestamp' && type === 'timestamp') return int64Column('timestamp', column.values, undefined, rows);
+  if (column.type === 'timestamp' && type === 'timestamp')
+    return int64Column('timestamp', column.values, undefined, rows);
   throw new Error(`column of type ${column.type} cannot be written as ${type}`);
 }
 
@@ -70,8 +72,12 @@ function int32Column(values: Int32Array, rows: Int32Array): IntColumn {
   return { kind: 'int32', low, high: null, defined };
 }
 
-function int64Column(kind: 'int64' | 'timestamp', values: Float64Array | null, big: ReadonlyMap<number, bigint> | undefined,
-  rows: Int32Array): IntColumn {
+function int64Column(
+  kind: 'int64' | 'timestamp',
+  values: Float64Array | null,
+  big: ReadonlyMap<number, bigint> | undefined,
+  rows: Int32Array,
+): IntColumn {
   const n = rows.length;
   const low = new Int32Array(n);
   const high = new Int32Array(n);
@@ -80,7 +86,7 @@ function int64Column(kind: 'int64' | 'timestamp', values: Float64Array | null, b
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     const v = values[r]!;
-    if (v === v) {
+    if (!Number.isNaN(v)) {
       // Past 2^53 the double is rounded: `big` has the exact value.
       setHalves(low, high, i, v, v >= 0 && v <= Number.MAX_SAFE_INTEGER ? undefined : big?.get(r));
     } else {

@@ -1,10 +1,17 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import type { ByteWriter } from './byte-writer.js';
-import { type CompressionCodec, ConvertedType, type Encoding, type PageType, PhysicalType, Repetition } from './format.js';
+import {
+  type CompressionCodec,
+  ConvertedType,
+  type Encoding,
+  type PageType,
+  PhysicalType,
+  Repetition,
+} from './format.js';
 import type { ChunkStatistics } from './statistics.js';
 import { CompactType, ThriftCompactWriter } from './thrift-compact.js';
 
-export const CREATED_BY = 'ciphertrail';
+const CREATED_BY = 'ciphertrail';
 
 export interface EncodingCount {
   readonly pageType: PageType;
@@ -29,7 +36,7 @@ export interface ColumnChunkMeta {
   readonly statistics: ChunkStatistics;
 }
 
-export function physicalTypeOf(type: ColumnType): PhysicalType {
+function physicalTypeOf(type: ColumnType): PhysicalType {
   return type === 'string' ? PhysicalType.ByteArray : type === 'int32' ? PhysicalType.Int32 : PhysicalType.Int64;
 }
 
@@ -37,8 +44,12 @@ export function physicalTypeOf(type: ColumnType): PhysicalType {
  * The FileMetaData footer: format version 1, a flat schema of OPTIONAL columns, one row group
  * (none for a file without rows), type-defined column orders (so readers trust min_value/max_value).
  */
-export function writeFileMetadata(out: ByteWriter, columns: readonly { name: string; type: ColumnType }[], rows: number,
-  chunks: readonly ColumnChunkMeta[]): void {
+export function writeFileMetadata(
+  out: ByteWriter,
+  columns: readonly { name: string; type: ColumnType }[],
+  rows: number,
+  chunks: readonly ColumnChunkMeta[],
+): void {
   const thrift = new ThriftCompactWriter(out);
   thrift.i32(1, 1);
   thrift.beginList(2, CompactType.Struct, columns.length + 1);
@@ -91,10 +102,16 @@ function writeRowGroup(thrift: ThriftCompactWriter, rows: number, chunks: readon
   thrift.beginElement();
   thrift.beginList(1, CompactType.Struct, chunks.length);
   for (const chunk of chunks) writeColumnChunk(thrift, chunk);
-  thrift.i64(2, chunks.reduce((sum, c) => sum + c.uncompressedSize, 0));
+  thrift.i64(
+    2,
+    chunks.reduce((sum, c) => sum + c.uncompressedSize, 0),
+  );
   thrift.i64(3, rows);
   thrift.i64(5, chunkStart(chunks[0]!));
-  thrift.i64(6, chunks.reduce((sum, c) => sum + c.compressedSize, 0));
+  thrift.i64(
+    6,
+    chunks.reduce((sum, c) => sum + c.compressedSize, 0),
+  );
   thrift.endStruct();
 }
 

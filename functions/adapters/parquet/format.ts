@@ -1,33 +1,33 @@
 /** Enum values of the Parquet format's Thrift definitions (parquet.thrift) that this writer uses. */
 
-export const enum PhysicalType {
+export enum PhysicalType {
   Int32 = 1,
   Int64 = 2,
   ByteArray = 6,
 }
 
-export const enum ConvertedType {
+export enum ConvertedType {
   Utf8 = 0,
   TimestampMillis = 9,
 }
 
-export const enum Repetition {
+export enum Repetition {
   Optional = 1,
 }
 
-export const enum Encoding {
+export enum Encoding {
   Plain = 0,
   Rle = 3,
   RleDictionary = 8,
 }
 
-export const enum CompressionCodec {
+export enum CompressionCodec {
   Uncompressed = 0,
   Snappy = 1,
   Gzip = 2,
 }
 
-export const enum PageType {
+export enum PageType {
   DataPage = 0,
   DictionaryPage = 2,
 }

@@ -14,7 +14,8 @@ export interface PageCodec {
 export function gzipCodec(level: number, dataStrategy: number = constants.Z_DEFAULT_STRATEGY): PageCodec {
   return {
     id: CompressionCodec.Gzip,
-    compress: (page, kind) => gzipSync(page, { level, strategy: kind === 'data' ? dataStrategy : constants.Z_DEFAULT_STRATEGY }),
+    compress: (page, kind) =>
+      gzipSync(page, { level, strategy: kind === 'data' ? dataStrategy : constants.Z_DEFAULT_STRATEGY }),
   };
 }
 

@@ -56,7 +56,14 @@ function writeRleRun(out: ByteWriter, value: number, count: number, bitWidth: nu
  * the reads. Up to 24 bits per value, values are first combined into words of at most 24 bits
  * (8, 4 or 2 values each) so the 32-bit accumulator takes one store of 3 bytes per word.
  */
-function writeBitPacked(out: ByteWriter, values: Int32Array, from: number, end: number, to: number, bitWidth: number): void {
+function writeBitPacked(
+  out: ByteWriter,
+  values: Int32Array,
+  from: number,
+  end: number,
+  to: number,
+  bitWidth: number,
+): void {
   const groups = (end - from + 7) >> 3;
   out.varint(groups * 2 + 1);
   out.reserve(groups * bitWidth + 4);
@@ -75,12 +82,19 @@ function writeBitPacked(out: ByteWriter, values: Int32Array, from: number, end: 
     for (; k < wholeWords; k += perWord) {
       let word: number;
       if (perWord === 8) {
-        word = values[k]! | values[k + 1]! << b | values[k + 2]! << 2 * b | values[k + 3]! << 3 * b |
-          values[k + 4]! << 4 * b | values[k + 5]! << 5 * b | values[k + 6]! << 6 * b | values[k + 7]! << 7 * b;
+        word =
+          values[k]! |
+          (values[k + 1]! << b) |
+          (values[k + 2]! << (2 * b)) |
+          (values[k + 3]! << (3 * b)) |
+          (values[k + 4]! << (4 * b)) |
+          (values[k + 5]! << (5 * b)) |
+          (values[k + 6]! << (6 * b)) |
+          (values[k + 7]! << (7 * b));
       } else if (perWord === 4) {
-        word = values[k]! | values[k + 1]! << b | values[k + 2]! << 2 * b | values[k + 3]! << 3 * b;
+        word = values[k]! | (values[k + 1]! << b) | (values[k + 2]! << (2 * b)) | (values[k + 3]! << (3 * b));
       } else if (perWord === 2) {
-        word = values[k]! | values[k + 1]! << b;
+        word = values[k]! | (values[k + 1]! << b);
       } else {
         word = values[k]!;
       }

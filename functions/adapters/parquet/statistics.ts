@@ -27,15 +27,19 @@ function compareBytes(data: Uint8Array, aFrom: number, aTo: number, bFrom: numbe
     const d = data[aFrom + k]! - data[bFrom + k]!;
     if (d !== 0) return d;
   }
-  return (aTo - aFrom) - (bTo - bFrom);
+  return aTo - aFrom - (bTo - bFrom);
 }
 
 /**
  * Signed min and max of integers given as halves (`high` null for INT32), over the entries
  * `defined` marks (all when null).
  */
-export function intStatistics(low: Int32Array, high: Int32Array | null, defined: Uint8Array | null,
-  nullCount: number): ChunkStatistics {
+export function intStatistics(
+  low: Int32Array,
+  high: Int32Array | null,
+  defined: Uint8Array | null,
+  nullCount: number,
+): ChunkStatistics {
   if (defined === null && low.length > 0) {
     return high === null ? int32Statistics(low, nullCount) : int64Statistics(low, high, nullCount);
   }

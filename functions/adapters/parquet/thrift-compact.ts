@@ -1,7 +1,7 @@
 import { ByteWriter } from './byte-writer.js';
 
 /** Compact protocol type codes (Thrift's TCompactProtocol spec). */
-export const enum CompactType {
+export enum CompactType {
   True = 1,
   False = 2,
   I32 = 5,

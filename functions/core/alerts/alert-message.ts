@@ -4,11 +4,11 @@ import type { Alert } from './alert.js';
 /** SNS Publish limit: body plus message attributes, 256 KiB by default (topic MaximumMessageSize). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
 /** SNS Subject: ASCII, no line breaks or control characters, "less than 100 characters". */
-export const SNS_MAX_SUBJECT_CHARS = 99;
+const SNS_MAX_SUBJECT_CHARS = 99;
 /** Offenders named in one message, which is also how many alerts of one boundary VPC a run claims. */
 export const DEFAULT_ALERTS_PER_VPC = 25;
 
-export interface MessageAttribute {
+interface MessageAttribute {
   readonly DataType: 'String' | 'String.Array';
   readonly StringValue: string;
 }
@@ -62,7 +62,11 @@ const boundaryVpc = (a: Alert) => a.boundary_vpc_id ?? a.vpc_id ?? UNKNOWN;
  * The message of one boundary. `listed` (ranked) may be named, as many as fit the offender and
  * size limits; `more` (ranked, after `listed`) are only counted, in the totals and `not_shown`.
  */
-export function renderAlertMessage(listed: readonly Alert[], more: readonly Alert[], options: MessageOptions): AlertMessage {
+export function renderAlertMessage(
+  listed: readonly Alert[],
+  more: readonly Alert[],
+  options: MessageOptions,
+): AlertMessage {
   const all = [...listed, ...more];
   const first = all[0]!;
   const accountId = boundaryAccount(first);
@@ -78,24 +82,32 @@ export function renderAlertMessage(listed: readonly Alert[], more: readonly Aler
   } as const;
   const noun = all.length === 1 ? 'violation' : 'violations';
   const subject = asciiSubject(
-    `ciphertrail ${severity.toUpperCase()}: ${all.length} cleartext ${noun} at ${vpcId} (${accountId} ${region})`);
+    `ciphertrail ${severity.toUpperCase()}: ${all.length} cleartext ${noun} at ${vpcId} (${accountId} ${region})`,
+  );
   const volume = (list: readonly Alert[]) => ({
-    alerts: list.length, flows: list.reduce((n, a) => n + a.flows, 0), bytes: list.reduce((n, a) => n + a.bytes, 0),
+    alerts: list.length,
+    flows: list.reduce((n, a) => n + a.flows, 0),
+    bytes: list.reduce((n, a) => n + a.bytes, 0),
   });
-  const payload = (shown: number) => JSON.stringify({
-    schema_version: 1,
-    source: 'ciphertrail',
-    generated_at: new Date(options.now).toISOString(),
-    account_id: accountId,
-    region,
-    vpc_id: vpcId,
-    severity,
-    rules,
-    summary: `${all.length} cleartext ${noun} crossing the encryption boundary of ${vpcId}`,
-    totals: volume(all),
-    top_offenders: all.slice(0, shown),
-    not_shown: volume(all.slice(shown)),
-  } satisfies AlertMessageBody, null, 2);
+  const payload = (shown: number) =>
+    JSON.stringify(
+      {
+        schema_version: 1,
+        source: 'ciphertrail',
+        generated_at: new Date(options.now).toISOString(),
+        account_id: accountId,
+        region,
+        vpc_id: vpcId,
+        severity,
+        rules,
+        summary: `${all.length} cleartext ${noun} crossing the encryption boundary of ${vpcId}`,
+        totals: volume(all),
+        top_offenders: all.slice(0, shown),
+        not_shown: volume(all.slice(shown)),
+      } satisfies AlertMessageBody,
+      null,
+      2,
+    );
 
   const budget = (options.maxBytes ?? SNS_MAX_MESSAGE_BYTES) - attributeBytes(attributes);
   let shown = Math.min(listed.length, options.maxOffenders ?? DEFAULT_ALERTS_PER_VPC);
@@ -105,7 +117,16 @@ export function renderAlertMessage(listed: readonly Alert[], more: readonly Aler
     shown = Math.max(0, Math.min(shown - 1, Math.floor((shown * budget) / Buffer.byteLength(body))));
     body = payload(shown);
   }
-  return { accountId, vpcId, subject, body, attributes, alerts: listed.slice(0, shown), shown, notShown: all.length - shown };
+  return {
+    accountId,
+    vpcId,
+    subject,
+    body,
+    attributes,
+    alerts: listed.slice(0, shown),
+    shown,
+    notShown: all.length - shown,
+  };
 }
 
 function worst(severities: readonly Severity[]): Severity {
@@ -115,7 +136,9 @@ function worst(severities: readonly Severity[]): Severity {
 /** SNS counts attribute names, types and values towards the message size. */
 function attributeBytes(attributes: Record<string, MessageAttribute>): number {
   return Object.entries(attributes).reduce(
-    (n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue), 0);
+    (n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue),
+    0,
+  );
 }
 
 function asciiSubject(text: string): string {

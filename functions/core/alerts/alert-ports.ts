@@ -1,6 +1,6 @@
 import type { FindingRow } from '../../../schemas/tables.js';
-import type { OutputFile } from '../ports.js';
 import type { BoundaryIndex } from '../policy/boundary-index.js';
+import type { OutputFile } from '../ports.js';
 import type { AlertMessage } from './alert-message.js';
 
 /** Where cleartext groups came from: the source object (its key or URL) and its stable identity. */

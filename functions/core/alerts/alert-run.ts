@@ -1,12 +1,19 @@
-import { definedProps } from '../defined.js';
 import type { FindingClass } from '../../../schemas/alert.js';
 import type { ControlMode } from '../../../schemas/boundary-policy.js';
+import { definedProps } from '../defined.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
-import type { OutputFile } from '../ports.js';
 import { formatBoundaryPolicy } from '../policy/policy-document.js';
+import type { OutputFile } from '../ports.js';
 import { type Alert, buildAlerts, type ClassifiedGroup, classifyGroups, findingRows } from './alert.js';
-import type { AlertOrigin, AlertPublisher, DedupStore, FindingsWriter, PolicySource, RecordStore } from './alert-ports.js';
-import { pageAlerts, type PageResult } from './page-alerts.js';
+import type {
+  AlertOrigin,
+  AlertPublisher,
+  DedupStore,
+  FindingsWriter,
+  PolicySource,
+  RecordStore,
+} from './alert-ports.js';
+import { type PageResult, pageAlerts } from './page-alerts.js';
 
 /** Keys of the run records, under the output folder or prefix (the CLI's `--out`). */
 export const ALERT_FILES = {
@@ -63,8 +70,11 @@ export interface AlertRunOutcome {
  * rows, page the new violations (pageAlerts), and keep the run records. Failed messages and
  * deferred alerts are in `paging`; whether they fail the caller is the caller's choice.
  */
-export async function runAlerts(objects: readonly ObjectGroups[], ports: AlertRunPorts,
-  settings: AlertRunSettings = {}): Promise<AlertRunOutcome> {
+export async function runAlerts(
+  objects: readonly ObjectGroups[],
+  ports: AlertRunPorts,
+  settings: AlertRunSettings = {},
+): Promise<AlertRunOutcome> {
   const now = ports.clock();
   const index = await ports.policy.get();
   const classified: ClassifiedGroup[] = [];
@@ -73,7 +83,7 @@ export async function runAlerts(objects: readonly ObjectGroups[], ports: AlertRu
     const found = classifyGroups(groups, index);
     classified.push(...found);
     // Also with nothing found: the object's findings of an earlier run are then removed.
-    if (ports.findings) findingsFiles.push(...await ports.findings.write(origin, findingRows(found)));
+    if (ports.findings) findingsFiles.push(...(await ports.findings.write(origin, findingRows(found))));
   }
   const findings: Record<FindingClass, Alert[]> = {
     violation: buildAlerts(classified, 'violation', index),
@@ -84,23 +94,43 @@ export async function runAlerts(objects: readonly ObjectGroups[], ports: AlertRu
 
   const records = ports.records;
   await records?.put(ALERT_FILES.policy, Buffer.from(formatBoundaryPolicy(index.policy)), 'application/json');
-  const paging = await pageAlerts(findings.violation, definedProps({
-    dedup: ports.dedup, publisher: ports.publisher, now, clock: ports.clock, remainingMs: ports.remainingMs, ...settings,
-  }));
+  const paging = await pageAlerts(
+    findings.violation,
+    definedProps({
+      dedup: ports.dedup,
+      publisher: ports.publisher,
+      now,
+      clock: ports.clock,
+      remainingMs: ports.remainingMs,
+      ...settings,
+    }),
+  );
   if (records) {
     // S3 has no append: the log is read and written back whole (one run at a time, like the dedup file).
     const earlier = await records.get(ALERT_FILES.alerts);
-    await records.put(ALERT_FILES.alerts, Buffer.concat([earlier ?? new Uint8Array(), jsonLines(paging.paged)]), NDJSON);
+    await records.put(
+      ALERT_FILES.alerts,
+      Buffer.concat([earlier ?? new Uint8Array(), jsonLines(paging.paged)]),
+      NDJSON,
+    );
     await records.put(ALERT_FILES.readiness, jsonLines(findings.readiness), NDJSON);
   }
   return {
-    vpcs: index.countByMode(), findings, paging, findingsFiles,
-    ...(records ? { files: {
-      alerts: records.describe(ALERT_FILES.alerts), readiness: records.describe(ALERT_FILES.readiness),
-      policy: records.describe(ALERT_FILES.policy),
-    } } : {}),
+    vpcs: index.countByMode(),
+    findings,
+    paging,
+    findingsFiles,
+    ...(records
+      ? {
+          files: {
+            alerts: records.describe(ALERT_FILES.alerts),
+            readiness: records.describe(ALERT_FILES.readiness),
+            policy: records.describe(ALERT_FILES.policy),
+          },
+        }
+      : {}),
   };
 }
 
 const NDJSON = 'application/x-ndjson';
-const jsonLines = (alerts: readonly Alert[]) => Buffer.from(alerts.map((a) => JSON.stringify(a) + '\n').join(''));
+const jsonLines = (alerts: readonly Alert[]) => Buffer.from(alerts.map((a) => `${JSON.stringify(a)}\n`).join(''));

@@ -33,19 +33,31 @@ export function classifyGroups(groups: readonly CleartextGroup[], index: Boundar
 /** Rows of the `findings` table. */
 export function findingRows(classified: readonly ClassifiedGroup[]): FindingRow[] {
   return classified.map(({ group, verdict }) => ({
-    ...group, classification: verdict.classification, rule: verdict.rule, severity: verdict.severity,
+    ...group,
+    classification: verdict.classification,
+    rule: verdict.rule,
+    severity: verdict.severity,
   }));
 }
 
 /** Same (VPC, ENI, peer, protocol, port, rule): one page per suppression window. */
-export function dedupKey(group: CleartextGroup, verdict: FlowClassification): string {
-  return [group.vpc_id ?? '-', group.interface_id ?? '-', verdict.peer ?? '-', group.protocol ?? '-', group.port ?? '-',
-    verdict.rule].join('|');
+function dedupKey(group: CleartextGroup, verdict: FlowClassification): string {
+  return [
+    group.vpc_id ?? '-',
+    group.interface_id ?? '-',
+    verdict.peer ?? '-',
+    group.protocol ?? '-',
+    group.port ?? '-',
+    verdict.rule,
+  ].join('|');
 }
 
 /** Merges the groups of one classification by dedup key and ranks them (worst first). */
-export function buildAlerts(classified: readonly ClassifiedGroup[], classification: FindingClass,
-  index: BoundaryIndex): Alert[] {
+export function buildAlerts(
+  classified: readonly ClassifiedGroup[],
+  classification: FindingClass,
+  index: BoundaryIndex,
+): Alert[] {
   const merged = new Map<string, { alert: Alert; topBytes: number }>();
   for (const { group, verdict } of classified) {
     if (verdict.classification !== classification) continue;
@@ -73,14 +85,24 @@ export function buildAlerts(classified: readonly ClassifiedGroup[], classificati
 }
 
 /** Severity first, then bytes, then flows; ties by key so output is stable. */
-export function rankAlerts(alerts: Alert[]): Alert[] {
+function rankAlerts(alerts: Alert[]): Alert[] {
   const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
-  return alerts.sort((a, b) => rank(a.severity) - rank(b.severity) || b.bytes - a.bytes || b.flows - a.flows ||
-    (a.dedup_key < b.dedup_key ? -1 : a.dedup_key > b.dedup_key ? 1 : 0));
+  return alerts.sort(
+    (a, b) =>
+      rank(a.severity) - rank(b.severity) ||
+      b.bytes - a.bytes ||
+      b.flows - a.flows ||
+      (a.dedup_key < b.dedup_key ? -1 : a.dedup_key > b.dedup_key ? 1 : 0),
+  );
 }
 
-function toAlert(group: CleartextGroup, verdict: FlowClassification, classification: FindingClass, key: string,
-  index: BoundaryIndex): Alert {
+function toAlert(
+  group: CleartextGroup,
+  verdict: FlowClassification,
+  classification: FindingClass,
+  key: string,
+  index: BoundaryIndex,
+): Alert {
   const boundary = index.vpc(verdict.boundaryVpcId);
   const ownBoundary = verdict.boundaryVpcId === group.vpc_id;
   return {

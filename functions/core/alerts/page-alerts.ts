@@ -36,7 +36,7 @@ export interface PageOptions {
   readonly concurrency?: number;
 }
 
-export interface SentMessage {
+interface SentMessage {
   readonly messageId: string;
   readonly subject: string;
   readonly accountId: string;
@@ -78,40 +78,60 @@ export async function pageAlerts(alerts: readonly Alert[], options: PageOptions)
   const concurrency = options.concurrency ?? 16;
   const claims = await claimTop(alerts, options, cap, concurrency);
   const result: PageResult = {
-    paged: [], suppressed: ranked(alerts, claims.suppressed), capped: [], deferred: ranked(alerts, claims.deferred),
-    messages: [], failures: [], unconfirmed: [],
+    paged: [],
+    suppressed: ranked(alerts, claims.suppressed),
+    capped: [],
+    deferred: ranked(alerts, claims.deferred),
+    messages: [],
+    failures: [],
+    unconfirmed: [],
   };
   const expiresAtMs = now + Math.round((options.suppressMinutes ?? DEFAULT_SUPPRESS_MINUTES) * 60) * 1000;
   const sent = new Set<Alert>();
   const capped = new Set<Alert>(claims.capped);
-  const confirm = (list: readonly Alert[]) => forEachLimited(list, concurrency, async (alert) => {
-    const token = claims.tokens.get(alert)!;
-    try {
-      if (await dedup.confirm(alert.dedup_key, token, now, expiresAtMs)) return;
-      result.unconfirmed.push({ dedupKey: alert.dedup_key, reason: 'the claim was taken over after its lease ran out' });
-    } catch (error) {
-      result.unconfirmed.push({ dedupKey: alert.dedup_key, reason: reasonOf(error) });
-    }
-  });
+  const confirm = (list: readonly Alert[]) =>
+    forEachLimited(list, concurrency, async (alert) => {
+      const token = claims.tokens.get(alert)!;
+      try {
+        if (await dedup.confirm(alert.dedup_key, token, now, expiresAtMs)) return;
+        result.unconfirmed.push({
+          dedupKey: alert.dedup_key,
+          reason: 'the claim was taken over after its lease ran out',
+        });
+      } catch (error) {
+        result.unconfirmed.push({ dedupKey: alert.dedup_key, reason: reasonOf(error) });
+      }
+    });
 
   for (const boundary of claims.boundaries) {
     const listed = boundary.filter((a) => claims.tokens.has(a));
     const more = boundary.filter((a) => capped.has(a));
     if (!options.publisher) {
-      listed.forEach((a) => sent.add(a));
+      for (const a of listed) sent.add(a);
       await confirm(listed);
       continue;
     }
-    const message = renderAlertMessage(listed, more, definedProps({ now, maxOffenders: cap, maxBytes: options.maxMessageBytes }));
+    const message = renderAlertMessage(
+      listed,
+      more,
+      definedProps({ now, maxOffenders: cap, maxBytes: options.maxMessageBytes }),
+    );
     // Only alerts a page names are suppressed: the ones the size limit cut are counted like those over the cap.
     const unnamed = listed.slice(message.shown);
-    unnamed.forEach((a) => capped.add(a));
+    for (const a of unnamed) capped.add(a);
     await releaseAll(dedup, unnamed, claims.tokens);
     try {
       const messageId = await options.publisher.publish(message);
-      message.alerts.forEach((a) => sent.add(a));
-      result.messages.push({ messageId, subject: message.subject, accountId: message.accountId, vpcId: message.vpcId,
-        alerts: message.shown + message.notShown, shown: message.shown, bodyBytes: Buffer.byteLength(message.body) });
+      for (const a of message.alerts) sent.add(a);
+      result.messages.push({
+        messageId,
+        subject: message.subject,
+        accountId: message.accountId,
+        vpcId: message.vpcId,
+        alerts: message.shown + message.notShown,
+        shown: message.shown,
+        bodyBytes: Buffer.byteLength(message.body),
+      });
     } catch (error) {
       result.failures.push({ subject: message.subject, alerts: message.alerts.length, reason: reasonOf(error) });
       await releaseAll(dedup, message.alerts, claims.tokens);
@@ -138,7 +158,12 @@ interface Claims {
  * still has room for under the cap, so suppressed alerts make room for the next ones and no more
  * than `cap` are ever claimed per boundary.
  */
-async function claimTop(alerts: readonly Alert[], options: PageOptions, cap: number, concurrency: number): Promise<Claims> {
+async function claimTop(
+  alerts: readonly Alert[],
+  options: PageOptions,
+  cap: number,
+  concurrency: number,
+): Promise<Claims> {
   const reserve = options.reserveMs ?? DEFAULT_RESERVE_MS;
   const remaining = options.remainingMs;
   // Measured together, clock + remaining is the deadline: no claimant lives past it.
@@ -183,7 +208,7 @@ async function claimTop(alerts: readonly Alert[], options: PageOptions, cap: num
   boundaries.forEach((list, b) => {
     const rest = list.slice(progress[b]!.next);
     if (progress[b]!.claimed >= cap) capped.push(...rest);
-    else rest.forEach((a) => deferred.add(a));
+    else for (const a of rest) deferred.add(a);
   });
   const order = new Map<string, Alert[]>();
   for (const alert of alerts) {
@@ -194,18 +219,28 @@ async function claimTop(alerts: readonly Alert[], options: PageOptions, cap: num
 }
 
 export class AlertPublishError extends Error {
-  constructor(readonly failures: PageResult['failures'], readonly result: PageResult) {
-    super(`${failures.length} alert message(s) could not be published: ` +
-      failures.map((f) => `${f.subject}: ${f.reason}`).join('; '));
+  constructor(
+    readonly failures: PageResult['failures'],
+    readonly result: PageResult,
+  ) {
+    super(
+      `${failures.length} alert message(s) could not be published: ` +
+        failures.map((f) => `${f.subject}: ${f.reason}`).join('; '),
+    );
     this.name = 'AlertPublishError';
   }
 }
 
 /** The deadline stopped claiming: the caller fails its run so the retry pages the deferred alerts. */
 export class AlertDeadlineError extends Error {
-  constructor(readonly result: PageResult, reserveMs = DEFAULT_RESERVE_MS) {
-    super(`${result.deferred.length} alert(s) not checked: less than ${reserveMs} ms was left to publish them; ` +
-      `${result.paged.length} paged, the retry pages the rest`);
+  constructor(
+    readonly result: PageResult,
+    reserveMs = DEFAULT_RESERVE_MS,
+  ) {
+    super(
+      `${result.deferred.length} alert(s) not checked: less than ${reserveMs} ms was left to publish them; ` +
+        `${result.paged.length} paged, the retry pages the rest`,
+    );
     this.name = 'AlertDeadlineError';
   }
 }
@@ -220,7 +255,11 @@ const ranked = (alerts: readonly Alert[], keep: ReadonlySet<Alert>) => alerts.fi
 
 const reasonOf = (error: unknown) => (error as Error)?.message ?? String(error);
 
-async function releaseAll(dedup: DedupStore, alerts: readonly Alert[], tokens: ReadonlyMap<Alert, string>): Promise<void> {
+async function releaseAll(
+  dedup: DedupStore,
+  alerts: readonly Alert[],
+  tokens: ReadonlyMap<Alert, string>,
+): Promise<void> {
   await Promise.allSettled(alerts.map((alert) => dedup.release(alert.dedup_key, tokens.get(alert)!)));
 }
 

@@ -1,8 +1,8 @@
 import type { AlertOrigin } from '../alerts/alert-ports.js';
 import { type CleartextGroup, type MalformedSample, ObjectRejectedError } from '../flow-log-aggregator.js';
-import { ingestObject, type IngestOptions, type ObjectReport } from '../ingest-object.js';
+import { type IngestOptions, ingestObject, type ObjectReport } from '../ingest-object.js';
 import type { OutputSink, SourceObject } from '../ports.js';
-import { objectIdentity, s3Url, type S3ObjectRef } from './s3-object-ref.js';
+import { objectIdentity, type S3ObjectRef, s3Url } from './s3-object-ref.js';
 
 /** The JSON document written under `rejects/` for an object that can never be ingested. */
 export interface QuarantineRecord {
@@ -60,32 +60,48 @@ export interface S3ObjectOutcome {
  * read (corrupt gzip, unknown layout, gone); hand its cleartext groups to the alert step.
  * Transient errors (network, throttling, permissions) propagate so the message is retried.
  */
-export async function ingestS3Object(ref: S3ObjectRef, ports: S3ObjectPorts,
-  options: Omit<IngestOptions, 'sink' | 'collectCleartext'>): Promise<S3ObjectOutcome> {
+export async function ingestS3Object(
+  ref: S3ObjectRef,
+  ports: S3ObjectPorts,
+  options: Omit<IngestOptions, 'sink' | 'collectCleartext'>,
+): Promise<S3ObjectOutcome> {
   let report: ObjectReport;
   try {
     const object = await ports.resolve(ref);
     report = await ingestObject(object, { ...options, sink: ports.sink, collectCleartext: true });
   } catch (err) {
     if (!(err instanceof ObjectRejectedError)) throw err;
-    report = { name: s3Url(ref.bucket, ref.key), status: 'rejected', reason: err.message, samples: err.samples, outputs: [], elapsedMs: 0 };
+    report = {
+      name: s3Url(ref.bucket, ref.key),
+      status: 'rejected',
+      reason: err.message,
+      samples: err.samples,
+      outputs: [],
+      elapsedMs: 0,
+    };
   }
   if (report.status === 'rejected') {
     const quarantinedAt = await ports.quarantine.put(ref, quarantineRecord(ref, report, ports.now()));
     return { ref, report, quarantinedAt, alertsSent: 0 };
   }
   const groups = report.cleartext ?? [];
-  const alertsSent = ports.alerts && groups.length > 0
-    ? await ports.alerts.raise(groups, { object: report.name, identity: objectIdentity(ref) }, ports.remainingMs)
-    : 0;
+  const alertsSent =
+    ports.alerts && groups.length > 0
+      ? await ports.alerts.raise(groups, { object: report.name, identity: objectIdentity(ref) }, ports.remainingMs)
+      : 0;
   return { ref, report, alertsSent };
 }
 
-export function quarantineRecord(ref: S3ObjectRef, report: ObjectReport, nowMs: number): QuarantineRecord {
+function quarantineRecord(ref: S3ObjectRef, report: ObjectReport, nowMs: number): QuarantineRecord {
   return {
     object: {
-      url: s3Url(ref.bucket, ref.key), bucket: ref.bucket, key: ref.key, versionId: ref.versionId ?? null,
-      eTag: ref.eTag ?? null, size: ref.size ?? null, identity: objectIdentity(ref),
+      url: s3Url(ref.bucket, ref.key),
+      bucket: ref.bucket,
+      key: ref.key,
+      versionId: ref.versionId ?? null,
+      eTag: ref.eTag ?? null,
+      size: ref.size ?? null,
+      identity: objectIdentity(ref),
     },
     reason: report.reason ?? 'rejected',
     samples: report.samples ?? [],
@@ -96,7 +112,17 @@ export function quarantineRecord(ref: S3ObjectRef, report: ObjectReport, nowMs: 
 }
 
 /** Quarantines an object that will never be ingested by this function (it cannot finish in time). */
-export async function giveUpObject(ref: S3ObjectRef, reason: string, ports: Pick<S3ObjectPorts, 'quarantine' | 'now'>): Promise<string> {
-  const report: ObjectReport = { name: s3Url(ref.bucket, ref.key), status: 'rejected', reason, outputs: [], elapsedMs: 0 };
+export async function giveUpObject(
+  ref: S3ObjectRef,
+  reason: string,
+  ports: Pick<S3ObjectPorts, 'quarantine' | 'now'>,
+): Promise<string> {
+  const report: ObjectReport = {
+    name: s3Url(ref.bucket, ref.key),
+    status: 'rejected',
+    reason,
+    outputs: [],
+    elapsedMs: 0,
+  };
   return ports.quarantine.put(ref, quarantineRecord(ref, report, ports.now()));
 }

@@ -33,7 +33,8 @@ export function messagesOfInvocation(event: unknown): Invocation {
           const record = isObject(r) ? r : {};
           const count = isObject(record.attributes) ? Number(record.attributes.ApproximateReceiveCount) : NaN;
           return {
-            id: typeof record.messageId === 'string' ? record.messageId : `record-${i}`, content: parseNotification(record.body),
+            id: typeof record.messageId === 'string' ? record.messageId : `record-${i}`,
+            content: parseNotification(record.body),
             ...(Number.isInteger(count) && count > 0 ? { receiveCount: count } : {}),
           };
         }),
@@ -44,11 +45,17 @@ export function messagesOfInvocation(event: unknown): Invocation {
         partialBatch: false,
         messages: records.map((r, i) => {
           const sns = isObject(r) && isObject(r.Sns) ? r.Sns : {};
-          return { id: typeof sns.MessageId === 'string' ? sns.MessageId : `record-${i}`, content: parseNotification(sns.Message) };
+          return {
+            id: typeof sns.MessageId === 'string' ? sns.MessageId : `record-${i}`,
+            content: parseNotification(sns.Message),
+          };
         }),
       };
     }
-    return { partialBatch: false, messages: [{ id: requestIdOf(first) ?? 's3-event', content: parseNotification(event) }] };
+    return {
+      partialBatch: false,
+      messages: [{ id: requestIdOf(first) ?? 's3-event', content: parseNotification(event) }],
+    };
   }
   const id = isObject(event) && typeof event.id === 'string' ? event.id : 'event';
   return { partialBatch: false, messages: [{ id, content: parseNotification(event) }] };

@@ -1,6 +1,6 @@
 import { DeadlineError } from '../errors.js';
 import type { InvocationMessage } from './invocation.js';
-import { s3Url, type S3ObjectRef } from './s3-object-ref.js';
+import { type S3ObjectRef, s3Url } from './s3-object-ref.js';
 
 export interface MessagePorts {
   /** Ingests one object. Throwing means a transient failure: the message is retried. */
@@ -45,7 +45,7 @@ export interface MessagesOutcome {
 
 const MiB = 1 << 20;
 
-export function timeNeededMs(ref: S3ObjectRef, budget: TimeBudget): number {
+function timeNeededMs(ref: S3ObjectRef, budget: TimeBudget): number {
   return budget.marginMs + ((ref.size ?? 0) / MiB) * budget.msPerMiB;
 }
 
@@ -55,10 +55,21 @@ export function timeNeededMs(ref: S3ObjectRef, budget: TimeBudget): number {
  * lands in the dead-letter queue. Permanently bad objects are not errors here: the ingest port
  * quarantines them and returns normally, so their message is acknowledged.
  */
-export async function processMessages(messages: readonly InvocationMessage[], ports: MessagePorts,
-  budget: TimeBudget): Promise<MessagesOutcome> {
+export async function processMessages(
+  messages: readonly InvocationMessage[],
+  ports: MessagePorts,
+  budget: TimeBudget,
+): Promise<MessagesOutcome> {
   const outcome: MessagesOutcome = {
-    retry: [], transient: [], invalid: [], released: [], timedOut: [], gaveUp: [], objects: 0, testEvents: 0, skipped: [],
+    retry: [],
+    transient: [],
+    invalid: [],
+    released: [],
+    timedOut: [],
+    gaveUp: [],
+    objects: 0,
+    testEvents: 0,
+    skipped: [],
   };
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m]!;
@@ -95,7 +106,8 @@ export async function processMessages(messages: readonly InvocationMessage[], po
         // the queue's last receive, the object is quarantined); the messages after it are released.
         const attempts = message.receiveCount ?? 1;
         if (budget.maxReceiveCount !== undefined && attempts >= budget.maxReceiveCount) {
-          const reason = `did not finish within the function's time in ${attempts} attempts (${error.message}): ` +
+          const reason =
+            `did not finish within the function's time in ${attempts} attempts (${error.message}): ` +
             'raise the function timeout and memory, or ingest it with the CLI';
           await ports.giveUp(ref, reason);
           outcome.gaveUp.push({ id: message.id, object, reason });

@@ -50,7 +50,8 @@ function fromS3Records(records: unknown[]): NotificationContent {
     const bucket = isObject(record.s3.bucket) ? str(record.s3.bucket.name) : undefined;
     const object = isObject(record.s3.object) ? record.s3.object : undefined;
     const rawKey = object ? str(object.key) : undefined;
-    if (!bucket || !object || rawKey === undefined) return { kind: 'invalid', reason: 'S3 event record without bucket or key' };
+    if (!bucket || !object || rawKey === undefined)
+      return { kind: 'invalid', reason: 'S3 event record without bucket or key' };
     if (!name.startsWith('ObjectCreated:')) {
       skipped.push(`${name || 'event without a name'}: ${rawKey}`);
       continue;
@@ -71,7 +72,8 @@ function fromEventBridge(event: Json): NotificationContent {
   const bucket = detail && isObject(detail.bucket) ? str(detail.bucket.name) : undefined;
   const object = detail && isObject(detail.object) ? detail.object : undefined;
   const rawKey = object ? str(object.key) : undefined;
-  if (!bucket || !object || rawKey === undefined) return { kind: 'invalid', reason: 'EventBridge S3 event without bucket or key' };
+  if (!bucket || !object || rawKey === undefined)
+    return { kind: 'invalid', reason: 'EventBridge S3 event without bucket or key' };
   if (event['detail-type'] !== 'Object Created') {
     return { kind: 'objects', objects: [], skipped: [`${String(event['detail-type'])}: ${rawKey}`] };
   }
@@ -84,15 +86,32 @@ function fromEventBridge(event: Json): NotificationContent {
   }
   const alternatives = decoded !== undefined && decoded !== rawKey ? [decoded] : [];
   return {
-    kind: 'objects', skipped: [],
-    objects: [ref(bucket, rawKey, alternatives, object['version-id'], object.etag, object.size, object.sequencer, event.time)],
+    kind: 'objects',
+    skipped: [],
+    objects: [
+      ref(bucket, rawKey, alternatives, object['version-id'], object.etag, object.size, object.sequencer, event.time),
+    ],
   };
 }
 
-function ref(bucket: string, key: string, altKeys: string[], versionId: unknown, eTag: unknown, size: unknown,
-  sequencer: unknown, eventTime: unknown): S3ObjectRef {
+function ref(
+  bucket: string,
+  key: string,
+  altKeys: string[],
+  versionId: unknown,
+  eTag: unknown,
+  size: unknown,
+  sequencer: unknown,
+  eventTime: unknown,
+): S3ObjectRef {
   return definedProps({
-    bucket, key, altKeys: altKeys.length ? altKeys : undefined, versionId: str(versionId), eTag: normalizeETag(str(eTag)),
-    size: num(size), sequencer: str(sequencer), eventTime: str(eventTime),
+    bucket,
+    key,
+    altKeys: altKeys.length ? altKeys : undefined,
+    versionId: str(versionId),
+    eTag: normalizeETag(str(eTag)),
+    size: num(size),
+    sequencer: str(sequencer),
+    eventTime: str(eventTime),
   });
 }

@@ -24,7 +24,7 @@ function jsonValue(type: string, value: unknown): string {
   return String(value);
 }
 
-export function firehoseTimestamp(epochMs: number): string {
+function firehoseTimestamp(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '');
 }
 

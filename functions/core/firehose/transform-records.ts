@@ -13,9 +13,9 @@ export interface FirehoseInputRecord {
   readonly approximateArrivalTimestamp?: number;
 }
 
-export type FirehoseResult = 'Ok' | 'Dropped' | 'ProcessingFailed';
+type FirehoseResult = 'Ok' | 'Dropped' | 'ProcessingFailed';
 
-export interface FirehoseOutputRecord {
+interface FirehoseOutputRecord {
   recordId: string;
   result: FirehoseResult;
   data: string;
@@ -37,8 +37,17 @@ export interface FirehoseTransformOutcome {
   readonly cleartext: CleartextGroup[];
   readonly failures: { readonly recordId: string; readonly reason: string }[];
   readonly stats: {
-    records: number; ok: number; dropped: number; failed: number; overBudget: number; flowRecords: number;
-    malformed: number; cleartextRecords: number; bytesIn: number; summaryRows: number; responseBytes: number;
+    records: number;
+    ok: number;
+    dropped: number;
+    failed: number;
+    overBudget: number;
+    flowRecords: number;
+    malformed: number;
+    cleartextRecords: number;
+    bytesIn: number;
+    summaryRows: number;
+    responseBytes: number;
     /** Rows whose partition key is another day than their window (a record spanning midnight). */
     misplacedRows: number;
     malformedSamples: { recordId: string; line: number; reason: string; text: string }[];
@@ -66,13 +75,28 @@ interface Parsed {
  * response past the budget, the batch is halved until every part fits; a single record whose
  * rows still do not fit is `ProcessingFailed` (Firehose keeps it under `processing-failed/`).
  */
-export function transformFirehoseRecords(input: readonly FirehoseInputRecord[],
-  options: FirehoseTransformOptions): FirehoseTransformOutcome {
+export function transformFirehoseRecords(
+  input: readonly FirehoseInputRecord[],
+  options: FirehoseTransformOptions,
+): FirehoseTransformOutcome {
   const outcome: FirehoseTransformOutcome = {
-    records: [], cleartext: [], failures: [],
+    records: [],
+    cleartext: [],
+    failures: [],
     stats: {
-      records: input.length, ok: 0, dropped: 0, failed: 0, overBudget: 0, flowRecords: 0, malformed: 0,
-      cleartextRecords: 0, bytesIn: 0, summaryRows: 0, responseBytes: 0, misplacedRows: 0, malformedSamples: [],
+      records: input.length,
+      ok: 0,
+      dropped: 0,
+      failed: 0,
+      overBudget: 0,
+      flowRecords: 0,
+      malformed: 0,
+      cleartextRecords: 0,
+      bytesIn: 0,
+      summaryRows: 0,
+      responseBytes: 0,
+      misplacedRows: 0,
+      malformedSamples: [],
     },
   };
   const results = outcome.records;
@@ -109,13 +133,21 @@ export function transformFirehoseRecords(input: readonly FirehoseInputRecord[],
 }
 
 /** Returns the record's summary rows, or the reason it failed. */
-function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOptions,
-  outcome: FirehoseTransformOutcome): SummaryRow[] | string {
+function parseRecord(
+  record: FirehoseInputRecord,
+  options: FirehoseTransformOptions,
+  outcome: FirehoseTransformOutcome,
+): SummaryRow[] | string {
   const bytes = Buffer.from(record.data, 'base64');
   outcome.stats.bytesIn += bytes.length;
-  const aggregator = new FlowLogAggregator(`record ${record.recordId}`,
-    { layout: 'unrecognised', ...(record.approximateArrivalTimestamp ? { fileTimeMs: record.approximateArrivalTimestamp } : {}) },
-    { format: options.layout, ...(options.windowSeconds ? { windowSeconds: options.windowSeconds } : {}) });
+  const aggregator = new FlowLogAggregator(
+    `record ${record.recordId}`,
+    {
+      layout: 'unrecognised',
+      ...(record.approximateArrivalTimestamp ? { fileTimeMs: record.approximateArrivalTimestamp } : {}),
+    },
+    { format: options.layout, ...(options.windowSeconds ? { windowSeconds: options.windowSeconds } : {}) },
+  );
   let lines = 0;
   let start = 0;
   while (start <= bytes.length) {
@@ -128,7 +160,7 @@ function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOpti
     start = end + 1;
   }
   if (lines === 0) return [];
-  let batch;
+  let batch: ReturnType<FlowLogAggregator['finish']>;
   try {
     batch = aggregator.finish();
   } catch (err) {
@@ -141,7 +173,8 @@ function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOpti
     outcome.stats.malformed += stats.malformed;
     outcome.stats.cleartextRecords += stats.cleartextRecords;
     for (const s of stats.malformedSamples) {
-      if (outcome.stats.malformedSamples.length < MAX_SAMPLES) outcome.stats.malformedSamples.push({ recordId: record.recordId, ...s });
+      if (outcome.stats.malformedSamples.length < MAX_SAMPLES)
+        outcome.stats.malformedSamples.push({ recordId: record.recordId, ...s });
     }
   }
   for (const group of batch.cleartext) outcome.cleartext.push(group);
@@ -149,8 +182,12 @@ function parseRecord(record: FirehoseInputRecord, options: FirehoseTransformOpti
 }
 
 /** Gives each part of the batch its rows if they fit the budget, else halves the part. */
-function place(items: readonly Parsed[], budget: { left: number }, input: readonly FirehoseInputRecord[],
-  outcome: FirehoseTransformOutcome): void {
+function place(
+  items: readonly Parsed[],
+  budget: { left: number },
+  input: readonly FirehoseInputRecord[],
+  outcome: FirehoseTransformOutcome,
+): void {
   if (items.length === 0) return;
   const plan = planCarriers(items);
   const entries = new Map<number, FirehoseOutputRecord>();
@@ -159,7 +196,12 @@ function place(items: readonly Parsed[], budget: { left: number }, input: readon
     const carried = plan.carriers.get(item.index);
     const recordId = input[item.index]!.recordId;
     const entry: FirehoseOutputRecord = carried
-      ? { recordId, result: 'Ok', data: Buffer.from(summaryJsonLines(carried.rows)).toString('base64'), metadata: { partitionKeys: { dt: carried.dt } } }
+      ? {
+          recordId,
+          result: 'Ok',
+          data: Buffer.from(summaryJsonLines(carried.rows)).toString('base64'),
+          metadata: { partitionKeys: { dt: carried.dt } },
+        }
       : { recordId, result: 'Dropped', data: '' };
     entries.set(item.index, entry);
     cost += entrySize(entry) - entrySize(outcome.records[item.index]!);
@@ -186,7 +228,10 @@ function place(items: readonly Parsed[], budget: { left: number }, input: readon
  * that day not already carrying another. With fewer records than days (one record spanning
  * midnight), the extra days ride with the first carrier and are counted as misplaced.
  */
-function planCarriers(items: readonly Parsed[]): { carriers: Map<number, { dt: string; rows: SummaryRow[] }>; misplaced: number } {
+function planCarriers(items: readonly Parsed[]): {
+  carriers: Map<number, { dt: string; rows: SummaryRow[] }>;
+  misplaced: number;
+} {
   const days = new Map<string, Set<number>>();
   for (const item of items) {
     for (const row of item.rows) {

@@ -12,11 +12,14 @@ const TARGET = fileURLToPath(new URL('./flow-kernel-wasm.ts', import.meta.url));
 export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
 
 interface AscCompiler {
-  main(args: string[], options: {
-    writeFile: (name: string, contents: Uint8Array | string) => void;
-    stdout: unknown;
-    stderr: unknown;
-  }): Promise<{ error: Error | null }>;
+  main(
+    args: string[],
+    options: {
+      writeFile: (name: string, contents: Uint8Array | string) => void;
+      stdout: unknown;
+      stderr: unknown;
+    },
+  ): Promise<{ error: Error | null }>;
 }
 
 /** The kernel's WebAssembly bytes, compiled from source now. */

@@ -11,24 +11,62 @@ import { FLOW_KERNEL_WASM } from './flow-kernel-wasm.js';
 
 export const KERNEL_DONE = 0;
 export const KERNEL_BAIL = 1;
-export const KERNEL_FLUSH = 2;
 
 /** Roles of the fields the aggregation reads, by column name (numbering as in the kernel source). */
 const ROLE_COLUMNS = [
-  'interface_id', 'log_status', 'start', 'end', 'account_id', 'region', 'vpc_id', 'subnet_id', 'flow_direction',
-  'traffic_path', 'encryption_status', 'action', 'packets', 'bytes', 'reject_reason', 'srcaddr', 'dstaddr',
-  'pkt_srcaddr', 'pkt_dstaddr', 'protocol', 'srcport', 'dstport', 'pkt_src_aws_service', 'pkt_dst_aws_service',
+  'interface_id',
+  'log_status',
+  'start',
+  'end',
+  'account_id',
+  'region',
+  'vpc_id',
+  'subnet_id',
+  'flow_direction',
+  'traffic_path',
+  'encryption_status',
+  'action',
+  'packets',
+  'bytes',
+  'reject_reason',
+  'srcaddr',
+  'dstaddr',
+  'pkt_srcaddr',
+  'pkt_dstaddr',
+  'protocol',
+  'srcport',
+  'dstport',
+  'pkt_src_aws_service',
+  'pkt_dst_aws_service',
   'interface_type',
 ] as const;
 
 /** Dictionaries of the kernel, in its numbering. */
-export const enum KernelDictionary { Accounts = 0, Regions, Vpcs, Subnets, Enis, Addresses, Services, InterfaceTypes }
+export enum KernelDictionary {
+  Accounts = 0,
+  Regions,
+  Vpcs,
+  Subnets,
+  Enis,
+  Addresses,
+  Services,
+  InterfaceTypes,
+}
 
 /** The two group tables (flow-log-aggregator.ts names their key columns). */
-export const enum KernelTable { Summary = 0, Cleartext = 1 }
+export enum KernelTable {
+  Summary = 0,
+  Cleartext = 1,
+}
 
 // Measures as exportMeasure numbers them.
-const M_FLOWS = 0, M_PACKETS_LO = 1, M_PACKETS_HI = 2, M_BYTES_LO = 3, M_BYTES_HI = 4, M_FIRST = 5, M_LAST = 6;
+const M_FLOWS = 0,
+  M_PACKETS_LO = 1,
+  M_PACKETS_HI = 2,
+  M_BYTES_LO = 3,
+  M_BYTES_HI = 4,
+  M_FIRST = 5,
+  M_LAST = 6;
 const TWO_32 = 4294967296;
 const MAX_FIELDS = 64;
 const MAX_ENUM_WORDS = 4;
@@ -157,12 +195,15 @@ export class FlowKernel {
       if (kind === 'string' && values) {
         if (values.length > MAX_ENUM_WORDS) throw new Error(`${spec.name}: more enum values than the kernel checks`);
         for (const word of values) {
-          if (word.length > MAX_ENUM_WORD_BYTES) throw new Error(`${spec.name}: enum value ${word} is longer than the kernel checks`);
+          if (word.length > MAX_ENUM_WORD_BYTES)
+            throw new Error(`${spec.name}: enum value ${word} is longer than the kernel checks`);
           k.addEnumWord(position, this.toScratch(word));
         }
       }
     });
-    ROLE_COLUMNS.forEach((column, role) => k.setRole(role, layout.positionOf.get(column) ?? -1));
+    ROLE_COLUMNS.forEach((column, role) => {
+      k.setRole(role, layout.positionOf.get(column) ?? -1);
+    });
   }
 
   /** Room for `size` bytes of input at offset 0 (earlier input is kept); a view of it. */

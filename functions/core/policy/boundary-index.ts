@@ -17,7 +17,10 @@ export class BoundaryIndex {
   constructor(readonly policy: BoundaryPolicy) {
     for (const [id, vpc] of Object.entries(policy.vpcs)) {
       const entry: IndexedVpc = {
-        ...vpc, id, enabled: new Set(vpc.exclusions ?? []), blocks: (vpc.cidrs ?? []).map(parseCidr),
+        ...vpc,
+        id,
+        enabled: new Set(vpc.exclusions ?? []),
+        blocks: (vpc.cidrs ?? []).map(parseCidr),
         interfaces: new Set(vpc.excludedInterfaces ?? []),
       };
       this.vpcs.set(id, entry);

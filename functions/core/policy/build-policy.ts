@@ -1,5 +1,9 @@
 import {
-  type BoundaryPolicy, type BoundaryVpc, EXCLUSION_NAMES, type ExclusionName, type SyncedAccount,
+  type BoundaryPolicy,
+  type BoundaryVpc,
+  EXCLUSION_NAMES,
+  type ExclusionName,
+  type SyncedAccount,
 } from '../../../schemas/boundary-policy.js';
 
 /** The parts of the EC2 API shapes (client-ec2 JS names) the policy is built from; like the SDK's, optional members may be undefined. */
@@ -7,7 +11,9 @@ export interface EncryptionControlRecord {
   readonly VpcId?: string | undefined;
   readonly Mode?: string | undefined;
   readonly State?: string | undefined;
-  readonly ResourceExclusions?: { readonly [N in ExclusionName]?: { readonly State?: string | undefined } | undefined } | undefined;
+  readonly ResourceExclusions?:
+    | { readonly [N in ExclusionName]?: { readonly State?: string | undefined } | undefined }
+    | undefined;
 }
 
 interface CidrState {
@@ -17,8 +23,12 @@ interface CidrState {
 export interface VpcRecord {
   readonly VpcId?: string | undefined;
   readonly OwnerId?: string | undefined;
-  readonly CidrBlockAssociationSet?: readonly { readonly CidrBlock?: string | undefined; readonly CidrBlockState?: CidrState | undefined }[] | undefined;
-  readonly Ipv6CidrBlockAssociationSet?: readonly { readonly Ipv6CidrBlock?: string | undefined; readonly Ipv6CidrBlockState?: CidrState | undefined }[] | undefined;
+  readonly CidrBlockAssociationSet?:
+    | readonly { readonly CidrBlock?: string | undefined; readonly CidrBlockState?: CidrState | undefined }[]
+    | undefined;
+  readonly Ipv6CidrBlockAssociationSet?:
+    | readonly { readonly Ipv6CidrBlock?: string | undefined; readonly Ipv6CidrBlockState?: CidrState | undefined }[]
+    | undefined;
   readonly Tags?: readonly { readonly Key?: string | undefined; readonly Value?: string | undefined }[] | undefined;
 }
 
@@ -55,7 +65,7 @@ const EXCLUDED_INTERFACE: readonly { exclusion: ExclusionName; matches: (eni: In
 /** Exclusions that have ENIs in the VPC worth listing; sync-boundaries only describes interfaces for these. */
 export const INTERFACE_EXCLUSIONS: readonly ExclusionName[] = EXCLUDED_INTERFACE.map((e) => e.exclusion);
 
-export interface BuiltPolicy {
+interface BuiltPolicy {
   readonly policy: BoundaryPolicy;
   /** Decisions worth telling the operator (skipped controls, exclusions in transition). */
   readonly notes: string[];
@@ -65,11 +75,11 @@ export interface BuiltPolicy {
  * Builds the boundary policy. Only exclusions in state `enabled` count: `enabling` ones do not
  * allow cleartext yet, `disabling` ones are on their way out, so both still page.
  */
-export function buildBoundaryPolicy(inventories: readonly RegionInventory[], generatedAt: Date): BuiltPolicy {
+function buildBoundaryPolicy(inventories: readonly RegionInventory[], generatedAt: Date): BuiltPolicy {
   const vpcs: Record<string, BoundaryVpc> = {};
   const notes: string[] = [];
   for (const inventory of inventories) {
-    notes.push(...inventory.notes ?? []);
+    notes.push(...(inventory.notes ?? []));
     const vpcById = new Map(inventory.vpcs.map((v) => [v.VpcId, v]));
     for (const control of inventory.controls) {
       const id = control.VpcId;
@@ -86,14 +96,19 @@ export function buildBoundaryPolicy(inventories: readonly RegionInventory[], gen
       for (const name of EXCLUSION_NAMES) {
         const state = control.ResourceExclusions?.[name]?.State;
         if (state === 'enabled') exclusions.push(name);
-        else if (state === 'enabling' || state === 'disabling') notes.push(`${id}: ${name} exclusion is ${state}, not counted`);
+        else if (state === 'enabling' || state === 'disabling')
+          notes.push(`${id}: ${name} exclusion is ${state}, not counted`);
       }
       const vpc = vpcById.get(id);
       if (!vpc) notes.push(`${id}: not returned by DescribeVpcs, no CIDRs known`);
       const enabled = new Set(exclusions);
       const excludedInterfaces = inventory.interfaces
-        .filter((eni) => eni.VpcId === id && eni.NetworkInterfaceId &&
-          EXCLUDED_INTERFACE.some((x) => enabled.has(x.exclusion) && x.matches(eni)))
+        .filter(
+          (eni) =>
+            eni.VpcId === id &&
+            eni.NetworkInterfaceId &&
+            EXCLUDED_INTERFACE.some((x) => enabled.has(x.exclusion) && x.matches(eni)),
+        )
         .map((eni) => eni.NetworkInterfaceId!)
         .sort();
       const name = vpc?.Tags?.find((t) => t.Key === 'Name')?.Value;
@@ -111,15 +126,21 @@ export function buildBoundaryPolicy(inventories: readonly RegionInventory[], gen
     }
   }
   const sorted = Object.fromEntries(Object.entries(vpcs).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { policy: { generatedAt: generatedAt.toISOString(), source: 'ciphertrail sync-boundaries', vpcs: sorted }, notes };
+  return {
+    policy: { generatedAt: generatedAt.toISOString(), source: 'ciphertrail sync-boundaries', vpcs: sorted },
+    notes,
+  };
 }
 
 const associated = (state: CidrState | undefined) => state?.State === undefined || state.State === 'associated';
 
 function cidrsOf(vpc: VpcRecord): string[] {
   return [
-    ...(vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlock && associated(a.CidrBlockState)).map((a) => a.CidrBlock!),
-    ...(vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlock && associated(a.Ipv6CidrBlockState))
+    ...(vpc.CidrBlockAssociationSet ?? [])
+      .filter((a) => a.CidrBlock && associated(a.CidrBlockState))
+      .map((a) => a.CidrBlock!),
+    ...(vpc.Ipv6CidrBlockAssociationSet ?? [])
+      .filter((a) => a.Ipv6CidrBlock && associated(a.Ipv6CidrBlockState))
       .map((a) => a.Ipv6CidrBlock!),
   ];
 }
@@ -147,8 +168,11 @@ export interface SyncedPolicy extends BuiltPolicy {
  * policy written), marked `staleSince` the time they were read, and is listed as failed with
  * its error and since when it fails. One unreachable account never empties the policy of others.
  */
-export function buildSyncedPolicy(outcomes: readonly SourceOutcome[], previous: BoundaryPolicy | undefined,
-  generatedAt: Date): SyncedPolicy {
+export function buildSyncedPolicy(
+  outcomes: readonly SourceOutcome[],
+  previous: BoundaryPolicy | undefined,
+  generatedAt: Date,
+): SyncedPolicy {
   const inventories = outcomes.flatMap((o) => ('inventory' in o ? [o.inventory] : []));
   const built = buildBoundaryPolicy(inventories, generatedAt);
   const now = generatedAt.toISOString();
@@ -161,14 +185,20 @@ export function buildSyncedPolicy(outcomes: readonly SourceOutcome[], previous: 
       continue;
     }
     const before = previous?.accounts?.find((a) => a.accountId === accountId && a.region === region);
-    const earlier = Object.entries(previous?.vpcs ?? {})
-      .filter(([id, v]) => v.accountId === accountId && v.region === region && !(id in vpcs));
+    const earlier = Object.entries(previous?.vpcs ?? {}).filter(
+      ([id, v]) => v.accountId === accountId && v.region === region && !(id in vpcs),
+    );
     // A policy without `accounts` (hand-written, or from an older sync) was read at its generatedAt.
     const lastSuccessAt = before ? before.lastSuccessAt : earlier.length > 0 ? previous?.generatedAt : undefined;
-    const failedSince = before?.status === 'failed' ? before.failedSince ?? now : now;
+    const failedSince = before?.status === 'failed' ? (before.failedSince ?? now) : now;
     for (const [id, vpc] of earlier) vpcs[id] = { ...vpc, staleSince: vpc.staleSince ?? lastSuccessAt ?? now };
     accounts.push({
-      accountId, region, status: 'failed', ...(lastSuccessAt ? { lastSuccessAt } : {}), failedSince, error: outcome.error,
+      accountId,
+      region,
+      status: 'failed',
+      ...(lastSuccessAt ? { lastSuccessAt } : {}),
+      failedSince,
+      error: outcome.error,
     });
   }
   const nowMs = generatedAt.getTime();
@@ -176,7 +206,10 @@ export function buildSyncedPolicy(outcomes: readonly SourceOutcome[], previous: 
   const ageSeconds = Math.round(Math.max(0, ...ages.filter(Number.isFinite)));
   const sorted = Object.fromEntries(Object.entries(vpcs).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
-    policy: { ...built.policy, accounts, vpcs: sorted }, notes: built.notes, accounts,
-    failures: accounts.filter((a) => a.status === 'failed'), ageSeconds,
+    policy: { ...built.policy, accounts, vpcs: sorted },
+    notes: built.notes,
+    accounts,
+    failures: accounts.filter((a) => a.status === 'failed'),
+    ageSeconds,
   };
 }

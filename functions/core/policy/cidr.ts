@@ -44,7 +44,7 @@ export function cidrContains(cidr: Cidr, address: IpAddress): boolean {
   return cidr.family === address.family && (address.value & mask(cidr.family, cidr.prefix)) === cidr.network;
 }
 
-export function mask(family: IpFamily, prefix: number): bigint {
+function mask(family: IpFamily, prefix: number): bigint {
   const bits = BITS[family];
   return ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
 }
@@ -119,6 +119,10 @@ function parseIpv6(text: string): bigint | null {
   const headLength = words.length;
   if (!push(tail, true)) return null;
   if (halves.length === 1 ? words.length !== 8 : words.length > 7) return null;
-  const full = [...words.slice(0, headLength), ...new Array<number>(8 - words.length).fill(0), ...words.slice(headLength)];
+  const full = [
+    ...words.slice(0, headLength),
+    ...new Array<number>(8 - words.length).fill(0),
+    ...words.slice(headLength),
+  ];
   return full.reduce((acc, w) => (acc << 16n) | BigInt(w), 0n);
 }

@@ -5,15 +5,29 @@ import type { CleartextGroup } from '../flow-log-aggregator.js';
 import { isPublicAddress, isVpcLatticeAddress } from './address-ranges.js';
 import { type BoundaryIndex, type IndexedVpc, vpcContains, vpcLabel } from './boundary-index.js';
 import { type IpAddress, parseAddress } from './cidr.js';
-import { type Classification, type RuleId, RULES } from './rules.js';
+import { type Classification, RULES, type RuleId } from './rules.js';
 
 /** The record fields classification reads (a cleartext group, or a single decoded record). */
-export type FlowFacts = Pick<CleartextGroup,
-  'account_id' | 'region' | 'vpc_id' | 'interface_id' | 'interface_type' | 'srcaddr' | 'dstaddr' | 'protocol' | 'port' |
-  'traffic_path' | 'flow_direction' | 'action' | 'reject_reason' | 'encryption_status'>;
+export type FlowFacts = Pick<
+  CleartextGroup,
+  | 'account_id'
+  | 'region'
+  | 'vpc_id'
+  | 'interface_id'
+  | 'interface_type'
+  | 'srcaddr'
+  | 'dstaddr'
+  | 'protocol'
+  | 'port'
+  | 'traffic_path'
+  | 'flow_direction'
+  | 'action'
+  | 'reject_reason'
+  | 'encryption_status'
+>;
 
 /** Where the far side of the ENI is, seen from the policy. */
-export type PeerPlace =
+type PeerPlace =
   | { readonly kind: 'own-vpc' | 'public' | 'lattice' | 'private' | 'unknown'; readonly vpc?: undefined }
   | { readonly kind: 'other-vpc'; readonly vpc: IndexedVpc };
 
@@ -56,23 +70,42 @@ export function classifyFlow(flow: FlowFacts, index: BoundaryIndex): FlowClassif
   const peerAddress = peer === null ? null : parseAddress(peer);
   const place = placeOf(peerAddress, localVpc, flow, index);
   const where = pathWords(flow, peer, place);
-  const decide = (rule: RuleId, boundary: IndexedVpc | string | null | undefined, reason: string,
-    extra: Partial<FlowClassification> = {}): FlowClassification => {
+  const decide = (
+    rule: RuleId,
+    boundary: IndexedVpc | string | null | undefined,
+    reason: string,
+    extra: Partial<FlowClassification> = {},
+  ): FlowClassification => {
     const spec = RULES[rule];
     // Cleartext towards the internet is the worst case; a gateway endpoint (7) stays on AWS's network.
     const critical = spec.classification === 'violation' && place.kind === 'public' && flow.traffic_path !== 7;
     return {
-      classification: spec.classification, rule, severity: critical ? 'critical' : spec.severity, reason, local, peer,
-      peerPlace: place.kind, path: where, boundaryVpcId: typeof boundary === 'object' ? boundary?.id ?? null : boundary ?? null,
-      wouldBeCoveredBy: [], ...extra,
+      classification: spec.classification,
+      rule,
+      severity: critical ? 'critical' : spec.severity,
+      reason,
+      local,
+      peer,
+      peerPlace: place.kind,
+      path: where,
+      boundaryVpcId: typeof boundary === 'object' ? (boundary?.id ?? null) : (boundary ?? null),
+      wouldBeCoveredBy: [],
+      ...extra,
     };
   };
 
   if (flow.reject_reason === 'EC') {
-    return decide('ec-blocked', localVpc ?? flow.vpc_id, `VPC Encryption Controls rejected this flow (reject-reason EC), ${where}`);
+    return decide(
+      'ec-blocked',
+      localVpc ?? flow.vpc_id,
+      `VPC Encryption Controls rejected this flow (reject-reason EC), ${where}`,
+    );
   }
   if (flow.encryption_status !== 0) {
-    const status = flow.encryption_status === null ? 'encryption status unknown (-)' : `encrypted (status ${flow.encryption_status})`;
+    const status =
+      flow.encryption_status === null
+        ? 'encryption status unknown (-)'
+        : `encrypted (status ${flow.encryption_status})`;
     return decide('not-cleartext', null, status);
   }
   if (flow.action !== null && flow.action !== 'ACCEPT') {
@@ -83,31 +116,53 @@ export function classifyFlow(flow: FlowFacts, index: BoundaryIndex): FlowClassif
   const remote = place.kind === 'other-vpc' && place.vpc.mode === 'enforce' ? judgeRemote(flow, place.vpc) : undefined;
 
   if (own && own.vpc.mode === 'enforce' && !own.coveredBy) {
-    return decide('cleartext-in-enforced-vpc', own.vpc,
+    return decide(
+      'cleartext-in-enforced-vpc',
+      own.vpc,
       `cleartext accepted on ${flow.interface_id ?? 'an ENI'} in enforced ${vpcLabel(own.vpc)}, ${where}; ${uncovered(own)}`,
-      { wouldBeCoveredBy: own.candidates });
+      { wouldBeCoveredBy: own.candidates },
+    );
   }
   if (remote && !remote.coveredBy) {
-    const from = own ? `${own.vpc.mode}-mode ${vpcLabel(own.vpc)}` : `${flow.vpc_id ?? 'a VPC'} (no encryption controls)`;
-    return decide('cleartext-into-enforced-vpc', remote.vpc,
+    const from = own
+      ? `${own.vpc.mode}-mode ${vpcLabel(own.vpc)}`
+      : `${flow.vpc_id ?? 'a VPC'} (no encryption controls)`;
+    return decide(
+      'cleartext-into-enforced-vpc',
+      remote.vpc,
       `cleartext between ${from} and enforced ${vpcLabel(remote.vpc)}, ${where}; ${uncovered(remote)}`,
-      { wouldBeCoveredBy: remote.candidates });
+      { wouldBeCoveredBy: remote.candidates },
+    );
   }
   if (own && own.vpc.mode === 'monitor' && !own.coveredBy) {
-    return decide('cleartext-in-monitor-vpc', own.vpc,
+    return decide(
+      'cleartext-in-monitor-vpc',
+      own.vpc,
       `cleartext in monitor-mode ${vpcLabel(own.vpc)} would be blocked under enforce, ${where}; ${uncovered(own)}`,
-      { wouldBeCoveredBy: own.candidates });
+      { wouldBeCoveredBy: own.candidates },
+    );
   }
   const covered = own?.coveredBy ? own : remote?.coveredBy ? remote : undefined;
   if (covered?.coveredBy === 'interface') {
-    return decide('excluded-interface', covered.vpc, `${flow.interface_id} is an excluded interface of ${vpcLabel(covered.vpc)}`);
+    return decide(
+      'excluded-interface',
+      covered.vpc,
+      `${flow.interface_id} is an excluded interface of ${vpcLabel(covered.vpc)}`,
+    );
   }
   if (covered?.coveredBy) {
-    return decide('excluded-path', covered.vpc,
+    return decide(
+      'excluded-path',
+      covered.vpc,
       `allowed by the ${covered.coveredBy} exclusion of ${covered.vpc.mode}-mode ${vpcLabel(covered.vpc)}, ${where}`,
-      { exclusion: covered.coveredBy });
+      { exclusion: covered.coveredBy },
+    );
   }
-  return decide('no-encryption-controls', null, `neither ${flow.vpc_id ?? 'the VPC'} nor the peer's VPC has encryption controls`);
+  return decide(
+    'no-encryption-controls',
+    null,
+    `neither ${flow.vpc_id ?? 'the VPC'} nor the peer's VPC has encryption controls`,
+  );
 }
 
 function uncovered(j: Judgement): string {
@@ -116,7 +171,10 @@ function uncovered(j: Judgement): string {
 }
 
 /** Which side of the record is the ENI: egress leaves from srcaddr, ingress arrives at dstaddr. */
-function orient(flow: FlowFacts, index: BoundaryIndex): { vpc: IndexedVpc | undefined; local: string | null; peer: string | null } {
+function orient(
+  flow: FlowFacts,
+  index: BoundaryIndex,
+): { vpc: IndexedVpc | undefined; local: string | null; peer: string | null } {
   const src = flow.srcaddr;
   const dst = flow.dstaddr;
   let vpc = flow.vpc_id !== null ? index.vpc(flow.vpc_id) : index.vpcOfInterface(flow.interface_id);
@@ -152,10 +210,18 @@ function narrow(vpcs: readonly IndexedVpc[], flow: FlowFacts): readonly IndexedV
   return sameAccount.length > 0 ? sameAccount : sameRegion;
 }
 
-function placeOf(peer: IpAddress | null, localVpc: IndexedVpc | undefined, flow: FlowFacts, index: BoundaryIndex): PeerPlace {
+function placeOf(
+  peer: IpAddress | null,
+  localVpc: IndexedVpc | undefined,
+  flow: FlowFacts,
+  index: BoundaryIndex,
+): PeerPlace {
   if (peer === null) return { kind: 'unknown' };
   if (localVpc && vpcContains(localVpc, peer)) return { kind: 'own-vpc' };
-  const others = narrow(index.vpcsContaining(peer).filter((v) => v !== localVpc), flow);
+  const others = narrow(
+    index.vpcsContaining(peer).filter((v) => v !== localVpc),
+    flow,
+  );
   if (others.length === 1) return { kind: 'other-vpc', vpc: others[0]! };
   if (isVpcLatticeAddress(peer)) return { kind: 'lattice' };
   return { kind: isPublicAddress(peer) ? 'public' : 'private' };
@@ -163,7 +229,8 @@ function placeOf(peer: IpAddress | null, localVpc: IndexedVpc | undefined, flow:
 
 /** Does an enabled exclusion of the ENI's own VPC cover this flow? */
 function judgeLocal(flow: FlowFacts, vpc: IndexedVpc, place: PeerPlace, ipv6: boolean): Judgement {
-  if (flow.interface_id !== null && vpc.interfaces.has(flow.interface_id)) return { vpc, coveredBy: 'interface', candidates: [] };
+  if (flow.interface_id !== null && vpc.interfaces.has(flow.interface_id))
+    return { vpc, coveredBy: 'interface', candidates: [] };
   const candidates = localCandidates(flow, place, ipv6);
   if (flow.interface_type !== null && NAT_INTERFACE_TYPES.has(flow.interface_type) && vpc.enabled.has('NatGateway')) {
     return { vpc, coveredBy: 'interface', candidates };
@@ -176,24 +243,38 @@ function localCandidates(flow: FlowFacts, place: PeerPlace, ipv6: boolean): Excl
   // Egress-only internet gateways carry IPv6 only.
   const internet: ExclusionName[] = ipv6 ? ['InternetGateway', 'EgressOnlyInternetGateway'] : ['InternetGateway'];
   switch (flow.traffic_path) {
-    case 2: case 8: return internet;
-    case 3: return ['VirtualPrivateGateway'];
-    case 4: case 5: return ['VpcPeering'];
-    case 1: return withinVpc(flow, place, ['NatGateway']);
-    case 6: case 7: return []; // Local Zone, gateway endpoint: no exclusion exists
-    default: return withinVpc(flow, place, [...internet, 'NatGateway']);
+    case 2:
+    case 8:
+      return internet;
+    case 3:
+      return ['VirtualPrivateGateway'];
+    case 4:
+    case 5:
+      return ['VpcPeering'];
+    case 1:
+      return withinVpc(flow, place, ['NatGateway']);
+    case 6:
+    case 7:
+      return []; // Local Zone, gateway endpoint: no exclusion exists
+    default:
+      return withinVpc(flow, place, [...internet, 'NatGateway']);
   }
 }
 
 /** Same-VPC or unreported paths: the peer's place says which managed resource carried the flow. */
 function withinVpc(flow: FlowFacts, place: PeerPlace, towardsInternet: ExclusionName[]): ExclusionName[] {
   switch (place.kind) {
-    case 'public': return towardsInternet;
-    case 'lattice': return ['VpcLattice'];
-    case 'own-vpc': return flow.protocol === TCP && flow.port === NFS_PORT ? ['ElasticFileSystem'] : [];
-    case 'other-vpc': case 'private':
+    case 'public':
+      return towardsInternet;
+    case 'lattice':
+      return ['VpcLattice'];
+    case 'own-vpc':
+      return flow.protocol === TCP && flow.port === NFS_PORT ? ['ElasticFileSystem'] : [];
+    case 'other-vpc':
+    case 'private':
       return flow.traffic_path === null ? ['VpcPeering', 'VirtualPrivateGateway'] : [];
-    default: return [];
+    default:
+      return [];
   }
 }
 
@@ -205,28 +286,51 @@ function judgeRemote(flow: FlowFacts, vpc: IndexedVpc): Judgement {
 }
 
 const PLACE_WORDS: Record<PeerPlace['kind'], string> = {
-  'own-vpc': 'in the same VPC', public: 'internet', lattice: 'VPC Lattice', private: 'private, outside known VPCs',
-  unknown: 'unknown address', 'other-vpc': '',
+  'own-vpc': 'in the same VPC',
+  public: 'internet',
+  lattice: 'VPC Lattice',
+  private: 'private, outside known VPCs',
+  unknown: 'unknown address',
+  'other-vpc': '',
 };
 
 /** How each `traffic-path` code reads in a sentence; the words themselves are `trafficPathLabel`'s. */
 const PATH_PREPOSITION: Record<number, string> = {
-  1: '', 2: 'through an ', 3: 'through a ', 4: 'over ', 5: 'over ', 6: 'through a ', 7: 'through a ', 8: 'through an ',
+  1: '',
+  2: 'through an ',
+  3: 'through a ',
+  4: 'over ',
+  5: 'over ',
+  6: 'through a ',
+  7: 'through a ',
+  8: 'through an ',
 };
 
 /** The traffic path in words: `egress to 10.1.7.9 (internet) through an internet gateway, tcp/80`. */
-export function pathWords(flow: FlowFacts, peer: string | null, place: PeerPlace): string {
+function pathWords(flow: FlowFacts, peer: string | null, place: PeerPlace): string {
   const placeText = place.kind === 'other-vpc' ? `in ${vpcLabel(place.vpc)}` : PLACE_WORDS[place.kind];
-  const towards = flow.flow_direction === 'ingress' ? `ingress from ${peer ?? '?'}` :
-    `${flow.flow_direction ?? 'traffic'} to ${peer ?? '?'}`;
+  const towards =
+    flow.flow_direction === 'ingress'
+      ? `ingress from ${peer ?? '?'}`
+      : `${flow.flow_direction ?? 'traffic'} to ${peer ?? '?'}`;
   const redundant = flow.traffic_path === null || (flow.traffic_path === 1 && place.kind === 'own-vpc');
   const code = flow.traffic_path!;
   const preposition = PATH_PREPOSITION[code];
-  const path = redundant ? '' : ` ${preposition === undefined ? `over traffic path ${code}` : preposition + trafficPathLabel(code)}`;
+  const path = redundant
+    ? ''
+    : ` ${preposition === undefined ? `over traffic path ${code}` : preposition + trafficPathLabel(code)}`;
   return `${towards} (${placeText})${path}, ${protocolName(flow.protocol)}/${flow.port ?? '-'}`;
 }
 
-const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 58: 'icmpv6', 132: 'sctp' };
+const PROTOCOLS: Record<number, string> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  47: 'gre',
+  50: 'esp',
+  58: 'icmpv6',
+  132: 'sctp',
+};
 
 export function protocolName(protocol: number | null): string {
   return protocol === null ? '-' : (PROTOCOLS[protocol] ?? `proto-${protocol}`);

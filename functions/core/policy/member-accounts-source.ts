@@ -19,9 +19,15 @@ export function parseMemberAccountsSource(text: string | undefined): MemberAccou
   if (value === '' || value === 'none') return { kind: 'none' };
   if (value === 'organizations') return { kind: 'organizations' };
   if (value.startsWith('ssm:') && value.length > 4) return { kind: 'ssm', parameterName: value.slice(4) };
-  throw new MemberAccountsSourceError(`"${value}" is not a member-account source: use none, organizations or ssm:<parameter name>`);
+  throw new MemberAccountsSourceError(
+    `"${value}" is not a member-account source: use none, organizations or ssm:<parameter name>`,
+  );
 }
 
 export function describeMemberAccountsSource(source: MemberAccountsSource): string {
-  return source.kind === 'ssm' ? `SSM parameter ${source.parameterName}` : source.kind === 'organizations' ? 'AWS Organizations' : 'none';
+  return source.kind === 'ssm'
+    ? `SSM parameter ${source.parameterName}`
+    : source.kind === 'organizations'
+      ? 'AWS Organizations'
+      : 'none';
 }

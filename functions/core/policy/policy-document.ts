@@ -15,8 +15,11 @@ export interface PolicyProblem {
 }
 
 export class BoundaryPolicyError extends Error {
-  constructor(readonly source: string, readonly problems: readonly PolicyProblem[]) {
-    super(`invalid boundary policy ${source}:\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'));
+  constructor(
+    readonly source: string,
+    readonly problems: readonly PolicyProblem[],
+  ) {
+    super(`invalid boundary policy ${source}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'BoundaryPolicyError';
   }
 }
@@ -45,7 +48,7 @@ export function validateBoundaryPolicy(document: unknown, source = 'boundary pol
 
 /** The bytes of a policy file: pretty-printed JSON and a final newline. */
 export function formatBoundaryPolicy(policy: BoundaryPolicy): string {
-  return JSON.stringify(policy, null, 2) + '\n';
+  return `${JSON.stringify(policy, null, 2)}\n`;
 }
 
 function cidrProblems(policy: BoundaryPolicy): PolicyProblem[] {
@@ -73,7 +76,10 @@ function describe(errors: readonly ErrorObject[]): PolicyProblem[] {
     if (e.keyword === 'enum') message += `: ${(params.allowedValues as unknown[]).join(', ')}`;
     if (e.keyword === 'additionalProperties') message = `unknown property "${String(params.additionalProperty)}"`;
     if (e.keyword === 'pattern' && e.propertyName !== undefined) {
-      problems.push({ path: `${path === '/' ? '' : path}/${e.propertyName}`, message: `key must match ${String(params.pattern)}` });
+      problems.push({
+        path: `${path === '/' ? '' : path}/${e.propertyName}`,
+        message: `key must match ${String(params.pattern)}`,
+      });
       continue;
     }
     problems.push({ path, message });

@@ -13,40 +13,51 @@ export interface RuleSpec {
 
 export const RULES = {
   'ec-blocked': {
-    classification: 'blocked', severity: 'medium',
+    classification: 'blocked',
+    severity: 'medium',
     summary: 'reject-reason EC: encryption controls dropped cleartext (something is trying and failing)',
   },
   'cleartext-in-enforced-vpc': {
-    classification: 'violation', severity: 'high',
+    classification: 'violation',
+    severity: 'high',
     summary: 'cleartext accepted on an ENI of an enforced VPC, on a path no enabled exclusion covers',
   },
   'cleartext-into-enforced-vpc': {
-    classification: 'violation', severity: 'high',
-    summary: "cleartext between an ENI outside an enforced VPC and an address inside it, not covered by that VPC's exclusions",
+    classification: 'violation',
+    severity: 'high',
+    summary:
+      "cleartext between an ENI outside an enforced VPC and an address inside it, not covered by that VPC's exclusions",
   },
   'cleartext-in-monitor-vpc': {
-    classification: 'readiness', severity: 'low',
+    classification: 'readiness',
+    severity: 'low',
     summary: 'cleartext in a monitor-mode VPC on a path no enabled exclusion covers: would break under enforce',
   },
   'excluded-path': {
-    classification: 'excluded', severity: 'info',
+    classification: 'excluded',
+    severity: 'info',
     summary: 'cleartext on a path an enabled exclusion covers (internet gateway, NAT, peering, VGW, Lattice, EFS)',
   },
   'excluded-interface': {
-    classification: 'excluded', severity: 'info',
-    summary: 'cleartext on an ENI of an excluded resource (excludedInterfaces, or a NAT gateway ENI with the NatGateway exclusion)',
+    classification: 'excluded',
+    severity: 'info',
+    summary:
+      'cleartext on an ENI of an excluded resource (excludedInterfaces, or a NAT gateway ENI with the NatGateway exclusion)',
   },
   'not-cleartext': {
-    classification: 'ok', severity: 'info',
+    classification: 'ok',
+    severity: 'info',
     summary: 'encryption-status 1, 2, 3 or - (unknown): never a violation',
   },
   'not-accepted': {
-    classification: 'ok', severity: 'info',
+    classification: 'ok',
+    severity: 'info',
     summary: 'REJECT by a security group or network ACL (not EC): no data crossed',
   },
   'no-encryption-controls': {
-    classification: 'ok', severity: 'info',
-    summary: 'cleartext where neither the ENI\'s VPC nor the peer\'s VPC has encryption controls',
+    classification: 'ok',
+    severity: 'info',
+    summary: "cleartext where neither the ENI's VPC nor the peer's VPC has encryption controls",
   },
 } as const satisfies Record<string, RuleSpec>;
 
