@@ -16,7 +16,7 @@ const TASKS = join(ROOT, 'test/bench/tasks');
 export const log = (line = ''): void => void process.stdout.write(line + '\n');
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-/** GNU time reports a finished child's peak RSS (`%M`), which Node's spawn does not. */
+/** GNU time reports a finished child's peak RSS (`%M`) and CPU time (`%U`, `%S`), which Node's spawn does not. */
 const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 
 /**
@@ -68,6 +68,11 @@ export interface ProcessRun {
   readonly ms: number;
   /** Peak RSS of the process (GNU time), or NaN where /usr/bin/time is missing. */
   readonly maxRssMb: number;
+  /**
+   * User + system CPU time of the process, all threads (GNU time, 10 ms resolution), or NaN. On
+   * one pinned core it moves far less with other processes' load than the wall time does.
+   */
+  readonly cpuMs: number;
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -75,17 +80,20 @@ export interface ProcessRun {
 
 /** Runs `argv` pinned to `cpuList` (`undefined`: unpinned) and times the whole process. */
 export function runProcess(cpuList: string | undefined, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessRun {
-  const rssFile = join(BENCH, `.rss-${process.pid}`);
-  const timed = hasGnuTime ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv] : [...argv];
+  const timeFile = join(BENCH, `.rss-${process.pid}`);
+  const timed = hasGnuTime ? ['/usr/bin/time', '-f', '%M %U %S', '-o', timeFile, ...argv] : [...argv];
   const [cmd, ...rest] = hasTaskset && cpuList !== undefined ? ['taskset', '-c', cpuList, ...timed] : timed;
   const started = performance.now();
   const child = spawnSync(cmd!, rest, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - started;
   let maxRssMb = Number.NaN;
-  if (hasGnuTime && existsSync(rssFile)) {
+  let cpuMs = Number.NaN;
+  if (hasGnuTime && existsSync(timeFile)) {
     // The last line: GNU time writes "Command exited with non-zero status" before it on failure.
-    maxRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
-    rmSync(rssFile);
+    const [kb, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    maxRssMb = kb! / 1024;
+    cpuMs = (user! + system!) * 1000;
+    rmSync(timeFile);
   }
-  return { ms, maxRssMb, status: child.status, stdout: child.stdout, stderr: child.stderr };
+  return { ms, maxRssMb, cpuMs, status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
