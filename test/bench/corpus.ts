@@ -25,7 +25,7 @@ import {
 } from '../helpers/flow-log-corpus.js';
 
 /** The v10 custom format with encryption-status (25 fields, ~230 bytes a line). */
-const V10 = CORPUS_FORMATS[0]!;
+export const V10 = CORPUS_FORMATS[0]!;
 
 export interface BenchObjectSpec {
   readonly records: number;
@@ -142,7 +142,7 @@ const isEphemeral = (port: unknown) => typeof port === 'number' && port >= 32768
  * clients (a shared pool, skewed: a few heavy clients, a long tail), TLS on 443 (status 2) or
  * cleartext on 80 (status 0).
  */
-function realisticTraffic(random: Random): (eni: Interface, start: number, end: number) => FlowLogRecord {
+export function realisticTraffic(random: Random): (eni: Interface, start: number, end: number) => FlowLogRecord {
   const enis = new Map<string, EniTraffic>();
   const client = (i: number) => `${[81, 92, 100, 145, 176, 185, 203][i % 7]}.${(i >> 3) & 255}.${(i >> 11) & 255}.${1 + (i % 250)}`;
   const traffic = (eni: Interface): EniTraffic => {
@@ -255,6 +255,17 @@ export const STRESS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 8 
  */
 export const REALISTIC_CORPUS: readonly BenchObjectSpec[] = STRESS_CORPUS.map((spec, i) => ({
   ...spec, seed: 2000 + i, spanSeconds: 300, profile: 'realistic' as const,
+}));
+
+/**
+ * The peers corpus (issue 11's side-by-side comparison): 2M realistic records in 4 gzip objects of
+ * 500,000 records (4 accounts × 2,000 interfaces, one 5-minute delivery period each), so that
+ * `--jobs 2` and two-thread peers each get an even split.
+ */
+export const PEERS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 4 }, (_, i) => ({
+  records: 500_000, seed: 3000 + i, accountId: String(111111111111 * (i + 1)).padStart(12, '0'),
+  region: ['us-east-1', 'eu-west-1'][i % 2]!, startSec: T0 + 300 * i, spanSeconds: 300, interfaces: 2000,
+  profile: 'realistic' as const,
 }));
 
 /** One object of about `megabytes` MB of text (~231 bytes a record), spread over an hour. */

@@ -8,77 +8,59 @@
  * primary benchmark: delivery-period objects, bounded per-ENI peers) and `stress` (a random peer
  * per record, ~0.5 output rows a record). See `corpus.ts`.
  *
+ * Then the peers (issue 11): the CLI as a user starts it against DuckDB, Polars and ClickHouse
+ * (chdb) on one and two cores, whole processes (peers.ts).
+ *
  * Options: --runs <n> (repeats per step, median reported; default 3), --no-big (skip the 500 MB
  * and 2 GB objects), --corpus realistic|stress (one corpus only), --scaling-only, --quick (one
  * run, no big objects), --core <n> (the core single-core steps are pinned to; default 0).
- * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json` and `.md`.
+ * Focused steps (each runs only itself; they combine):
+ *   --peers                install Polars and chdb into .bench/peers/ if missing, run the peers step
+ *   --small-objects [N]    ingest and report over N small objects and N/10 (default 50,000)
+ *   --fuzz [N]             the kernel against the reference for N cases (default 100,000);
+ *                          --fuzz-seed S --fuzz-path P replays a counterexample
+ * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildSync } from 'esbuild';
-import { type BenchObject, type BenchObjectSpec, bigObject, ensureCorpus, REALISTIC_CORPUS, STRESS_CORPUS } from './corpus.js';
+import { type BenchObject, type BenchObjectSpec, bigObject, ensureCorpus, PEERS_CORPUS, REALISTIC_CORPUS, STRESS_CORPUS } from './corpus.js';
+import { BENCH, build, hasTaskset, log, type Measure, median, task } from './harness.js';
+import { installPeers, peersStep } from './peers.js';
+import { fuzzStep } from './fuzz.js';
+import { smallObjectsStep } from './small-objects.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BENCH = join(ROOT, '.bench');
-const TASKS = join(ROOT, 'test/bench/tasks');
+/** `--small-objects` and `--fuzz` take an optional count (`--fuzz`, `--fuzz 5000`, `--fuzz=5000`). */
+const COUNTED = new Map([['--small-objects', 50_000], ['--fuzz', 100_000]]);
+function withCounts(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!COUNTED.has(arg)) out.push(arg);
+    else if (/^\d+$/.test(argv[i + 1] ?? '')) out.push(`${arg}=${argv[++i]}`);
+    else out.push(`${arg}=${COUNTED.get(arg)}`);
+  }
+  return out;
+}
+
 const { values: opts } = parseArgs({
+  args: withCounts(process.argv.slice(2)),
   options: {
     runs: { type: 'string', default: '3' }, 'no-big': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false }, 'scaling-only': { type: 'boolean', default: false },
     corpus: { type: 'string' }, core: { type: 'string', default: '0' },
+    peers: { type: 'boolean', default: false }, 'small-objects': { type: 'string' },
+    fuzz: { type: 'string' }, 'fuzz-seed': { type: 'string' }, 'fuzz-path': { type: 'string' },
   },
 });
 /** The core every single-core step runs on. */
 const CORE = String(Number(opts.core));
 const RUNS = opts.quick ? 1 : Number(opts.runs);
 const BIG = !opts['no-big'] && !opts.quick;
-
-interface Measure {
-  ms: number;
-  cpuMs: number;
-  maxRssMb: number;
-  /** Wall time of the whole child process (node start, module loading, work, exit). */
-  processMs: number;
-  [field: string]: number;
-}
-
-const log = (line = '') => process.stdout.write(line + '\n');
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-
-/**
- * Task scripts are bundled with esbuild first, as the Lambda handler is: plain `node` then runs
- * them without tsx's loader thread (which alone adds ~40 MB of RSS to a CLI run). Code splitting
- * keeps the CLI's dynamic imports dynamic: the CLI loads the AWS SDK only for s3:// locations,
- * and loading it costs an ingest of local files ~20 % in extra garbage collection (docs/performance.md).
- */
-function build(script: string): string {
-  const outdir = join(BENCH, 'build');
-  buildSync({ entryPoints: [join(TASKS, script)], bundle: true, platform: 'node', format: 'esm', packages: 'external',
-    splitting: true, outdir, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' },
-    logLevel: 'warning' });
-  return join(outdir, script.replace(/\.ts$/, '.mjs'));
-}
-
-/**
- * Runs a task script in a fresh node process on the given CPUs; returns its JSON line. `tsx`
- * runs the sources instead of a bundle (worker threads locate their entry next to the sources).
- */
-function task(cpuList: string, script: string, args: readonly string[], tsx = false): Measure {
-  const node = [process.execPath, '--no-warnings', ...(tsx ? ['--import', 'tsx', join(TASKS, script)] : [build(script)]), ...args];
-  const [cmd, ...argv] = hasTaskset ? ['taskset', '-c', cpuList, ...node] : node;
-  const started = performance.now();
-  const child = spawnSync(cmd!, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const processMs = performance.now() - started;
-  if (child.status !== 0) throw new Error(`${script} failed (${child.status}):\n${child.stderr}`);
-  const line = child.stdout.trim().split('\n').pop()!;
-  return { ...(JSON.parse(line) as Measure), processMs };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** `--peers`, `--small-objects` and `--fuzz` run only the steps they name. */
+const FOCUSED = opts.peers || opts['small-objects'] !== undefined || opts.fuzz !== undefined;
 
 /** `RUNS` repetitions; every numeric field is the median over the runs. */
 function repeat(label: string, cpuList: string, script: string, args: readonly string[], tsx = false): Measure {
@@ -95,12 +77,38 @@ const rate = (records: number, ms: number) => (records * 1000) / ms;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => bytes / 1e6;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   mkdirSync(BENCH, { recursive: true });
   const cpuModel = cpus()[0]?.model ?? 'unknown';
   log(`ciphertrail bench: node ${process.version}, ${cpus().length} × ${cpuModel}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (!hasTaskset) log('  WARNING: taskset not found: runs are not pinned to one core');
   if (loadavg()[0]! > cpus().length * 0.5) log('  WARNING: the machine is busy; compare ratios, not absolute figures');
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(), argv: process.argv.slice(2), node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg(),
+  };
+  if (!FOCUSED) await classicSteps(results);
+  if (!FOCUSED || opts.peers) {
+    if (opts.peers) installPeers();
+    const objects = await ensureCorpus(join(BENCH, 'corpus/peers'), PEERS_CORPUS, log);
+    results.peers = await peersStep({
+      dir: join(BENCH, 'corpus/peers'), files: objects.map((o) => o.path), records: objects.reduce((n, o) => n + o.records, 0),
+      textBytes: objects.reduce((n, o) => n + o.textBytes, 0),
+    }, RUNS, CORE);
+  }
+  if (opts['small-objects'] !== undefined) results.smallObjects = smallObjectsStep(Number(opts['small-objects']), CORE);
+  let exitCode = 0;
+  if (opts.fuzz !== undefined) {
+    const fuzz = fuzzStep(Number(opts.fuzz), CORE, opts['fuzz-seed'], opts['fuzz-path']);
+    results.fuzz = fuzz;
+    if (fuzz.failed) exitCode = 1;
+  }
+  writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2));
+  log(`\nresults: ${join(BENCH, 'results.json')}`);
+  return exitCode;
+}
+
+/** The steps of issue 6: ceiling, parse, ingest and DuckDB per corpus, sizing, scaling, big objects. */
+async function classicSteps(results: Record<string, unknown>): Promise<void> {
   log('corpora (generated once into .bench/, seeded):');
   const corpora: Corpus[] = [];
   for (const [name, specs] of [['realistic', REALISTIC_CORPUS], ['stress', STRESS_CORPUS]] as const) {
@@ -115,8 +123,6 @@ async function main(): Promise<void> {
       `${mb(corpus.gzipBytes).toFixed(0)} MB gzip`);
     corpora.push(corpus);
   }
-  const results: Record<string, unknown> = { node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg() };
-
   if (!opts['scaling-only']) {
     const outcomes: Outcome[] = [];
     for (const corpus of corpora) {
@@ -163,8 +169,6 @@ async function main(): Promise<void> {
       results[`big${size}`] = { ...m, textBytes: object.textBytes, records: object.records };
     }
   }
-  writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2));
-  log(`\nresults: ${join(BENCH, 'results.json')}`);
 }
 
 interface Corpus {
@@ -195,8 +199,9 @@ function oneCore(corpus: Corpus): Outcome {
   const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
   const parse = repeat('ciphertrail parse + aggregate', CORE, 'parse-aggregate.ts', files);
   const ingest = repeat('ciphertrail full ingest (Parquet)', CORE, 'ingest.ts', ['--out', join(BENCH, `out/ingest-${name}`), '--jobs', '1', corpus.dir]);
-  const duckA = repeat('DuckDB 1 thread, materialize', CORE, 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'materialize', ...files]);
-  const duckB = repeat('DuckDB 1 thread, scan twice', CORE, 'duckdb-rollup.ts', [join(BENCH, 'out/duckdb'), 'scan-twice', ...files]);
+  const duck1 = (mode: string) => ['--out', join(BENCH, 'out/duckdb'), '--threads', '1', '--mode', mode, '--count', ...files];
+  const duckA = repeat('DuckDB 1 thread, materialize', CORE, 'duckdb-rollup.ts', duck1('materialize'));
+  const duckB = repeat('DuckDB 1 thread, scan twice', CORE, 'duckdb-rollup.ts', duck1('scan-twice'));
   const duck = duckA.ms <= duckB.ms ? duckA : duckB;
   if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
     log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
@@ -266,4 +271,4 @@ function sameTree(a: string, b: string): boolean {
   return sums(a) === sums(b);
 }
 
-await main();
+process.exitCode = await main();
