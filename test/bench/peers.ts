@@ -23,7 +23,7 @@ import { PEERS_DIR } from './tasks/peer-job.js';
  * `engines.node >= 22`, so on Node 20 npm skips it and the package cannot load: 0.24.1 is the
  * newest that runs here. chdb 3.4.0 brings libchdb (ClickHouse 26.7) in @chdb/lib-linux-x64-gnu.
  */
-export const PEER_PACKAGES = { 'nodejs-polars': '0.24.1', chdb: '3.4.0' } as const;
+const PEER_PACKAGES = { 'nodejs-polars': '0.24.1', chdb: '3.4.0' } as const;
 type PeerPackage = keyof typeof PEER_PACKAGES;
 
 /** The version in `<base>/<name>/package.json` (name '' for the package at `base` itself). */

@@ -103,7 +103,7 @@ export const kernelCases: fc.Arbitrary<KernelCase> = layouts.chain((names) => {
 });
 
 /** FlowLogAggregator fed in chunks cut at `cuts`, with a small flush size. */
-export function viaKernel(c: KernelCase): { stats: ParseStats; summary: string[]; cleartext: string[] } {
+function viaKernel(c: KernelCase): { stats: ParseStats; summary: string[]; cleartext: string[] } {
   const batches: AggregateBatch[] = [];
   const agg = new FlowLogAggregator('t', parseFlowLogKey(c.key), { maxGroups: 7, onFlush: (b) => batches.push(b) });
   const bytes = Buffer.from(c.text, 'utf8');
@@ -150,7 +150,7 @@ function serverSide(src: number | null, dst: number | null): string | null {
 class RejectedByReference extends Error {}
 
 /** The aggregation rules, spelled out on top of the line decoder. */
-export function reference(c: KernelCase): { stats: Partial<ParseStats>; summary: string[]; cleartext: string[] } {
+function reference(c: KernelCase): { stats: Partial<ParseStats>; summary: string[]; cleartext: string[] } {
   const info: FlowLogKeyInfo = parseFlowLogKey(c.key);
   const fileTime = info.fileTimeMs === undefined ? NaN : info.fileTimeMs / 1000;
   let layout = c.layout;
