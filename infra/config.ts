@@ -290,7 +290,8 @@ class ContextValues {
 
   int(key: string, min: number, max: number, why?: string): number {
     const value = this.optionalInt(key, min, max, why) ?? this.fallback(key);
-    if (typeof value !== 'number') throw new ContextValueError(key, 'no value and no default', 'Set it in cdk.json context.');
+    if (typeof value !== 'number')
+      throw new ContextValueError(key, 'no value and no default', 'Set it in cdk.json context.');
     return value;
   }
 
@@ -339,7 +340,11 @@ class ContextValues {
     const value = this.raw(key) ?? this.fallback(key) ?? false;
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
-    throw new ContextValueError(key, `${JSON.stringify(value)} is not a boolean`, `Pass -c ${key}=true or -c ${key}=false.`);
+    throw new ContextValueError(
+      key,
+      `${JSON.stringify(value)} is not a boolean`,
+      `Pass -c ${key}=true or -c ${key}=false.`,
+    );
   }
 
   /** A JSON array, or a comma-separated string (what `-c key=a,b` gives). */

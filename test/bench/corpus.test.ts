@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listLocalObjects } from '../../functions/adapters/local-files.js';
 import { ingestObject } from '../../functions/core/ingest-object.js';
 import type { ObjectOutput, OutputSink } from '../../functions/core/ports.js';
-import { listLocalObjects } from '../../functions/adapters/local-files.js';
 import { REALISTIC_CORPUS, STRESS_CORPUS, writeBenchObject } from './corpus.js';
 
 // The bench corpora are written by the bench only; this checks their shape on a small object.
@@ -41,8 +41,16 @@ describe('bench corpus', () => {
   });
 
   it('realistic: ENIs talk to bounded peer sets, far fewer conversations than the stress profile', async () => {
-    const conversations = (rows: Record<string, string>[]) => new Set(rows.filter((r) => r['log-status'] === 'OK').map((r) =>
-      [r['interface-id'], r.srcaddr, r.dstaddr, r.protocol, Math.min(Number(r.srcport), Number(r.dstport))].join('|'))).size;
+    const conversations = (rows: Record<string, string>[]) =>
+      new Set(
+        rows
+          .filter((r) => r['log-status'] === 'OK')
+          .map((r) =>
+            [r['interface-id'], r.srcaddr, r.dstaddr, r.protocol, Math.min(Number(r.srcport), Number(r.dstport))].join(
+              '|',
+            ),
+          ),
+      ).size;
     const realistic = conversations((await sample('realistic')).rows);
     const stress = conversations((await sample('stress')).rows);
     expect(realistic).toBeLessThan(stress / 2);

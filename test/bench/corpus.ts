@@ -13,15 +13,25 @@
  * - `stress` (the default when `profile` is absent): `randomRecord` as is, a random peer per
  *   record, so nearly every cleartext record is its own conversation (~0.5 output rows a record).
  */
+
+import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import type { FlowLogRecord } from '../../functions/core/line-decoder.js';
 import {
-  CORPUS_FORMATS, createOrg, formatLine, formatVersion, type Interface, objectKey, pick, type Random, randomInt,
-  randomRecord, seededRandom,
+  CORPUS_FORMATS,
+  createOrg,
+  formatLine,
+  formatVersion,
+  type Interface,
+  objectKey,
+  pick,
+  type Random,
+  randomInt,
+  randomRecord,
+  seededRandom,
 } from '../helpers/flow-log-corpus.js';
 
 /** The v10 custom format with encryption-status (25 fields, ~230 bytes a line). */
@@ -61,14 +71,21 @@ export async function writeBenchObject(root: string, spec: BenchObjectSpec): Pro
   const random = seededRandom(spec.seed);
   const vpcs = 4;
   const org = createOrg(random, {
-    accounts: [{ accountId: spec.accountId, region: spec.region }], vpcsPerAccount: vpcs,
+    accounts: [{ accountId: spec.accountId, region: spec.region }],
+    vpcsPerAccount: vpcs,
     interfacesPerVpc: Math.ceil(spec.interfaces / vpcs),
   });
   const enis = org.interfaces;
   const fields = V10.fields;
   const version = formatVersion(fields);
-  const key = objectKey(V10, spec.accountId, spec.region, `fl-0b${spec.seed.toString(16).padStart(15, '0')}`,
-    spec.startSec * 1000, spec.seed.toString(16).padStart(8, '0'));
+  const key = objectKey(
+    V10,
+    spec.accountId,
+    spec.region,
+    `fl-0b${spec.seed.toString(16).padStart(15, '0')}`,
+    spec.startSec * 1000,
+    spec.seed.toString(16).padStart(8, '0'),
+  );
   const path = join(root, key);
   await mkdir(dirname(path), { recursive: true });
   const gzip = createGzip({ level: 6, chunkSize: 1 << 20 });
@@ -86,7 +103,7 @@ export async function writeBenchObject(root: string, spec: BenchObjectSpec): Pro
   const record = (start: number): FlowLogRecord => ({ ...randomRecord(random, pickEni(), start), version });
   const realistic = spec.profile === 'realistic' ? realisticTraffic(random) : undefined;
   const pool = Array.from({ length: spec.pool ?? 0 }, () => record(spec.startSec));
-  let batch = fields.join(' ') + '\n';
+  let batch = `${fields.join(' ')}\n`;
   for (let n = 0; n < spec.records; n++) {
     if (realistic) {
       // AWS: the object holds the records whose end falls in its 5-minute delivery period; a
@@ -94,15 +111,15 @@ export async function writeBenchObject(root: string, spec: BenchObjectSpec): Pro
       // on Nitro instances (most records here), long-lived connections most of it.
       const end = spec.startSec + Math.floor(random() * spec.spanSeconds);
       const start = end - (random() < 0.8 ? randomInt(random, 0, 60) : randomInt(random, 0, 600));
-      batch += formatLine({ ...realistic(pickEni(), start, end), version }, fields) + '\n';
+      batch += `${formatLine({ ...realistic(pickEni(), start, end), version }, fields)}\n`;
     } else {
       const start = spec.startSec + Math.floor(random() * spec.spanSeconds);
       const r = pool.length > 0 ? pick(random, pool) : record(start);
       if (pool.length > 0) {
         const duration = Number(r.end) - Number(r.start);
-        batch += formatLine({ ...r, start, end: start + duration }, fields) + '\n';
+        batch += `${formatLine({ ...r, start, end: start + duration }, fields)}\n`;
       } else {
-        batch += formatLine(r, fields) + '\n';
+        batch += `${formatLine(r, fields)}\n`;
       }
     }
     if (batch.length > 1 << 16) {
@@ -144,7 +161,8 @@ const isEphemeral = (port: unknown) => typeof port === 'number' && port >= 32768
  */
 export function realisticTraffic(random: Random): (eni: Interface, start: number, end: number) => FlowLogRecord {
   const enis = new Map<string, EniTraffic>();
-  const client = (i: number) => `${[81, 92, 100, 145, 176, 185, 203][i % 7]}.${(i >> 3) & 255}.${(i >> 11) & 255}.${1 + (i % 250)}`;
+  const client = (i: number) =>
+    `${[81, 92, 100, 145, 176, 185, 203][i % 7]}.${(i >> 3) & 255}.${(i >> 11) & 255}.${1 + (i % 250)}`;
   const traffic = (eni: Interface): EniTraffic => {
     let t = enis.get(eni.interfaceId);
     if (t) return t;
@@ -154,7 +172,10 @@ export function realisticTraffic(random: Random): (eni: Interface, start: number
     let total = 0;
     for (let k = 0; k < count; k++) {
       const template = randomRecord(random, eni, 0, { noDataShare: 0 });
-      peers.push({ template, egressPath: (template.traffic_path as number | null) ?? pick(random, [1, 1, 2, 4, 7, 8]) });
+      peers.push({
+        template,
+        egressPath: (template.traffic_path as number | null) ?? pick(random, [1, 1, 2, 4, 7, 8]),
+      });
       cdf[k] = total += 1 / (k + 1);
     }
     for (let k = 0; k < count; k++) cdf[k]! /= total;
@@ -176,10 +197,22 @@ export function realisticTraffic(random: Random): (eni: Interface, start: number
       const port = random() < 0.1 ? 80 : t.internetPort;
       r = {
         ...randomRecord(random, eni, start, { noDataShare: 0 }),
-        srcaddr: addr, dstaddr: eni.ipv4, srcport: ephemeral, dstport: port, protocol: 6, type: 'IPv4',
-        pkt_srcaddr: addr, pkt_dstaddr: eni.ipv4, pkt_src_aws_service: null, pkt_dst_aws_service: null,
-        flow_direction: 'ingress', traffic_path: null, action: random() < 0.03 ? 'REJECT' : 'ACCEPT',
-        reject_reason: null, encryption_status: port === 443 ? 2 : 0, next_hop_interface_id: null,
+        srcaddr: addr,
+        dstaddr: eni.ipv4,
+        srcport: ephemeral,
+        dstport: port,
+        protocol: 6,
+        type: 'IPv4',
+        pkt_srcaddr: addr,
+        pkt_dstaddr: eni.ipv4,
+        pkt_src_aws_service: null,
+        pkt_dst_aws_service: null,
+        flow_direction: 'ingress',
+        traffic_path: null,
+        action: random() < 0.03 ? 'REJECT' : 'ACCEPT',
+        reject_reason: null,
+        encryption_status: port === 443 ? 2 : 0,
+        next_hop_interface_id: null,
       };
       if (response) r = reversed(r, 1);
     } else {
@@ -205,10 +238,17 @@ export function realisticTraffic(random: Random): (eni: Interface, start: number
 function reversed(r: FlowLogRecord, egressPath: number): FlowLogRecord {
   const egress = r.flow_direction !== 'egress';
   return {
-    ...r, srcaddr: r.dstaddr ?? null, dstaddr: r.srcaddr ?? null, srcport: r.dstport ?? null, dstport: r.srcport ?? null,
-    pkt_srcaddr: r.pkt_dstaddr ?? null, pkt_dstaddr: r.pkt_srcaddr ?? null,
-    pkt_src_aws_service: r.pkt_dst_aws_service ?? null, pkt_dst_aws_service: r.pkt_src_aws_service ?? null,
-    flow_direction: egress ? 'egress' : 'ingress', traffic_path: egress ? egressPath : null,
+    ...r,
+    srcaddr: r.dstaddr ?? null,
+    dstaddr: r.srcaddr ?? null,
+    srcport: r.dstport ?? null,
+    dstport: r.srcport ?? null,
+    pkt_srcaddr: r.pkt_dstaddr ?? null,
+    pkt_dstaddr: r.pkt_srcaddr ?? null,
+    pkt_src_aws_service: r.pkt_dst_aws_service ?? null,
+    pkt_dst_aws_service: r.pkt_src_aws_service ?? null,
+    flow_direction: egress ? 'egress' : 'ingress',
+    traffic_path: egress ? egressPath : null,
   };
 }
 
@@ -216,8 +256,11 @@ function reversed(r: FlowLogRecord, egressPath: number): FlowLogRecord {
  * Writes the objects of a corpus once under `root` and remembers them in `<root>.json`; later runs
  * reuse the files when the specs are unchanged.
  */
-export async function ensureCorpus(root: string, specs: readonly BenchObjectSpec[],
-  log: (line: string) => void = () => undefined): Promise<BenchObject[]> {
+export async function ensureCorpus(
+  root: string,
+  specs: readonly BenchObjectSpec[],
+  log: (line: string) => void = () => undefined,
+): Promise<BenchObject[]> {
   const manifest = `${root}.json`;
   const wanted = JSON.stringify(specs);
   if (existsSync(manifest)) {
@@ -228,9 +271,11 @@ export async function ensureCorpus(root: string, specs: readonly BenchObjectSpec
   for (const spec of specs) {
     const started = Date.now();
     const object = await writeBenchObject(root, spec);
-    log(`  generated ${object.path}: ${spec.records.toLocaleString('en-US')} records, ` +
-      `${(object.textBytes / 1e6).toFixed(0)} MB text, ${(object.gzipBytes / 1e6).toFixed(0)} MB gzip ` +
-      `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(
+      `  generated ${object.path}: ${spec.records.toLocaleString('en-US')} records, ` +
+        `${(object.textBytes / 1e6).toFixed(0)} MB text, ${(object.gzipBytes / 1e6).toFixed(0)} MB gzip ` +
+        `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
     objects.push(object);
   }
   writeFileSync(manifest, JSON.stringify({ specs: wanted, objects }, null, 2));
@@ -244,8 +289,13 @@ const T0 = 1763719200; // 2025-11-21T10:00:00Z
  * 10 minutes, a random peer and ephemeral port per record (~0.5 output rows a record).
  */
 export const STRESS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 8 }, (_, i) => ({
-  records: 250_000, seed: 1000 + i, accountId: String(111111111111 * ((i % 8) + 1)).padStart(12, '0'),
-  region: ['us-east-1', 'eu-west-1'][i % 2]!, startSec: T0 + 300 * i, spanSeconds: 600, interfaces: 1000,
+  records: 250_000,
+  seed: 1000 + i,
+  accountId: String(111111111111 * ((i % 8) + 1)).padStart(12, '0'),
+  region: ['us-east-1', 'eu-west-1'][i % 2]!,
+  startSec: T0 + 300 * i,
+  spanSeconds: 600,
+  interfaces: 1000,
 }));
 
 /**
@@ -254,7 +304,10 @@ export const STRESS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 8 
  * each ENI talks to a bounded, skewed set of peers.
  */
 export const REALISTIC_CORPUS: readonly BenchObjectSpec[] = STRESS_CORPUS.map((spec, i) => ({
-  ...spec, seed: 2000 + i, spanSeconds: 300, profile: 'realistic' as const,
+  ...spec,
+  seed: 2000 + i,
+  spanSeconds: 300,
+  profile: 'realistic' as const,
 }));
 
 /**
@@ -263,13 +316,24 @@ export const REALISTIC_CORPUS: readonly BenchObjectSpec[] = STRESS_CORPUS.map((s
  * `--jobs 2` and two-thread peers each get an even split.
  */
 export const PEERS_CORPUS: readonly BenchObjectSpec[] = Array.from({ length: 4 }, (_, i) => ({
-  records: 500_000, seed: 3000 + i, accountId: String(111111111111 * (i + 1)).padStart(12, '0'),
-  region: ['us-east-1', 'eu-west-1'][i % 2]!, startSec: T0 + 300 * i, spanSeconds: 300, interfaces: 2000,
+  records: 500_000,
+  seed: 3000 + i,
+  accountId: String(111111111111 * (i + 1)).padStart(12, '0'),
+  region: ['us-east-1', 'eu-west-1'][i % 2]!,
+  startSec: T0 + 300 * i,
+  spanSeconds: 300,
+  interfaces: 2000,
   profile: 'realistic' as const,
 }));
 
 /** One object of about `megabytes` MB of text (~231 bytes a record), spread over an hour. */
 export const bigObject = (megabytes: number): BenchObjectSpec => ({
-  records: Math.round((megabytes * 1e6) / 231), seed: 7000 + megabytes, accountId: '999999999999', region: 'us-east-1',
-  startSec: T0, spanSeconds: 3600, interfaces: 4000, pool: 400_000,
+  records: Math.round((megabytes * 1e6) / 231),
+  seed: 7000 + megabytes,
+  accountId: '999999999999',
+  region: 'us-east-1',
+  startSec: T0,
+  spanSeconds: 3600,
+  interfaces: 4000,
+  pool: 400_000,
 });

@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = join(ROOT, '.bench');
 const TASKS = join(ROOT, 'test/bench/tasks');
 
-export const log = (line = ''): void => void process.stdout.write(line + '\n');
+export const log = (line = ''): void => void process.stdout.write(`${line}\n`);
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 /** GNU time reports a finished child's peak RSS (`%M`) and CPU time (`%U`, `%S`), which Node's spawn does not. */
@@ -24,7 +24,8 @@ const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-
  * when the bin changes, e.g. to compiled JavaScript.
  */
 export function cliCommand(...args: string[]): string[] {
-  const bin = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.ciphertrail!;
+  const bin = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
+    .ciphertrail!;
   return [process.execPath, join(ROOT, bin), ...args];
 }
 
@@ -45,9 +46,19 @@ export interface Measure {
  */
 export function build(script: string): string {
   const outdir = join(BENCH, 'build');
-  buildSync({ entryPoints: [join(TASKS, script)], bundle: true, platform: 'node', format: 'esm', packages: 'external',
-    splitting: true, outdir, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' },
-    logLevel: 'warning' });
+  buildSync({
+    entryPoints: [join(TASKS, script)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    splitting: true,
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
   return join(outdir, script.replace(/\.ts$/, '.mjs'));
 }
 
@@ -56,7 +67,12 @@ export function build(script: string): string {
  * runs the sources instead of a bundle (worker threads locate their entry next to the sources).
  */
 export function task(cpuList: string, script: string, args: readonly string[], tsx = false): Measure {
-  const node = [process.execPath, '--no-warnings', ...(tsx ? ['--import', 'tsx', join(TASKS, script)] : [build(script)]), ...args];
+  const node = [
+    process.execPath,
+    '--no-warnings',
+    ...(tsx ? ['--import', 'tsx', join(TASKS, script)] : [build(script)]),
+    ...args,
+  ];
   const run = runProcess(cpuList, node);
   if (run.status !== 0) throw new Error(`${script} failed (${run.status}):\n${run.stderr}`);
   const line = run.stdout.trim().split('\n').pop()!;
@@ -79,7 +95,11 @@ export interface ProcessRun {
 }
 
 /** Runs `argv` pinned to `cpuList` (`undefined`: unpinned) and times the whole process. */
-export function runProcess(cpuList: string | undefined, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessRun {
+export function runProcess(
+  cpuList: string | undefined,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessRun {
   const timeFile = join(BENCH, `.rss-${process.pid}`);
   const timed = hasGnuTime ? ['/usr/bin/time', '-f', '%M %U %S', '-o', timeFile, ...argv] : [...argv];
   const [cmd, ...rest] = hasTaskset && cpuList !== undefined ? ['taskset', '-c', cpuList, ...timed] : timed;

@@ -9,11 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants as zlib, gunzipSync } from 'node:zlib';
-import { encodeColumns, partitionByDay } from '../../functions/adapters/parquet-encoder.js';
+import { gunzipSync, constants as zlib } from 'node:zlib';
 import { columnFromGroups } from '../../functions/adapters/parquet/columns-from-groups.js';
-import { type PageCodec, gzipCodec, UNCOMPRESSED } from '../../functions/adapters/parquet/page-codec.js';
+import { gzipCodec, type PageCodec, UNCOMPRESSED } from '../../functions/adapters/parquet/page-codec.js';
 import { writeParquetFile } from '../../functions/adapters/parquet/parquet-file.js';
+import { encodeColumns, partitionByDay } from '../../functions/adapters/parquet-encoder.js';
 import { type AggregateBatch, FlowLogAggregator } from '../../functions/core/flow-log-aggregator.js';
 import type { GroupColumns } from '../../functions/core/group-columns.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
@@ -33,10 +33,12 @@ interface Job {
 type Encode = (spec: TableSpec, group: GroupColumns, rows: Int32Array) => Uint8Array;
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : path.endsWith('.gz') ? [path] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.gz') ? [path] : [];
+    })
+    .sort();
 }
 
 /** Aggregates each object and lists the files the sink would encode (table, day partition). */
@@ -47,7 +49,7 @@ function jobsOf(corpus: string): Job[] {
     const batches: AggregateBatch[] = [];
     const aggregator = new FlowLogAggregator(key, parseFlowLogKey(key), { onFlush: (b) => batches.push(b) });
     const text = gunzipSync(readFileSync(path));
-    for (let start = 0; start < text.length;) {
+    for (let start = 0; start < text.length; ) {
       const newline = text.indexOf(10, start);
       const end = newline < 0 ? text.length : newline;
       aggregator.pushBytes(text, start, end);
@@ -59,15 +61,17 @@ function jobsOf(corpus: string): Job[] {
       const status = cleartext.columns.encryption_status;
       const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
       for (const { rows } of partitionByDay(summary)) jobs.push({ spec: SUMMARY_TABLE, group: summary, rows });
-      for (const { rows } of partitionByDay(cleartext, isCleartext)) jobs.push({ spec: UNENCRYPTED_TABLE, group: cleartext, rows });
+      for (const { rows } of partitionByDay(cleartext, isCleartext))
+        jobs.push({ spec: UNENCRYPTED_TABLE, group: cleartext, rows });
     }
   }
   return jobs;
 }
 
 async function loadOldEncoder(): Promise<Encode> {
-  const source = execFileSync('git', ['show', `${OLD_ENCODER_COMMIT}:functions/adapters/parquet-encoder.ts`], { encoding: 'utf8' })
-    .replaceAll("'../core/", "'../../functions/core/");
+  const source = execFileSync('git', ['show', `${OLD_ENCODER_COMMIT}:functions/adapters/parquet-encoder.ts`], {
+    encoding: 'utf8',
+  }).replaceAll("'../core/", "'../../functions/core/");
   const path = join(import.meta.dirname, '.old-parquet-encoder.tmp.ts');
   writeFileSync(path, source);
   try {
@@ -78,10 +82,17 @@ async function loadOldEncoder(): Promise<Encode> {
 }
 
 function newWriter(codec: PageCodec, intDictionaries: boolean): Encode {
-  return (spec, group, rows) => writeParquetFile(spec.columns.map((column) => ({
-    name: column.name, type: column.type, values: columnFromGroups(column.type, group.columns[column.name]!, rows),
-    dictionary: intDictionaries && column.name !== 'packets' && column.name !== 'bytes',
-  })), rows.length, codec);
+  return (spec, group, rows) =>
+    writeParquetFile(
+      spec.columns.map((column) => ({
+        name: column.name,
+        type: column.type,
+        values: columnFromGroups(column.type, group.columns[column.name]!, rows),
+        dictionary: intDictionaries && column.name !== 'packets' && column.name !== 'bytes',
+      })),
+      rows.length,
+      codec,
+    );
 }
 
 function measure(jobs: readonly Job[], encode: Encode): { nsPerRow: number; bytes: number } {
@@ -121,7 +132,9 @@ for (const corpus of process.argv.length > 2 ? process.argv.slice(2) : ['realist
   for (const [name, encode] of selected) {
     const { nsPerRow, bytes } = measure(jobs, encode);
     if (oldBytes === 0) oldBytes = bytes;
-    console.log(`  ${name.padEnd(34)} ${nsPerRow.toFixed(0).padStart(5)} ns/row  ${(bytes / 1e6).toFixed(2).padStart(7)} MB` +
-      `  (${((bytes / oldBytes - 1) * 100).toFixed(1).padStart(5)} % vs old)`);
+    console.log(
+      `  ${name.padEnd(34)} ${nsPerRow.toFixed(0).padStart(5)} ns/row  ${(bytes / 1e6).toFixed(2).padStart(7)} MB` +
+        `  (${((bytes / oldBytes - 1) * 100).toFixed(1).padStart(5)} % vs old)`,
+    );
   }
 }

@@ -26,14 +26,25 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BenchObject, type BenchObjectSpec, bigObject, ensureCorpus, PEERS_CORPUS, REALISTIC_CORPUS, STRESS_CORPUS } from './corpus.js';
+import {
+  type BenchObject,
+  type BenchObjectSpec,
+  bigObject,
+  ensureCorpus,
+  PEERS_CORPUS,
+  REALISTIC_CORPUS,
+  STRESS_CORPUS,
+} from './corpus.js';
+import { fuzzStep } from './fuzz.js';
 import { BENCH, build, hasTaskset, log, type Measure, median, task } from './harness.js';
 import { installPeers, peersStep } from './peers.js';
-import { fuzzStep } from './fuzz.js';
 import { smallObjectsStep } from './small-objects.js';
 
 /** `--small-objects` and `--fuzz` take an optional count (`--fuzz`, `--fuzz 5000`, `--fuzz=5000`). */
-const COUNTED = new Map([['--small-objects', 50_000], ['--fuzz', 100_000]]);
+const COUNTED = new Map([
+  ['--small-objects', 50_000],
+  ['--fuzz', 100_000],
+]);
 function withCounts(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -48,11 +59,17 @@ function withCounts(argv: readonly string[]): string[] {
 const { values: opts } = parseArgs({
   args: withCounts(process.argv.slice(2)),
   options: {
-    runs: { type: 'string', default: '3' }, 'no-big': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false }, 'scaling-only': { type: 'boolean', default: false },
-    corpus: { type: 'string' }, core: { type: 'string', default: '0' },
-    peers: { type: 'boolean', default: false }, 'small-objects': { type: 'string' },
-    fuzz: { type: 'string' }, 'fuzz-seed': { type: 'string' }, 'fuzz-path': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    'no-big': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    'scaling-only': { type: 'boolean', default: false },
+    corpus: { type: 'string' },
+    core: { type: 'string', default: '0' },
+    peers: { type: 'boolean', default: false },
+    'small-objects': { type: 'string' },
+    fuzz: { type: 'string' },
+    'fuzz-seed': { type: 'string' },
+    'fuzz-path': { type: 'string' },
   },
 });
 /** The core every single-core step runs on. */
@@ -68,8 +85,10 @@ function repeat(label: string, cpuList: string, script: string, args: readonly s
   for (let r = 0; r < RUNS; r++) runs.push(task(cpuList, script, args, tsx));
   const out = { ...runs[0]! };
   for (const key of Object.keys(out)) out[key] = median(runs.map((m) => m[key]!));
-  log(`  ${label.padEnd(34)} ${(out.ms / 1000).toFixed(2).padStart(6)} s wall  ${(out.cpuMs / 1000).toFixed(2).padStart(6)} s cpu  ` +
-    `${out.maxRssMb.toFixed(0).padStart(5)} MB RSS   (runs: ${runs.map((m) => (m.ms / 1000).toFixed(2)).join(', ')})`);
+  log(
+    `  ${label.padEnd(34)} ${(out.ms / 1000).toFixed(2).padStart(6)} s wall  ${(out.cpuMs / 1000).toFixed(2).padStart(6)} s cpu  ` +
+      `${out.maxRssMb.toFixed(0).padStart(5)} MB RSS   (runs: ${runs.map((m) => (m.ms / 1000).toFixed(2)).join(', ')})`,
+  );
   return out;
 }
 
@@ -80,20 +99,35 @@ const mb = (bytes: number) => bytes / 1e6;
 async function main(): Promise<number> {
   mkdirSync(BENCH, { recursive: true });
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  log(`ciphertrail bench: node ${process.version}, ${cpus().length} × ${cpuModel}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `ciphertrail bench: node ${process.version}, ${cpus().length} × ${cpuModel}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (!hasTaskset) log('  WARNING: taskset not found: runs are not pinned to one core');
   if (loadavg()[0]! > cpus().length * 0.5) log('  WARNING: the machine is busy; compare ratios, not absolute figures');
   const results: Record<string, unknown> = {
-    date: new Date().toISOString(), argv: process.argv.slice(2), node: process.version, cpu: cpuModel, cores: cpus().length, loadavg: loadavg(),
+    date: new Date().toISOString(),
+    argv: process.argv.slice(2),
+    node: process.version,
+    cpu: cpuModel,
+    cores: cpus().length,
+    loadavg: loadavg(),
   };
   if (!FOCUSED) await classicSteps(results);
   if (!FOCUSED || opts.peers) {
     if (opts.peers) installPeers();
     const objects = await ensureCorpus(join(BENCH, 'corpus/peers'), PEERS_CORPUS, log);
-    results.peers = await peersStep({
-      dir: join(BENCH, 'corpus/peers'), files: objects.map((o) => o.path), records: objects.reduce((n, o) => n + o.records, 0),
-      textBytes: objects.reduce((n, o) => n + o.textBytes, 0),
-    }, RUNS, CORE);
+    results.peers = await peersStep(
+      {
+        dir: join(BENCH, 'corpus/peers'),
+        files: objects.map((o) => o.path),
+        records: objects.reduce((n, o) => n + o.records, 0),
+        textBytes: objects.reduce((n, o) => n + o.textBytes, 0),
+      },
+      RUNS,
+      CORE,
+    );
   }
   if (opts['small-objects'] !== undefined) results.smallObjects = smallObjectsStep(Number(opts['small-objects']), CORE);
   let exitCode = 0;
@@ -111,16 +145,25 @@ async function main(): Promise<number> {
 async function classicSteps(results: Record<string, unknown>): Promise<void> {
   log('corpora (generated once into .bench/, seeded):');
   const corpora: Corpus[] = [];
-  for (const [name, specs] of [['realistic', REALISTIC_CORPUS], ['stress', STRESS_CORPUS]] as const) {
+  for (const [name, specs] of [
+    ['realistic', REALISTIC_CORPUS],
+    ['stress', STRESS_CORPUS],
+  ] as const) {
     if (opts.corpus !== undefined && opts.corpus !== name) continue;
     const dir = join(BENCH, `corpus/${name}`);
     const objects = await ensureCorpus(dir, specs as readonly BenchObjectSpec[], log);
     const corpus = {
-      name, dir, files: objects.map((o) => o.path), records: objects.reduce((n, o) => n + o.records, 0),
-      textBytes: objects.reduce((n, o) => n + o.textBytes, 0), gzipBytes: objects.reduce((n, o) => n + o.gzipBytes, 0),
+      name,
+      dir,
+      files: objects.map((o) => o.path),
+      records: objects.reduce((n, o) => n + o.records, 0),
+      textBytes: objects.reduce((n, o) => n + o.textBytes, 0),
+      gzipBytes: objects.reduce((n, o) => n + o.gzipBytes, 0),
     };
-    log(`  ${name}: ${objects.length} objects, ${fmt(corpus.records)} records, ${mb(corpus.textBytes).toFixed(0)} MB text, ` +
-      `${mb(corpus.gzipBytes).toFixed(0)} MB gzip`);
+    log(
+      `  ${name}: ${objects.length} objects, ${fmt(corpus.records)} records, ${mb(corpus.textBytes).toFixed(0)} MB text, ` +
+        `${mb(corpus.gzipBytes).toFixed(0)} MB gzip`,
+    );
     corpora.push(corpus);
   }
   if (!opts['scaling-only']) {
@@ -131,14 +174,22 @@ async function classicSteps(results: Record<string, unknown>): Promise<void> {
       results[corpus.name] = outcome;
     }
     log(`\nsummary (one core, median of ${RUNS}; each ratio against DuckDB in the same run):`);
-    log('  corpus       ingest rec/s   DuckDB rec/s   vs DuckDB   parse rec/s   summary rows   unencrypted rows   ingest RSS');
+    log(
+      '  corpus       ingest rec/s   DuckDB rec/s   vs DuckDB   parse rec/s   summary rows   unencrypted rows   ingest RSS',
+    );
     for (const { corpus, ingest, duck, parse } of outcomes) {
-      log(`  ${corpus.name.padEnd(10)} ${fmt(rate(corpus.records, ingest.ms)).padStart(14)} ${fmt(rate(corpus.records, duck.ms)).padStart(14)}` +
-        `   ${(duck.ms / ingest.ms).toFixed(2).padStart(8)}× ${fmt(rate(corpus.records, parse.ms)).padStart(13)}` +
-        ` ${fmt(ingest.summaryRows!).padStart(14)} ${fmt(ingest.unencryptedRows!).padStart(18)} ${ingest.maxRssMb.toFixed(0).padStart(9)} MB`);
+      log(
+        `  ${corpus.name.padEnd(10)} ${fmt(rate(corpus.records, ingest.ms)).padStart(14)} ${fmt(rate(corpus.records, duck.ms)).padStart(14)}` +
+          `   ${(duck.ms / ingest.ms).toFixed(2).padStart(8)}× ${fmt(rate(corpus.records, parse.ms)).padStart(13)}` +
+          ` ${fmt(ingest.summaryRows!).padStart(14)} ${fmt(ingest.unencryptedRows!).padStart(18)} ${ingest.maxRssMb.toFixed(0).padStart(9)} MB`,
+      );
     }
     for (const { corpus, ingest, duck } of outcomes) {
-      const table = sizing(rate(corpus.records, ingest.ms), rate(corpus.records, duck.ms), corpus.textBytes / corpus.records);
+      const table = sizing(
+        rate(corpus.records, ingest.ms),
+        rate(corpus.records, duck.ms),
+        corpus.textBytes / corpus.records,
+      );
       log(`\n${corpus.name} corpus: ${table}`);
       (results[corpus.name] as Outcome & { sizing?: string }).sizing = table;
     }
@@ -147,25 +198,47 @@ async function classicSteps(results: Record<string, unknown>): Promise<void> {
   const scaled = corpora[0];
   if (scaled) {
     log(`\nmulti-object scaling (full ingest of the ${scaled.name} corpus):`);
-    const one = repeat(`--jobs 1 on 1 core (taskset -c ${CORE})`, CORE, 'ingest.ts', ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', scaled.dir], true);
-    const two = repeat('--jobs 2 on 2 cores (taskset -c 0,1)', '0,1', 'ingest.ts', ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', scaled.dir], true);
+    const one = repeat(
+      `--jobs 1 on 1 core (taskset -c ${CORE})`,
+      CORE,
+      'ingest.ts',
+      ['--out', join(BENCH, 'out/jobs1'), '--jobs', '1', scaled.dir],
+      true,
+    );
+    const two = repeat(
+      '--jobs 2 on 2 cores (taskset -c 0,1)',
+      '0,1',
+      'ingest.ts',
+      ['--out', join(BENCH, 'out/jobs2'), '--jobs', '2', scaled.dir],
+      true,
+    );
     const identical = sameTree(join(BENCH, 'out/jobs1'), join(BENCH, 'out/jobs2'));
     const ideal = idealSplit(scaled.files);
     log(`  speedup ${(one.ms / two.ms).toFixed(2)}× on 2 cores; Parquet output identical: ${identical}`);
-    log(`  what this machine allows: one process ${(ideal.oneMs / 1000).toFixed(2)} s, two independent processes with half ` +
-      `the objects each on cores 0 and 1 ${(ideal.twoMs / 1000).toFixed(2)} s: ${(ideal.oneMs / ideal.twoMs).toFixed(2)}× ` +
-      `(median of ${RUNS}); --jobs 2 reaches ${((one.ms / two.ms) / (ideal.oneMs / ideal.twoMs) * 100).toFixed(0)} % of it`);
-    Object.assign(results, { scalingCorpus: scaled.name, jobs1: one, jobs2: two, speedup: one.ms / two.ms, identical,
-      idealSpeedup: ideal.oneMs / ideal.twoMs });
+    log(
+      `  what this machine allows: one process ${(ideal.oneMs / 1000).toFixed(2)} s, two independent processes with half ` +
+        `the objects each on cores 0 and 1 ${(ideal.twoMs / 1000).toFixed(2)} s: ${(ideal.oneMs / ideal.twoMs).toFixed(2)}× ` +
+        `(median of ${RUNS}); --jobs 2 reaches ${((one.ms / two.ms / (ideal.oneMs / ideal.twoMs)) * 100).toFixed(0)} % of it`,
+    );
+    Object.assign(results, {
+      scalingCorpus: scaled.name,
+      jobs1: one,
+      jobs2: two,
+      speedup: one.ms / two.ms,
+      identical,
+      idealSpeedup: ideal.oneMs / ideal.twoMs,
+    });
   }
 
   if (BIG && !opts['scaling-only']) {
     log('\nmemory: one object, full ingest on one core:');
     for (const size of [500, 2000]) {
-      const [object] = await ensureCorpus(join(BENCH, `corpus/big-${size}`), [bigObject(size)], log) as [BenchObject];
+      const [object] = (await ensureCorpus(join(BENCH, `corpus/big-${size}`), [bigObject(size)], log)) as [BenchObject];
       const m = task(CORE, 'ingest.ts', ['--out', join(BENCH, `out/big-${size}`), '--jobs', '1', object.path]);
-      log(`  ${(mb(object.textBytes) / 1000).toFixed(2)} GB text (${fmt(object.records)} records): peak RSS ${m.maxRssMb.toFixed(0)} MB, ` +
-        `${fmt(rate(object.records, m.ms))} records/s, summary ${fmt(m.summaryRows!)} + unencrypted ${fmt(m.unencryptedRows!)} rows   target < 256 MB`);
+      log(
+        `  ${(mb(object.textBytes) / 1000).toFixed(2)} GB text (${fmt(object.records)} records): peak RSS ${m.maxRssMb.toFixed(0)} MB, ` +
+          `${fmt(rate(object.records, m.ms))} records/s, summary ${fmt(m.summaryRows!)} + unencrypted ${fmt(m.unencryptedRows!)} rows   target < 256 MB`,
+      );
       results[`big${size}`] = { ...m, textBytes: object.textBytes, records: object.records };
     }
   }
@@ -198,17 +271,37 @@ function oneCore(corpus: Corpus): Outcome {
   const ceilingText = repeat('gunzip + latin1 + split (strings)', CORE, 'gunzip-split.ts', ['latin1', ...files]);
   const ceiling = ceilingBytes.ms <= ceilingText.ms ? ceilingBytes : ceilingText;
   const parse = repeat('ciphertrail parse + aggregate', CORE, 'parse-aggregate.ts', files);
-  const ingest = repeat('ciphertrail full ingest (Parquet)', CORE, 'ingest.ts', ['--out', join(BENCH, `out/ingest-${name}`), '--jobs', '1', corpus.dir]);
-  const duck1 = (mode: string) => ['--out', join(BENCH, 'out/duckdb'), '--threads', '1', '--mode', mode, '--count', ...files];
+  const ingest = repeat('ciphertrail full ingest (Parquet)', CORE, 'ingest.ts', [
+    '--out',
+    join(BENCH, `out/ingest-${name}`),
+    '--jobs',
+    '1',
+    corpus.dir,
+  ]);
+  const duck1 = (mode: string) => [
+    '--out',
+    join(BENCH, 'out/duckdb'),
+    '--threads',
+    '1',
+    '--mode',
+    mode,
+    '--count',
+    ...files,
+  ];
   const duckA = repeat('DuckDB 1 thread, materialize', CORE, 'duckdb-rollup.ts', duck1('materialize'));
   const duckB = repeat('DuckDB 1 thread, scan twice', CORE, 'duckdb-rollup.ts', duck1('scan-twice'));
   const duck = duckA.ms <= duckB.ms ? duckA : duckB;
   if (ingest.summaryRows !== duck.summaryRows || ingest.unencryptedRows !== duck.unencryptedRows) {
-    log(`  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`);
+    log(
+      `  WARNING: row counts differ: ciphertrail ${ingest.summaryRows}/${ingest.unencryptedRows}, DuckDB ${duck.summaryRows}/${duck.unencryptedRows}`,
+    );
   }
   log('\n  step                               records/s   MB/s text   vs ceiling   peak RSS');
-  const row = (label: string, m: Measure) => log(`  ${label.padEnd(34)} ${fmt(rate(records, m.ms)).padStart(10)} ${(mb(textBytes) / (m.ms / 1000)).toFixed(0).padStart(10)}` +
-    `   ${(m.ms / ceiling.ms).toFixed(2).padStart(9)}×  ${m.maxRssMb.toFixed(0).padStart(6)} MB`);
+  const row = (label: string, m: Measure) =>
+    log(
+      `  ${label.padEnd(34)} ${fmt(rate(records, m.ms)).padStart(10)} ${(mb(textBytes) / (m.ms / 1000)).toFixed(0).padStart(10)}` +
+        `   ${(m.ms / ceiling.ms).toFixed(2).padStart(9)}×  ${m.maxRssMb.toFixed(0).padStart(6)} MB`,
+    );
   row('gunzip + split (ceiling)', ceiling);
   row('ciphertrail parse + aggregate', parse);
   row('ciphertrail full ingest', ingest);
@@ -216,25 +309,33 @@ function oneCore(corpus: Corpus): Outcome {
   const ratioWall = duck.ms / ingest.ms;
   const ratioCpu = duck.cpuMs / ingest.cpuMs;
   log(`\n  full ingest vs DuckDB: ${ratioWall.toFixed(2)}× faster (wall), ${ratioCpu.toFixed(2)}× (cpu)   target ≥ 2×`);
-  log(`  parse + aggregate: ${fmt(rate(records, parse.ms))} records/s, ${(parse.ms / ceiling.ms).toFixed(2)}× the ceiling   target ≥ 1.5M/s, ≤ 2.5×`);
-  log(`  output rows: summary ${fmt(ingest.summaryRows!)}, unencrypted ${fmt(ingest.unencryptedRows!)} ` +
-    `(${((ingest.summaryRows! + ingest.unencryptedRows!) / records).toFixed(3)} a record; DuckDB ${fmt(duck.summaryRows!)}, ${fmt(duck.unencryptedRows!)})`);
+  log(
+    `  parse + aggregate: ${fmt(rate(records, parse.ms))} records/s, ${(parse.ms / ceiling.ms).toFixed(2)}× the ceiling   target ≥ 1.5M/s, ≤ 2.5×`,
+  );
+  log(
+    `  output rows: summary ${fmt(ingest.summaryRows!)}, unencrypted ${fmt(ingest.unencryptedRows!)} ` +
+      `(${((ingest.summaryRows! + ingest.unencryptedRows!) / records).toFixed(3)} a record; DuckDB ${fmt(duck.summaryRows!)}, ${fmt(duck.unencryptedRows!)})`,
+  );
   return { corpus, ceiling, parse, ingest, duck, ratioWall, ratioCpu };
 }
 
 /** Lambda sizing from single-core rates: memory → vCPU share → seconds and dollars per TB. */
 function sizing(ciphertrailPerSec: number, duckdbPerSec: number, bytesPerRecord: number): string {
   const PRICE = 0.0000133334; // arm64, $ per GB-second
-  const lines = ['Lambda sizing (arm64 $0.0000133334 per GB-s; 1,769 MB = 1 vCPU; one object per invocation runs on one core):',
-    '  memory MB   vCPU   records/s     s per TB text   $ per TB text   DuckDB $ per TB'];
+  const lines = [
+    'Lambda sizing (arm64 $0.0000133334 per GB-s; 1,769 MB = 1 vCPU; one object per invocation runs on one core):',
+    '  memory MB   vCPU   records/s     s per TB text   $ per TB text   DuckDB $ per TB',
+  ];
   for (const memory of [512, 1024, 1769, 3008]) {
     const share = Math.min(1, memory / 1769);
     const perSec = ciphertrailPerSec * share;
     const seconds = 1e12 / bytesPerRecord / perSec;
     const dollars = seconds * (memory / 1024) * PRICE;
     const duckDollars = (1e12 / bytesPerRecord / (duckdbPerSec * share)) * (memory / 1024) * PRICE;
-    lines.push(`  ${String(memory).padStart(9)}   ${(memory / 1769).toFixed(2).padStart(4)}   ${fmt(perSec).padStart(9)}   ` +
-      `${fmt(seconds).padStart(13)}   ${dollars.toFixed(2).padStart(13)}   ${duckDollars.toFixed(2).padStart(15)}`);
+    lines.push(
+      `  ${String(memory).padStart(9)}   ${(memory / 1769).toFixed(2).padStart(4)}   ${fmt(perSec).padStart(9)}   ` +
+        `${fmt(seconds).padStart(13)}   ${dollars.toFixed(2).padStart(13)}   ${duckDollars.toFixed(2).padStart(15)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -248,9 +349,20 @@ function sizing(ciphertrailPerSec: number, duckdbPerSec: number, bytesPerRecord:
 function idealSplit(files: readonly string[]): { oneMs: number; twoMs: number } {
   const bundle = build('ingest.ts');
   const half = Math.ceil(files.length / 2);
-  const run = (core: string, out: string, part: readonly string[]) => [
-    ...(hasTaskset ? ['taskset', '-c', core] : []), process.execPath, '--no-warnings', bundle, '--out', join(BENCH, out), '--jobs', '1', ...part,
-  ].map((a) => `'${a}'`).join(' ');
+  const run = (core: string, out: string, part: readonly string[]) =>
+    [
+      ...(hasTaskset ? ['taskset', '-c', core] : []),
+      process.execPath,
+      '--no-warnings',
+      bundle,
+      '--out',
+      join(BENCH, out),
+      '--jobs',
+      '1',
+      ...part,
+    ]
+      .map((a) => `'${a}'`)
+      .join(' ');
   const timed = (command: string) => {
     const started = performance.now();
     execFileSync('bash', ['-c', command], { stdio: 'ignore' });
@@ -260,14 +372,19 @@ function idealSplit(files: readonly string[]): { oneMs: number; twoMs: number } 
   const two: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     one.push(timed(run(CORE, 'out/ideal-all', files)));
-    two.push(timed(`${run('0', 'out/ideal-a', files.slice(0, half))} & ${run('1', 'out/ideal-b', files.slice(half))}; wait`));
+    two.push(
+      timed(`${run('0', 'out/ideal-a', files.slice(0, half))} & ${run('1', 'out/ideal-b', files.slice(half))}; wait`),
+    );
   }
   return { oneMs: median(one), twoMs: median(two) };
 }
 
 function sameTree(a: string, b: string): boolean {
   if (!existsSync(a) || !existsSync(b)) return false;
-  const sums = (dir: string) => execFileSync('bash', ['-c', `cd '${dir}' && find . -name '*.parquet' -type f | sort | xargs sha256sum`], { encoding: 'utf8' });
+  const sums = (dir: string) =>
+    execFileSync('bash', ['-c', `cd '${dir}' && find . -name '*.parquet' -type f | sort | xargs sha256sum`], {
+      encoding: 'utf8',
+    });
   return sums(a) === sums(b);
 }
 

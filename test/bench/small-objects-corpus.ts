@@ -10,7 +10,15 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createOrg, formatLine, formatVersion, type Interface, objectKey, randomInt, seededRandom } from '../helpers/flow-log-corpus.js';
+import {
+  createOrg,
+  formatLine,
+  formatVersion,
+  type Interface,
+  objectKey,
+  randomInt,
+  seededRandom,
+} from '../helpers/flow-log-corpus.js';
 import { realisticTraffic, V10 } from './corpus.js';
 
 export interface SmallObjects {
@@ -36,7 +44,10 @@ export function ensureSmallObjects(dir: string, objects: number, log: (line: str
   rmSync(dir, { recursive: true, force: true });
   const started = Date.now();
   const random = seededRandom(11);
-  const accounts = Array.from({ length: 50 }, (_, a) => ({ accountId: String(100000000000 + a * 7919), region: REGIONS[a % 3]! }));
+  const accounts = Array.from({ length: 50 }, (_, a) => ({
+    accountId: String(100000000000 + a * 7919),
+    region: REGIONS[a % 3]!,
+  }));
   const org = createOrg(random, { accounts, vpcsPerAccount: 10, interfacesPerVpc: 6 });
   const byVpc = new Map<string, Interface[]>();
   for (const eni of org.interfaces) byVpc.set(eni.vpcId, [...(byVpc.get(eni.vpcId) ?? []), eni]);
@@ -52,15 +63,18 @@ export function ensureSmallObjects(dir: string, objects: number, log: (line: str
     const period = T0 + 300 * Math.floor(i / FLOW_LOGS);
     const { accountId, region } = enis[0]!;
     const count = 1 + Math.floor(random() ** 3 * 100);
-    let text = fields.join(' ') + '\n';
+    let text = `${fields.join(' ')}\n`;
     for (let n = 0; n < count; n++) {
       // As in the realistic corpus: the record ends in the delivery period, starts up to 10 minutes earlier.
       const end = period + Math.floor(random() * 300);
       const start = end - (random() < 0.8 ? randomInt(random, 0, 60) : randomInt(random, 0, 600));
-      text += formatLine({ ...traffic(enis[Math.floor(random() * enis.length)]!, start, end), version }, fields) + '\n';
+      text += `${formatLine({ ...traffic(enis[Math.floor(random() * enis.length)]!, start, end), version }, fields)}\n`;
     }
     const flowLogId = `fl-0c${(i % FLOW_LOGS).toString(16).padStart(15, '0')}`;
-    const path = join(dir, objectKey(V10, accountId, region, flowLogId, period * 1000, i.toString(16).padStart(8, '0')));
+    const path = join(
+      dir,
+      objectKey(V10, accountId, region, flowLogId, period * 1000, i.toString(16).padStart(8, '0')),
+    );
     mkdirSync(dirname(path), { recursive: true });
     const gzip = gzipSync(text);
     writeFileSync(path, gzip);
@@ -70,7 +84,9 @@ export function ensureSmallObjects(dir: string, objects: number, log: (line: str
   }
   const set: SmallObjects = { dir, objects, records, textBytes, gzipBytes };
   writeFileSync(manifest, JSON.stringify({ spec, set }, null, 2));
-  log(`  generated ${objects.toLocaleString('en-US')} small objects in ${dir}: ${records.toLocaleString('en-US')} records, ` +
-    `${(textBytes / 1e6).toFixed(1)} MB text, ${(gzipBytes / 1e6).toFixed(1)} MB gzip (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  log(
+    `  generated ${objects.toLocaleString('en-US')} small objects in ${dir}: ${records.toLocaleString('en-US')} records, ` +
+      `${(textBytes / 1e6).toFixed(1)} MB text, ${(gzipBytes / 1e6).toFixed(1)} MB gzip (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
   return set;
 }

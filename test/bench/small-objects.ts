@@ -31,8 +31,12 @@ interface SizeResult {
 const FLAT = 1.1;
 
 export function smallObjectsStep(n: number, oneCore: string): Record<string, unknown> {
-  log(`\nsmall objects: ingest on one core (taskset -c ${oneCore}, --jobs 1), then report (unpinned, as a user runs it); ` +
-    `one run per size, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `\nsmall objects: ingest on one core (taskset -c ${oneCore}, --jobs 1), then report (unpinned, as a user runs it); ` +
+      `one run per size, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
   const sizes = [Math.max(1, Math.round(n / 10)), n];
   const results: SizeResult[] = [];
   for (const size of sizes) {
@@ -40,32 +44,55 @@ export function smallObjectsStep(n: number, oneCore: string): Record<string, unk
     const out = join(BENCH, `out/small-${size}`);
     rmSync(out, { recursive: true, force: true });
     const ingest = runProcess(oneCore, cliCommand('ingest', set.dir, '--out', out, '--quiet', '--jobs', '1'));
-    if (ingest.status !== 0) log(`  ingest of ${size} objects exited ${ingest.status}: ${ingest.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (ingest.status !== 0)
+      log(
+        `  ingest of ${size} objects exited ${ingest.status}: ${ingest.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     const totals = readTotals(out);
     const report = runProcess(undefined, cliCommand('report', out));
-    if (report.status !== 0) log(`  report over ${size} objects exited ${report.status}: ${report.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (report.status !== 0)
+      log(
+        `  report over ${size} objects exited ${report.status}: ${report.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     const r: SizeResult = {
-      objects: size, records: set.records, ingestMs: ingest.ms, ingestCpuMs: ingest.cpuMs, ingestRssMb: ingest.maxRssMb, objectsPerSec: (size * 1000) / ingest.ms,
-      accepted: totals.accepted, rejected: totals.rejected, parquetFiles: totals.files,
-      reportMs: report.ms, reportRssMb: report.maxRssMb, reportStatus: report.status,
+      objects: size,
+      records: set.records,
+      ingestMs: ingest.ms,
+      ingestCpuMs: ingest.cpuMs,
+      ingestRssMb: ingest.maxRssMb,
+      objectsPerSec: (size * 1000) / ingest.ms,
+      accepted: totals.accepted,
+      rejected: totals.rejected,
+      parquetFiles: totals.files,
+      reportMs: report.ms,
+      reportRssMb: report.maxRssMb,
+      reportStatus: report.status,
     };
     results.push(r);
-    log(`  ${size.toLocaleString('en-US').padStart(7)} objects (${set.records.toLocaleString('en-US')} records, ${(set.gzipBytes / 1e6).toFixed(1)} MB gzip): ` +
-      `ingest ${(r.ingestMs / 1000).toFixed(1)} s (cpu ${(r.ingestCpuMs / 1000).toFixed(1)} s), ${r.objectsPerSec.toFixed(0)} objects/s ` +
-      `(${((size * 1000) / r.ingestCpuMs).toFixed(0)} a cpu second), peak RSS ${r.ingestRssMb.toFixed(0)} MB, ` +
-      `${r.accepted.toLocaleString('en-US')} accepted / ${r.rejected} rejected, ${r.parquetFiles.toLocaleString('en-US')} Parquet files; ` +
-      `report ${(r.reportMs / 1000).toFixed(1)} s, peak RSS ${r.reportRssMb.toFixed(0)} MB`);
+    log(
+      `  ${size.toLocaleString('en-US').padStart(7)} objects (${set.records.toLocaleString('en-US')} records, ${(set.gzipBytes / 1e6).toFixed(1)} MB gzip): ` +
+        `ingest ${(r.ingestMs / 1000).toFixed(1)} s (cpu ${(r.ingestCpuMs / 1000).toFixed(1)} s), ${r.objectsPerSec.toFixed(0)} objects/s ` +
+        `(${((size * 1000) / r.ingestCpuMs).toFixed(0)} a cpu second), peak RSS ${r.ingestRssMb.toFixed(0)} MB, ` +
+        `${r.accepted.toLocaleString('en-US')} accepted / ${r.rejected} rejected, ${r.parquetFiles.toLocaleString('en-US')} Parquet files; ` +
+        `report ${(r.reportMs / 1000).toFixed(1)} s, peak RSS ${r.reportRssMb.toFixed(0)} MB`,
+    );
   }
   const [small, large] = results as [SizeResult, SizeResult];
   const growth = large.ingestRssMb / small.ingestRssMb;
-  log(`  target: ingest ≥ 1,000 objects/s on one core: ${large.objectsPerSec.toFixed(0)} objects/s at ${large.objects.toLocaleString('en-US')} → ` +
-    `${large.objectsPerSec >= 1000 ? 'met' : 'NOT met'}`);
-  log(`  target: memory flat in the object count: peak RSS ${small.ingestRssMb.toFixed(0)} MB at ${small.objects.toLocaleString('en-US')}, ` +
-    `${large.ingestRssMb.toFixed(0)} MB at ${large.objects.toLocaleString('en-US')} (×${growth.toFixed(2)}, ` +
-    `${(((large.ingestRssMb - small.ingestRssMb) * 1024) / (large.objects - small.objects)).toFixed(1)} KB an object) → ${growth <= FLAT ? 'flat' : 'NOT flat'}`);
-  log(`  target: report ≤ 512 MB: ${large.reportRssMb.toFixed(0)} MB at ${large.objects.toLocaleString('en-US')} objects ` +
-    `(${small.reportRssMb.toFixed(0)} MB at ${small.objects.toLocaleString('en-US')}), ${(large.reportMs / 1000).toFixed(1)} s → ` +
-    `${large.reportRssMb <= 512 && large.reportStatus === 0 ? 'met' : 'NOT met'}`);
+  log(
+    `  target: ingest ≥ 1,000 objects/s on one core: ${large.objectsPerSec.toFixed(0)} objects/s at ${large.objects.toLocaleString('en-US')} → ` +
+      `${large.objectsPerSec >= 1000 ? 'met' : 'NOT met'}`,
+  );
+  log(
+    `  target: memory flat in the object count: peak RSS ${small.ingestRssMb.toFixed(0)} MB at ${small.objects.toLocaleString('en-US')}, ` +
+      `${large.ingestRssMb.toFixed(0)} MB at ${large.objects.toLocaleString('en-US')} (×${growth.toFixed(2)}, ` +
+      `${(((large.ingestRssMb - small.ingestRssMb) * 1024) / (large.objects - small.objects)).toFixed(1)} KB an object) → ${growth <= FLAT ? 'flat' : 'NOT flat'}`,
+  );
+  log(
+    `  target: report ≤ 512 MB: ${large.reportRssMb.toFixed(0)} MB at ${large.objects.toLocaleString('en-US')} objects ` +
+      `(${small.reportRssMb.toFixed(0)} MB at ${small.objects.toLocaleString('en-US')}), ${(large.reportMs / 1000).toFixed(1)} s → ` +
+      `${large.reportRssMb <= 512 && large.reportStatus === 0 ? 'met' : 'NOT met'}`,
+  );
   return { sizes: results, loadAfter: loadavg() };
 }
 

@@ -4,8 +4,9 @@
  * null spelled out), computed by DuckDB over the tool's Parquet files. Two tools with equal
  * digests wrote the same rows, whatever their column types, file layout or row order.
  */
-import { Oracle } from '../helpers/duckdb.js';
+
 import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
+import { Oracle } from '../helpers/duckdb.js';
 
 export interface TableDigest {
   readonly rows: number;
@@ -15,22 +16,37 @@ export interface TableDigest {
   readonly hash: string;
 }
 
-const canonical = (spec: TableSpec) => spec.columns.map(({ name, type }) => {
-  const value = type === 'timestamp' ? `epoch_ms("${name}")::VARCHAR` : `"${name}"::VARCHAR`;
-  return `coalesce(${value}, '∅')`;
-}).join(`, '|', `);
+const canonical = (spec: TableSpec) =>
+  spec.columns
+    .map(({ name, type }) => {
+      const value = type === 'timestamp' ? `epoch_ms("${name}")::VARCHAR` : `"${name}"::VARCHAR`;
+      return `coalesce(${value}, '∅')`;
+    })
+    .join(`, '|', `);
 
 /** Digests of `summary` and `unencrypted` from Parquet files matched by the two globs. */
-export async function digestTables(summaryGlob: string, unencryptedGlob: string): Promise<Record<'summary' | 'unencrypted', TableDigest>> {
+export async function digestTables(
+  summaryGlob: string,
+  unencryptedGlob: string,
+): Promise<Record<'summary' | 'unencrypted', TableDigest>> {
   const oracle = await Oracle.open();
   try {
     const digest = async (spec: TableSpec, glob: string): Promise<TableDigest> => {
       const [row] = await oracle.query(`SELECT count(*)::BIGINT AS rows, sum(flows)::VARCHAR AS flows,
         sum(packets)::VARCHAR AS packets, sum(bytes)::VARCHAR AS bytes, sum(hash(concat(${canonical(spec)})))::VARCHAR AS hash
         FROM read_parquet('${glob.replace(/'/g, "''")}', union_by_name = true)`);
-      return { rows: Number(row!.rows), flows: String(row!.flows), packets: String(row!.packets), bytes: String(row!.bytes), hash: String(row!.hash) };
+      return {
+        rows: Number(row!.rows),
+        flows: String(row!.flows),
+        packets: String(row!.packets),
+        bytes: String(row!.bytes),
+        hash: String(row!.hash),
+      };
     };
-    return { summary: await digest(SUMMARY_TABLE, summaryGlob), unencrypted: await digest(UNENCRYPTED_TABLE, unencryptedGlob) };
+    return {
+      summary: await digest(SUMMARY_TABLE, summaryGlob),
+      unencrypted: await digest(UNENCRYPTED_TABLE, unencryptedGlob),
+    };
   } finally {
     oracle.close();
   }

@@ -24,13 +24,16 @@ describe('aggregation kernel', () => {
     const lines = [header];
     for (let i = 0; i < 20_000; i++) {
       const packets = i % 5000 === 7 ? '9223372036854775807' : String(i % 10);
-      lines.push(`10 123456789012 eni-${(i % 5000).toString(16).padStart(17, '0')} ${packets} 1 ${1763700000 + (i % 100)} ${1763700001 + (i % 100)} ACCEPT OK 0`);
+      lines.push(
+        `10 123456789012 eni-${(i % 5000).toString(16).padStart(17, '0')} ${packets} 1 ${1763700000 + (i % 100)} ${1763700001 + (i % 100)} ACCEPT OK 0`,
+      );
     }
     agg.pushChunk(Buffer.from(lines.join('\n')));
     const batch = agg.finish();
     expect(agg.stats.records).toBe(20_000);
     const groups = new Map<string, bigint>();
-    for (const r of batch.summary) groups.set(`${r.interface_id}`, (groups.get(`${r.interface_id}`) ?? 0n) + r.packets!);
+    for (const r of batch.summary)
+      groups.set(`${r.interface_id}`, (groups.get(`${r.interface_id}`) ?? 0n) + r.packets!);
     expect(groups.size).toBe(5000);
     // Four records of 2^63 - 1 land in one group (one ENI, one window): its sum passes 2^64.
     const total = batch.summary.reduce((n, r) => n + r.packets!, 0n);
@@ -49,14 +52,20 @@ describe('aggregation kernel', () => {
     b.pushChunk(Buffer.from('22222222 eni-b 2 20 1763700000 1763700002 REJECT OK 1\n'));
     const rowsA = a.finish().summary;
     const rowsB = b.finish().summary;
-    expect(rowsA.map((r) => [r.interface_id, r.flows, r.bytes])).toEqual([['eni-a', 1n, 10n], ['eni-a', 1n, 10n]]);
+    expect(rowsA.map((r) => [r.interface_id, r.flows, r.bytes])).toEqual([
+      ['eni-a', 1n, 10n],
+      ['eni-a', 1n, 10n],
+    ]);
     expect(rowsB.map((r) => [r.account_id, r.interface_id, r.flows, r.bytes, r.last_seen])).toEqual([
-      ['222222222222', 'eni-b', 2n, 40n, 1763700002000]]);
+      ['222222222222', 'eni-b', 2n, 40n, 1763700002000],
+    ]);
     // Kernels released by a and b are reused: nothing of theirs may show up.
     const c = new FlowLogAggregator('c', parseFlowLogKey(NO_KEY));
     c.pushLine(header, 0, header.length);
     c.pushLine('10 - - - - 1763700000 - ACCEPT OK -', 0, 35);
-    expect(c.finish().summary).toEqual([expect.objectContaining({ account_id: null, interface_id: null, flows: 1n, packets: 0n })]);
+    expect(c.finish().summary).toEqual([
+      expect.objectContaining({ account_id: null, interface_id: null, flows: 1n, packets: 0n }),
+    ]);
   });
 
   it('refuses input after finish: its kernel is back in the pool', () => {

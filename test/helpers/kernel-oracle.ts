@@ -9,26 +9,58 @@ import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
 import { type AggregateBatch, FlowLogAggregator, type ParseStats } from '../../functions/core/flow-log-aggregator.js';
 import {
-  type FlowLogLayout, layoutFromFieldNames, layoutFromHeaderLine, looksLikeHeaderLine,
+  type FlowLogLayout,
+  layoutFromFieldNames,
+  layoutFromHeaderLine,
+  looksLikeHeaderLine,
 } from '../../functions/core/flow-log-format.js';
 import { isBlankLine, LineDecoder } from '../../functions/core/line-decoder.js';
 import { type FlowLogKeyInfo, parseFlowLogKey } from '../../functions/core/s3-key.js';
-import { fieldKind, FLOW_LOG_FIELDS, type FlowLogFieldSpec } from '../../schemas/flow-log-fields.js';
+import { FLOW_LOG_FIELDS, type FlowLogFieldSpec, fieldKind } from '../../schemas/flow-log-fields.js';
 
-export const KEY = 'AWSLogs/123456789012/vpcflowlogs/us-east-1/2025/11/21/123456789012_vpcflowlogs_us-east-1_fl-1a_20251121T1005Z_ab.log.gz';
+export const KEY =
+  'AWSLogs/123456789012/vpcflowlogs/us-east-1/2025/11/21/123456789012_vpcflowlogs_us-east-1_fl-1a_20251121T1005Z_ab.log.gz';
 export const NO_KEY = 'plain.log';
 
 /** Fields the aggregation reads, always offered to the layout generator (others are drawn at random). */
-const KEY_FIELDS = ['account-id', 'region', 'vpc-id', 'subnet-id', 'interface-id', 'srcaddr', 'dstaddr', 'pkt-srcaddr',
-  'pkt-dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status',
-  'flow-direction', 'traffic-path', 'encryption-status', 'reject-reason', 'pkt-src-aws-service', 'pkt-dst-aws-service',
-  'interface-type'];
+const KEY_FIELDS = [
+  'account-id',
+  'region',
+  'vpc-id',
+  'subnet-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'pkt-srcaddr',
+  'pkt-dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
+  'flow-direction',
+  'traffic-path',
+  'encryption-status',
+  'reject-reason',
+  'pkt-src-aws-service',
+  'pkt-dst-aws-service',
+  'interface-type',
+];
 const spec = (name: string) => FLOW_LOG_FIELDS.find((f) => f.name === name)!;
 
-const layouts = fc.tuple(
-  fc.shuffledSubarray(KEY_FIELDS, { minLength: 1 }),
-  fc.shuffledSubarray(FLOW_LOG_FIELDS.filter((f) => !KEY_FIELDS.includes(f.name)).map((f) => f.name), { maxLength: 4 }),
-).chain(([key, other]) => fc.shuffledSubarray([...key, ...other], { minLength: key.length + other.length }));
+const layouts = fc
+  .tuple(
+    fc.shuffledSubarray(KEY_FIELDS, { minLength: 1 }),
+    fc.shuffledSubarray(
+      FLOW_LOG_FIELDS.filter((f) => !KEY_FIELDS.includes(f.name)).map((f) => f.name),
+      { maxLength: 4 },
+    ),
+  )
+  .chain(([key, other]) => fc.shuffledSubarray([...key, ...other], { minLength: key.length + other.length }));
 
 /** A few values per field so that groups repeat; sums near and past 2^53 and 2^64. */
 function validToken(field: FlowLogFieldSpec): fc.Arbitrary<string> {
@@ -45,28 +77,70 @@ function buildValidToken(field: FlowLogFieldSpec): fc.Arbitrary<string> {
   if (field.enumValues) return fc.constantFrom(...field.enumValues);
   // Mostly one 5-minute window and a few values per field, so that groups collect several records.
   if (field.name === 'start' || field.name === 'end') {
-    return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1763700000, max: 1763700299 }).map(String) },
+    return fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 1763700000, max: 1763700299 }).map(String) },
       { weight: 1, arbitrary: fc.integer({ min: 1763700300, max: 1763709000 }).map(String) },
-      { weight: 1, arbitrary: fc.constantFrom('0', '253402300799') });
+      { weight: 1, arbitrary: fc.constantFrom('0', '253402300799') },
+    );
   }
   if (kind === 'string') {
-    return fc.oneof({ weight: 8, arbitrary: fc.constantFrom('a', 'eni-0123456789abcdef0', '10.0.0.1', '2001:db8::1', 'a-b_c') },
-      { weight: 1, arbitrary: fc.constant('x'.repeat(40)) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9.:-]{2,30}$/) });
+    return fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom('a', 'eni-0123456789abcdef0', '10.0.0.1', '2001:db8::1', 'a-b_c') },
+      { weight: 1, arbitrary: fc.constant('x'.repeat(40)) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9.:-]{2,30}$/) },
+    );
   }
   if (kind === 'int32') {
-    return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }).map(String) },
-      { weight: 2, arbitrary: fc.integer({ min: 0, max: 70000 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('2147483647', '0000000001') });
+    return fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }).map(String) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 70000 }).map(String) },
+      { weight: 1, arbitrary: fc.constantFrom('2147483647', '0000000001') },
+    );
   }
-  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }).map(String) },
-    { weight: 1, arbitrary: fc.constantFrom('9007199254740993', '9223372036854775807', '4611686018427387904', '0000000000000000000000042') });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }).map(String) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '9007199254740993',
+        '9223372036854775807',
+        '4611686018427387904',
+        '0000000000000000000000042',
+      ),
+    },
+  );
 }
 
 /** Tokens that are wrong for some or every field. */
 const hostileToken = fc.oneof(
-  fc.constantFrom('9223372036854775808', '99999999999999999999', '2147483648', '00000000001', '-5', '1e3', '12a', 'accept',
-    'NODATA', 'SKIPDATA', 'EC', '4', '9', '64', '253402300800', '-', 'x\u0001y', '\u0000', 'ok\u000b', '\u00ff\u00fe',
+  fc.constantFrom(
+    '9223372036854775808',
+    '99999999999999999999',
+    '2147483648',
+    '00000000001',
+    '-5',
+    '1e3',
+    '12a',
+    'accept',
+    'NODATA',
+    'SKIPDATA',
+    'EC',
+    '4',
+    '9',
+    '64',
+    '253402300800',
+    '-',
+    'x\u0001y',
+    '\u0000',
+    'ok\u000b',
+    '\u00ff\u00fe',
     // Not ASCII, DEL, and field names (a line of them reads as a header line).
-    'é-ü', 'del\u007f', '-\u00e9', 'vpc-id', 'account-id'),
+    'é-ü',
+    'del\u007f',
+    '-\u00e9',
+    'vpc-id',
+    'account-id',
+  ),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).map((t) => t.replace(/[ \t\r\n]/g, '_')),
 );
 
@@ -79,24 +153,34 @@ export interface KernelCase {
 
 export const kernelCases: fc.Arbitrary<KernelCase> = layouts.chain((names) => {
   const fields = names.map(spec);
-  const line = fc.tuple(
-    fc.tuple(...fields.map((f) => fc.oneof({ weight: 6, arbitrary: validToken(f) }, { weight: 1, arbitrary: fc.constant('-') },
-      { weight: 1, arbitrary: hostileToken }))),
-    fc.constantFrom(' ', ' ', '  ', '\t', ' \r'),
-    fc.constantFrom('', 'drop', 'extra', 'blank', 'header', 'ws', 'reordered', 'narrower'),
-  ).map(([tokens, sep, twist]) => {
-    if (twist === 'blank') return ' \t';
-    if (twist === 'header') return names.join(' ');
-    // A second header line (concatenated objects): the columns are bound again from there.
-    if (twist === 'reordered') return [...names].reverse().join(' ');
-    if (twist === 'narrower') return (names.length > 1 ? names.slice(1) : names).join(' ');
-    const t = twist === 'drop' ? tokens.slice(1) : twist === 'extra' ? [...tokens, '7'] : tokens;
-    return (twist === 'ws' ? '\t ' : '') + t.join(sep) + (twist === 'ws' ? ' \r' : '');
-  });
+  const line = fc
+    .tuple(
+      fc.tuple(
+        ...fields.map((f) =>
+          fc.oneof(
+            { weight: 6, arbitrary: validToken(f) },
+            { weight: 1, arbitrary: fc.constant('-') },
+            { weight: 1, arbitrary: hostileToken },
+          ),
+        ),
+      ),
+      fc.constantFrom(' ', ' ', '  ', '\t', ' \r'),
+      fc.constantFrom('', 'drop', 'extra', 'blank', 'header', 'ws', 'reordered', 'narrower'),
+    )
+    .map(([tokens, sep, twist]) => {
+      if (twist === 'blank') return ' \t';
+      if (twist === 'header') return names.join(' ');
+      // A second header line (concatenated objects): the columns are bound again from there.
+      if (twist === 'reordered') return [...names].reverse().join(' ');
+      if (twist === 'narrower') return (names.length > 1 ? names.slice(1) : names).join(' ');
+      const t = twist === 'drop' ? tokens.slice(1) : twist === 'extra' ? [...tokens, '7'] : tokens;
+      return (twist === 'ws' ? '\t ' : '') + t.join(sep) + (twist === 'ws' ? ' \r' : '');
+    });
   return fc.record({
     layout: fc.constant(layoutFromFieldNames(names, 'header')),
-    text: fc.array(line, { minLength: 1, maxLength: 40 }).chain((lines) => fc.constantFrom('', '\n').map((last) =>
-      [names.join(' '), ...lines].join('\n') + last)),
+    text: fc
+      .array(line, { minLength: 1, maxLength: 40 })
+      .chain((lines) => fc.constantFrom('', '\n').map((last) => [names.join(' '), ...lines].join('\n') + last)),
     key: fc.constantFrom(KEY, NO_KEY),
     cuts: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 6 }),
   });
@@ -114,7 +198,11 @@ function viaKernel(c: KernelCase): { stats: ParseStats; summary: string[]; clear
     from = cut;
   }
   batches.push(agg.finish());
-  return { stats: agg.stats, summary: merged(batches.flatMap((b) => b.summary)), cleartext: merged(batches.flatMap((b) => b.cleartext)) };
+  return {
+    stats: agg.stats,
+    summary: merged(batches.flatMap((b) => b.summary)),
+    cleartext: merged(batches.flatMap((b) => b.cleartext)),
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -125,8 +213,11 @@ function merged(rows: readonly Row[]): string[] {
   const byKey = new Map<string, Row>();
   for (const row of rows) {
     // A measure the layout lacks is null: rows before and after a second header line may differ in that.
-    const key = JSON.stringify([...Object.entries(row).filter(([k]) => !MEASURES.includes(k)), row.packets === null,
-      row.bytes === null]);
+    const key = JSON.stringify([
+      ...Object.entries(row).filter(([k]) => !MEASURES.includes(k)),
+      row.packets === null,
+      row.bytes === null,
+    ]);
     const seen = byKey.get(key);
     if (!seen) {
       byKey.set(key, { ...row });
@@ -168,8 +259,15 @@ function reference(c: KernelCase): { stats: Partial<ParseStats>; summary: string
     const f = at(column);
     return f === undefined || decoder.isNull[f] ? null : (decoder.big[f] ?? BigInt(decoder.num[f]!));
   };
-  const stats = { lines: 0, records: 0, malformed: 0, cleartextRecords: 0, noData: {} as Record<string, number>,
-    skipData: {} as Record<string, number>, reasons: [] as string[] };
+  const stats = {
+    lines: 0,
+    records: 0,
+    malformed: 0,
+    cleartextRecords: 0,
+    noData: {} as Record<string, number>,
+    skipData: {} as Record<string, number>,
+    reasons: [] as string[],
+  };
   const summary: Row[] = [];
   const cleartext: Row[] = [];
   const lines = c.text.split('\n');
@@ -229,31 +327,50 @@ function reference(c: KernelCase): { stats: Partial<ParseStats>; summary: string
     const last = !Number.isNaN(endSec) ? endSec : first;
     const shared = {
       window_start: Math.floor(time / 300) * 300 * 1000,
-      account_id: at('account_id') !== undefined && text('account_id') !== null ? text('account_id') : info.accountId ?? null,
-      region: at('region') !== undefined && text('region') !== null ? text('region') : info.region ?? null,
+      account_id:
+        at('account_id') !== undefined && text('account_id') !== null ? text('account_id') : (info.accountId ?? null),
+      region: at('region') !== undefined && text('region') !== null ? text('region') : (info.region ?? null),
       vpc_id: text('vpc_id'),
     };
     const measures = {
-      flows: 1n, packets: at('packets') === undefined ? null : int64('packets') ?? 0n,
-      bytes: at('bytes') === undefined ? null : int64('bytes') ?? 0n, first_seen: first * 1000, last_seen: last * 1000,
+      flows: 1n,
+      packets: at('packets') === undefined ? null : (int64('packets') ?? 0n),
+      bytes: at('bytes') === undefined ? null : (int64('bytes') ?? 0n),
+      first_seen: first * 1000,
+      last_seen: last * 1000,
     };
     const encryption = int('encryption_status');
     summary.push({
-      ...shared, subnet_id: text('subnet_id'), interface_id: text('interface_id'), flow_direction: text('flow_direction'),
-      traffic_path: int('traffic_path'), encryption_status: encryption, action: text('action'), ...measures,
+      ...shared,
+      subnet_id: text('subnet_id'),
+      interface_id: text('interface_id'),
+      flow_direction: text('flow_direction'),
+      traffic_path: int('traffic_path'),
+      encryption_status: encryption,
+      action: text('action'),
+      ...measures,
     });
     const rejectReason = text('reject_reason');
     if (encryption === 0 || rejectReason === 'EC') {
       if (encryption === 0) stats.cleartextRecords++;
       const ports = [int('srcport'), int('dstport')].filter((p): p is number => p !== null);
       cleartext.push({
-        ...shared, interface_id: text('interface_id'), srcaddr: text('pkt_srcaddr') ?? text('srcaddr'),
-        dstaddr: text('pkt_dstaddr') ?? text('dstaddr'), protocol: int('protocol'),
-        port: ports.length ? Math.min(...ports) : null, server_side: serverSide(int('srcport'), int('dstport')),
+        ...shared,
+        interface_id: text('interface_id'),
+        srcaddr: text('pkt_srcaddr') ?? text('srcaddr'),
+        dstaddr: text('pkt_dstaddr') ?? text('dstaddr'),
+        protocol: int('protocol'),
+        port: ports.length ? Math.min(...ports) : null,
+        server_side: serverSide(int('srcport'), int('dstport')),
         pkt_src_aws_service: text('pkt_src_aws_service'),
-        pkt_dst_aws_service: text('pkt_dst_aws_service'), traffic_path: int('traffic_path'),
-        flow_direction: text('flow_direction'), action: text('action'), reject_reason: rejectReason,
-        interface_type: text('interface_type'), ...measures, encryption_status: encryption,
+        pkt_dst_aws_service: text('pkt_dst_aws_service'),
+        traffic_path: int('traffic_path'),
+        flow_direction: text('flow_direction'),
+        action: text('action'),
+        reject_reason: rejectReason,
+        interface_type: text('interface_type'),
+        ...measures,
+        encryption_status: encryption,
       });
     }
   });
@@ -278,7 +395,10 @@ export function checkKernelAgainstReference(c: KernelCase): void {
     } catch (e) {
       rejection = e;
     }
-    match((rejection as Error | undefined)?.message ?? 'accepted', /^line \d+: a second header line that cannot be bound: /);
+    match(
+      (rejection as Error | undefined)?.message ?? 'accepted',
+      /^line \d+: a second header line that cannot be bound: /,
+    );
     return;
   }
   let actual: ReturnType<typeof viaKernel>;
@@ -291,10 +411,22 @@ export function checkKernelAgainstReference(c: KernelCase): void {
     return;
   }
   const { stats } = actual;
-  deepStrictEqual({ lines: stats.lines, records: stats.records, malformed: stats.malformed, cleartextRecords: stats.cleartextRecords,
-    noData: { ...stats.noData }, skipData: { ...stats.skipData }, reasons: stats.malformedSamples.map((s) => s.reason) },
-  { ...expected.stats, reasons: (expected.stats as { reasons: string[] }).reasons.slice(0, 5) });
-  ok(stats.malformedSamples.every((s) => !s.reason.startsWith('internal error')), 'an internal error reason');
+  deepStrictEqual(
+    {
+      lines: stats.lines,
+      records: stats.records,
+      malformed: stats.malformed,
+      cleartextRecords: stats.cleartextRecords,
+      noData: { ...stats.noData },
+      skipData: { ...stats.skipData },
+      reasons: stats.malformedSamples.map((s) => s.reason),
+    },
+    { ...expected.stats, reasons: (expected.stats as { reasons: string[] }).reasons.slice(0, 5) },
+  );
+  ok(
+    stats.malformedSamples.every((s) => !s.reason.startsWith('internal error')),
+    'an internal error reason',
+  );
   deepStrictEqual(actual.summary, expected.summary);
   deepStrictEqual(actual.cleartext, expected.cleartext);
 }

@@ -14,17 +14,23 @@ import { KEY_ACCOUNT, KEY_REGION, loadPeer, peerJob, V10_COLUMNS, WINDOW_SECONDS
 const job = peerJob(process.argv.slice(2));
 if (job.mode !== 'scan-twice' && job.mode !== 'materialize') throw new Error('--mode materialize|scan-twice');
 const chdb = loadPeer('chdb') as { query(sql: string, format?: string): string; Session: new () => ChdbSession };
-interface ChdbSession { query(sql: string, format?: string): string; cleanup(): void }
+interface ChdbSession {
+  query(sql: string, format?: string): string;
+  cleanup(): void;
+}
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const TYPES = { string: 'String', int32: 'Int32', int64: 'Int64' } as const;
-const structure = Object.entries(V10_COLUMNS).map(([name, type]) => `${name} Nullable(${TYPES[type]})`).join(', ');
+const structure = Object.entries(V10_COLUMNS)
+  .map(([name, type]) => `${name} Nullable(${TYPES[type]})`)
+  .join(', ');
 const settings = `SETTINGS max_threads = ${job.threads}, format_custom_field_delimiter = ' ', format_custom_escaping_rule = 'CSV',
   format_csv_null_representation = '-', input_format_with_names_use_header = 0, output_format_parquet_compression_method = 'zstd'`;
 const fromKey = (re: RegExp) => `extract(object, ${quote(re.source)})`;
 const ms = (seconds: string) => `toDateTime64(${seconds}, 3, 'UTC')`;
 // ciphertrail: a record's time is its start, else its end; NODATA/SKIPDATA are no flows, `-` is.
-const flows = (from: string) => `(SELECT *, coalesce(start, end) AS t FROM ${from} WHERE coalesce(log_status, 'OK') = 'OK')`;
+const flows = (from: string) =>
+  `(SELECT *, coalesce(start, end) AS t FROM ${from} WHERE coalesce(log_status, 'OK') = 'OK')`;
 const measures = `toInt64(count()) AS flows, sum(packets) AS packets, sum(bytes) AS bytes, ${ms('min(t)')} AS first_seen,
   ${ms('max(coalesce(end, start))')} AS last_seen`;
 const window = `${ms(`intDiv(t, ${WINDOW_SECONDS}) * ${WINDOW_SECONDS}`)} AS window_start`;
@@ -60,7 +66,8 @@ const unencrypted = (from: string) => `${out(job.unencryptedPath)}
 
 // One `file()` per object (a glob cannot list paths in different folders); `_path`: the object
 // each row came from, since groups are per object.
-const source = `(${job.files.map((path) => `SELECT *, _path AS object FROM file(${quote(path)}, CustomSeparatedWithNames, ${quote(structure)})`)
+const source = `(${job.files
+  .map((path) => `SELECT *, _path AS object FROM file(${quote(path)}, CustomSeparatedWithNames, ${quote(structure)})`)
   .join(' UNION ALL ')})`;
 if (job.mode === 'materialize') {
   const session = new chdb.Session();

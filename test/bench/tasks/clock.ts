@@ -4,6 +4,10 @@ export function startClock(): () => { ms: number; cpuMs: number; maxRssMb: numbe
   const cpu = process.cpuUsage();
   return () => {
     const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+    return {
+      ms: performance.now() - wall,
+      cpuMs: (used.user + used.system) / 1000,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
   };
 }

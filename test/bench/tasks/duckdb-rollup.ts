@@ -20,13 +20,17 @@ if (job.mode !== 'scan-twice' && job.mode !== 'materialize') throw new Error('--
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const TYPES = { string: 'VARCHAR', int32: 'INTEGER', int64: 'BIGINT' } as const;
-const columns = `{${Object.entries(V10_COLUMNS).map(([k, v]) => `${quote(k)}: ${quote(TYPES[v])}`).join(', ')}}`;
-const csv = `read_csv([${job.files.map(quote).join(', ')}], delim = ' ', header = true, nullstr = '-', auto_detect = false, ` +
+const columns = `{${Object.entries(V10_COLUMNS)
+  .map(([k, v]) => `${quote(k)}: ${quote(TYPES[v])}`)
+  .join(', ')}}`;
+const csv =
+  `read_csv([${job.files.map(quote).join(', ')}], delim = ' ', header = true, nullstr = '-', auto_detect = false, ` +
   `compression = 'gzip', filename = true, columns = ${columns})`;
 const fromKey = (re: RegExp) => `regexp_extract(filename, ${quote(re.source)}, 1)`;
 const parquet = `(FORMAT parquet, COMPRESSION zstd)`;
 // ciphertrail: a record's time is its start, else its end; NODATA/SKIPDATA are no flows, `-` is.
-const flows = (from: string) => `(SELECT *, coalesce(start, "end") AS t FROM ${from} WHERE coalesce(log_status, 'OK') = 'OK')`;
+const flows = (from: string) =>
+  `(SELECT *, coalesce(start, "end") AS t FROM ${from} WHERE coalesce(log_status, 'OK') = 'OK')`;
 const measures = `count(*) AS flows, sum(packets)::BIGINT AS packets, sum(bytes)::BIGINT AS bytes, make_timestamp(min(t) * 1000000) AS first_seen,
   make_timestamp(max(coalesce("end", start)) * 1000000) AS last_seen`;
 const window = `make_timestamp((t // ${WINDOW_SECONDS} * ${WINDOW_SECONDS}) * 1000000) AS window_start`;
@@ -69,7 +73,9 @@ if (job.mode === 'materialize') {
 const time = clock();
 const rows = async (path: string) =>
   Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${quote(path)})`)).getRows()[0]![0]);
-const result = count ? { ...time, summaryRows: await rows(job.summaryPath), unencryptedRows: await rows(job.unencryptedPath) } : time;
+const result = count
+  ? { ...time, summaryRows: await rows(job.summaryPath), unencryptedRows: await rows(job.unencryptedPath) }
+  : time;
 db.closeSync();
 instance.closeSync();
 console.log(JSON.stringify(result));

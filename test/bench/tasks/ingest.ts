@@ -15,7 +15,14 @@ const clock = startClock();
 const { report } = await runIngest(settings);
 const time = clock();
 const t = report.totals;
-console.log(JSON.stringify({
-  ...time, records: t.records, objects: t.objects, rejected: t.rejected, summaryRows: t.outputRows.summary ?? 0,
-  unencryptedRows: t.outputRows.unencrypted ?? 0, textBytes: t.bytesText,
-}));
+console.log(
+  JSON.stringify({
+    ...time,
+    records: t.records,
+    objects: t.objects,
+    rejected: t.rejected,
+    summaryRows: t.outputRows.summary ?? 0,
+    unencryptedRows: t.outputRows.unencrypted ?? 0,
+    textBytes: t.bytesText,
+  }),
+);

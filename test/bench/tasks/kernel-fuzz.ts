@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { checkKernelAgainstReference, type KernelCase, kernelCases } from '../../helpers/kernel-oracle.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' }, path: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' }, path: { type: 'string' } },
+});
 const numRuns = Number(values.runs);
 const seed = values.seed === undefined ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0 : Number(values.seed);
 const every = Math.max(1, Math.floor(numRuns / 10));
@@ -26,15 +28,30 @@ const property = fc.property(kernelCases, (c) => {
   }
   // Progress until the first failure (shrinking calls the predicate again).
   if (!failing && ++checked % every === 0) {
-    process.stderr.write(`  ${checked.toLocaleString('en-US')} cases, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `  ${checked.toLocaleString('en-US')} cases, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   }
 });
 const details = fc.check(property, { numRuns, seed, ...(values.path ? { path: values.path } : {}) });
-const shown = (c: KernelCase) => ({ fields: c.layout.fields.map((f) => f.name), text: c.text, key: c.key, cuts: c.cuts });
-console.log(JSON.stringify({
-  runs: details.numRuns, ms: performance.now() - started, seed: details.seed, failed: details.failed,
-  ...(details.failed ? {
-    path: details.counterexamplePath, counterexample: details.counterexample ? shown(details.counterexample[0]) : undefined,
-    error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
-  } : {}),
-}));
+const shown = (c: KernelCase) => ({
+  fields: c.layout.fields.map((f) => f.name),
+  text: c.text,
+  key: c.key,
+  cuts: c.cuts,
+});
+console.log(
+  JSON.stringify({
+    runs: details.numRuns,
+    ms: performance.now() - started,
+    seed: details.seed,
+    failed: details.failed,
+    ...(details.failed
+      ? {
+          path: details.counterexamplePath,
+          counterexample: details.counterexample ? shown(details.counterexample[0]) : undefined,
+          error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
+        }
+      : {}),
+  }),
+);

@@ -6,10 +6,11 @@
  * Usage: tsx test/bench/tasks/parse-aggregate.ts <file.gz>...
  * Prints one JSON line: { ms, cpuMs, maxRssMb, records, lines, textBytes, summaryRows, cleartextRows }.
  */
-import { ingestObject } from '../../../functions/core/ingest-object.js';
-import type { AggregateBatch } from '../../../functions/core/flow-log-aggregator.js';
-import type { ObjectOutput, OutputSink } from '../../../functions/core/ports.js';
+
 import { listLocalObjects } from '../../../functions/adapters/local-files.js';
+import type { AggregateBatch } from '../../../functions/core/flow-log-aggregator.js';
+import { ingestObject } from '../../../functions/core/ingest-object.js';
+import type { ObjectOutput, OutputSink } from '../../../functions/core/ports.js';
 import { startClock } from './clock.js';
 
 let summaryRows = 0;

@@ -12,11 +12,30 @@ import { parseArgs } from 'node:util';
 
 /** The 25 fields of the bench's v10 custom format, in file order, with the types ciphertrail gives them. */
 export const V10_COLUMNS = {
-  version: 'int32', account_id: 'string', vpc_id: 'string', subnet_id: 'string', interface_id: 'string',
-  instance_id: 'string', srcaddr: 'string', dstaddr: 'string', srcport: 'int32', dstport: 'int32',
-  protocol: 'int32', packets: 'int64', bytes: 'int64', start: 'int64', end: 'int64', action: 'string',
-  log_status: 'string', flow_direction: 'string', traffic_path: 'int32', pkt_srcaddr: 'string',
-  pkt_dstaddr: 'string', pkt_src_aws_service: 'string', pkt_dst_aws_service: 'string', reject_reason: 'string',
+  version: 'int32',
+  account_id: 'string',
+  vpc_id: 'string',
+  subnet_id: 'string',
+  interface_id: 'string',
+  instance_id: 'string',
+  srcaddr: 'string',
+  dstaddr: 'string',
+  srcport: 'int32',
+  dstport: 'int32',
+  protocol: 'int32',
+  packets: 'int64',
+  bytes: 'int64',
+  start: 'int64',
+  end: 'int64',
+  action: 'string',
+  log_status: 'string',
+  flow_direction: 'string',
+  traffic_path: 'int32',
+  pkt_srcaddr: 'string',
+  pkt_dstaddr: 'string',
+  pkt_src_aws_service: 'string',
+  pkt_dst_aws_service: 'string',
+  reject_reason: 'string',
   encryption_status: 'int32',
 } as const;
 
@@ -39,15 +58,21 @@ export interface PeerJob {
 /** `<task> --out <dir> --threads <n> [--mode <plan>] <file.gz>...`; empties `--out`. */
 export function peerJob(argv: readonly string[]): PeerJob {
   const { values, positionals } = parseArgs({
-    args: [...argv], allowPositionals: true,
+    args: [...argv],
+    allowPositionals: true,
     options: { out: { type: 'string' }, threads: { type: 'string', default: '1' }, mode: { type: 'string' } },
   });
-  if (!values.out || positionals.length === 0) throw new Error('usage: <task> --out <dir> --threads <n> [--mode <plan>] <file.gz>...');
+  if (!values.out || positionals.length === 0)
+    throw new Error('usage: <task> --out <dir> --threads <n> [--mode <plan>] <file.gz>...');
   rmSync(values.out, { recursive: true, force: true });
   mkdirSync(values.out, { recursive: true });
   return {
-    out: values.out, threads: Number(values.threads), mode: values.mode, files: positionals,
-    summaryPath: join(values.out, 'summary.parquet'), unencryptedPath: join(values.out, 'unencrypted.parquet'),
+    out: values.out,
+    threads: Number(values.threads),
+    mode: values.mode,
+    files: positionals,
+    summaryPath: join(values.out, 'summary.parquet'),
+    unencryptedPath: join(values.out, 'unencrypted.parquet'),
   };
 }
 
