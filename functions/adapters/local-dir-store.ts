@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeError } from '../core/describe-error.js';
 import { OutputError, UsageError } from '../core/errors.js';
@@ -7,8 +8,14 @@ import type { BlobStore } from './blob-store.js';
 /**
  * A BlobStore over a local directory. Writes are atomic (temp file + rename); a write that fails
  * (disk full, read-only) removes its temp file and throws OutputError naming the path.
+ *
+ * Writes are synchronous: output files are small (a few KB for most objects) and a run writes
+ * tens of thousands of them, so the thread-pool round trips of fs/promises would cost more than
+ * the writes; folders already made are remembered.
  */
 export class LocalDirStore implements BlobStore {
+  private readonly folders = new Set<string>();
+
   constructor(readonly root: string) {}
 
   /**
@@ -40,18 +47,32 @@ export class LocalDirStore implements BlobStore {
     const path = join(this.root, key);
     const temp = `${path}.${process.pid}.tmp`;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(temp, body);
-      await rename(temp, path);
+      const folder = dirname(path);
+      if (!this.folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
+      try {
+        writeFileSync(temp, body);
+      } catch (err) {
+        // The folder went away since it was made (removed by hand, or by `compact`): make it again once.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(temp, body);
+      }
+      renameSync(temp, path);
     } catch (err) {
-      await rm(temp, { force: true }).catch(() => undefined);
+      rmSync(temp, { force: true });
       throw new OutputError(`cannot write ${path}: ${describeError(err)}`, { cause: err });
     }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    const path = join(this.root, key);
+    // Most keys asked for do not exist (an object's first run has no manifest): no exception for those.
+    if (!statSync(path, { throwIfNoEntry: false })) return undefined;
     try {
-      return await readFile(join(this.root, key));
+      return readFileSync(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;

@@ -1,5 +1,16 @@
-import { createReadStream, type Dirent, type Stats } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  createReadStream,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ObjectRejectedError, UsageError } from '../core/errors.js';
 import type { SkippedInput, SourceObject } from '../core/ports.js';
@@ -47,10 +58,10 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
     objects.push(localObjectAt(ref));
   };
 
-  async function walk(dir: string, root: string, ancestors: ReadonlySet<string>): Promise<void> {
+  function walk(dir: string, root: string, ancestors: ReadonlySet<string>): void {
     let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       skipped.push({ path: dir, reason: `unreadable folder: ${(err as Error).message}` });
       return;
@@ -64,7 +75,7 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
       }
       let info: Stats;
       try {
-        info = await stat(path);
+        info = statSync(path);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (entry.isSymbolicLink())
@@ -74,14 +85,14 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
         continue;
       }
       if (info.isDirectory()) {
-        const real = await realpath(path);
+        const real = realpathSync(path);
         if (ancestors.has(real)) {
           skipped.push({ path, reason: 'symlink loop (a folder that contains it)' });
           continue;
         }
-        await walk(path, root, new Set([...ancestors, real]));
+        walk(path, root, new Set([...ancestors, real]));
       } else if (info.isFile()) {
-        add({ path, key: keyOf(root, path), identity: await realpath(path), size: info.size });
+        add({ path, key: keyOf(root, path), identity: realpathSync(path), size: info.size });
       } else {
         skipped.push({ path, reason: `not a regular file (${fileType(info)})` });
       }
@@ -91,16 +102,16 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
   for (const path of paths) {
     let info: Stats;
     try {
-      info = await stat(path);
+      info = statSync(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`no such file or folder: ${path}`);
       throw err;
     }
     if (info.isDirectory()) {
-      await walk(path, path, new Set([await realpath(path)]));
+      walk(path, path, new Set([realpathSync(path)]));
     } else if (info.isFile()) {
-      add({ path, key: path.split(sep).join('/'), identity: await realpath(path), size: info.size });
+      add({ path, key: path.split(sep).join('/'), identity: realpathSync(path), size: info.size });
     } else {
       objects.push(rejectedObject(path, `not a regular file (${fileType(info)}): give flow-log files or folders`));
     }
@@ -128,8 +139,7 @@ export function localObjectAt(ref: LocalObjectRef): SourceObject & { readonly re
 
 /** A local file given by path alone (tests, tools): stats it and resolves its identity. */
 export async function localObject(path: string, root: string | undefined): Promise<SourceObject> {
-  const info = await stat(path);
-  return localObjectAt({ path, key: keyOf(root, path), identity: await realpath(path), size: info.size });
+  return localObjectAt({ path, key: keyOf(root, path), identity: realpathSync(path), size: statSync(path).size });
 }
 
 const keyOf = (root: string | undefined, path: string) => (root ? relative(root, path) : path).split(sep).join('/');
@@ -152,11 +162,36 @@ function rejectedObject(path: string, reason: string): SourceObject {
   };
 }
 
+/**
+ * A file of up to READ_CHUNK bytes is read in one synchronous call, as one chunk: most flow-log
+ * objects are a few KB, and a stream (its own 1 MiB buffer, several thread-pool round trips)
+ * costs more than reading them. Larger files stream in READ_CHUNK pieces.
+ */
 async function* readLocal(path: string): AsyncGenerator<Uint8Array> {
+  let fd: number | undefined;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) yield chunk as Buffer;
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size <= READ_CHUNK) {
+      const body = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const n = readSync(fd, body, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      closeSync(fd);
+      fd = undefined;
+      yield body.subarray(0, got);
+      return;
+    }
+    const stream = createReadStream(path, { fd, highWaterMark: READ_CHUNK });
+    fd = undefined; // the stream closes it
+    for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
     throw new ObjectRejectedError(`unreadable: ${(err as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -5,7 +5,7 @@ import { splitWideSums } from '../core/int64-sums.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
 import { columnFromGroups } from './parquet/columns-from-groups.js';
-import { gzipCodec } from './parquet/page-codec.js';
+import { gzipCodec, UNCOMPRESSED } from './parquet/page-codec.js';
 import { writeParquetFile } from './parquet/parquet-file.js';
 
 /**
@@ -18,6 +18,13 @@ import { writeParquetFile } from './parquet/parquet-file.js';
  * the figures are in the README (Decisions worth knowing).
  */
 const CODEC = gzipCodec(1, constants.Z_RLE);
+
+/**
+ * Files of fewer rows than this are written UNCOMPRESSED (codecs are per column chunk; every
+ * engine reads both). Most real objects are small, and for pages of a few hundred bytes a zlib
+ * stream costs more time (its set-up dominates) than it saves bytes (docs/performance.md).
+ */
+const MIN_ROWS_TO_COMPRESS = 256;
 
 /** Sums are nearly all distinct: a dictionary would cost time and bytes, so they are PLAIN. */
 const PLAIN_COLUMNS: ReadonlySet<string> = new Set(['packets', 'bytes']);
@@ -105,7 +112,8 @@ export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32A
     if (!data) throw new Error(`groups lack column ${column.name} of table ${spec.name}`);
     return toWrite(column, columnFromGroups(column.type, data, rows));
   });
-  return { bytes: writeParquetFile(columns, rows.length, CODEC), rows: rows.length };
+  const codec = rows.length < MIN_ROWS_TO_COMPRESS ? UNCOMPRESSED : CODEC;
+  return { bytes: writeParquetFile(columns, rows.length, codec), rows: rows.length };
 }
 
 /** The measures a query sums: a table's INT64 columns outside its grain (`flows`, `packets`, `bytes`). */

@@ -308,7 +308,8 @@ export class FlowLogAggregator {
    */
   private judgeLine(bytes: Uint8Array, start: number, end: number): void {
     const stats = this.stats;
-    const d = this.decoder!;
+    // Made on the first line the kernel refuses: most objects have none.
+    const d = (this.decoder ??= new LineDecoder(this.layout!));
     const reason = d.decodeBytes(bytes, start, end);
     if (reason !== null) {
       if (isBlankLine(bytes, start, end) || this.headerLineAgain(bytes, start, end)) return;
@@ -398,7 +399,7 @@ export class FlowLogAggregator {
   private useLayout(layout: FlowLogLayout, headerLine: string): void {
     this.layout = layout;
     this.headerLine = headerLine;
-    this.decoder = new LineDecoder(layout);
+    this.decoder = undefined;
     this.kernel.bindLayout(layout);
     // Field names are never numbers nor values of a closed set, so a layout with one such field
     // refuses header lines by itself; a layout of free-text fields only needs them found first.

@@ -64,9 +64,23 @@ export function looksLikeHeaderLine(line: string): boolean {
   return known;
 }
 
+/**
+ * The layout of a header line. Layouts are immutable and the objects of one bucket share a few
+ * headers, so each distinct header is parsed once (and the kernel binds an unchanged layout for free).
+ */
 export function layoutFromHeaderLine(line: string): FlowLogLayout {
-  return layoutFromFieldNames(line.trim().split(WHITESPACE), 'header');
+  const text = line.trim();
+  let layout = headerLayouts.get(text);
+  if (!layout) {
+    layout = layoutFromFieldNames(text.split(WHITESPACE), 'header');
+    if (headerLayouts.size >= MAX_HEADER_LAYOUTS) headerLayouts.clear();
+    headerLayouts.set(text, layout);
+  }
+  return layout;
 }
+
+const headerLayouts = new Map<string, FlowLogLayout>();
+const MAX_HEADER_LAYOUTS = 256;
 
 export function formatString(layout: FlowLogLayout): string {
   return layout.fields.map((f) => `\${${f.name}}`).join(' ');

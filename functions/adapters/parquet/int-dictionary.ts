@@ -57,7 +57,8 @@ function encodeSmallInts(low: Int32Array, defined: Uint8Array | null): IntDictio
 function encodeHashed(column: IntColumn, maxEntries: number): IntDictionaryEncoding | null {
   const { low, high, defined } = column;
   const n = low.length;
-  let bits = 10;
+  // A table at least twice the entries (load under one half), of at least 16 slots.
+  let bits = 4;
   while (1 << bits < 2 * Math.min(n, maxEntries)) bits++;
   const mask = (1 << bits) - 1;
   const shift = 32 - bits;

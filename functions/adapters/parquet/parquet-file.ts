@@ -9,7 +9,7 @@ import type { PageCodec } from './page-codec.js';
  * chunks in order, the footer, its length and "PAR1" again.
  */
 export function writeParquetFile(columns: readonly ColumnToWrite[], rows: number, codec: PageCodec): Uint8Array {
-  const out = new ByteWriter(1 << 16);
+  const out = fileBuffer();
   out.append(MAGIC);
   const chunks = rows === 0 ? [] : columns.map((column) => writeColumnChunk(out, column, codec));
   const footerAt = out.length;
@@ -17,4 +17,16 @@ export function writeParquetFile(columns: readonly ColumnToWrite[], rows: number
   out.int32(out.length - footerAt);
   out.append(MAGIC);
   return out.bytes.slice(0, out.length);
+}
+
+/**
+ * The buffer files are assembled in, reused (writing is synchronous): most files are a few KB,
+ * and a fresh 64 KiB buffer each would be most of their cost in allocation and garbage. A buffer
+ * grown past 4 MiB by a large file is dropped rather than kept.
+ */
+const assembly = new ByteWriter(1 << 16);
+function fileBuffer(): ByteWriter {
+  if (assembly.bytes.length > 1 << 22) assembly.bytes = new Uint8Array(1 << 16);
+  assembly.length = 0;
+  return assembly;
 }

@@ -13,6 +13,17 @@ export enum CompactType {
 
 const utf8 = new TextEncoder();
 
+/** UTF-8 of footer strings (column names, `created_by`): the same few strings in every file. */
+const encodings = new Map<string, Uint8Array>();
+function encoded(text: string): Uint8Array {
+  let bytes = encodings.get(text);
+  if (!bytes) {
+    bytes = utf8.encode(text);
+    if (encodings.size < 4096) encodings.set(text, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Writes Thrift structs in the compact protocol, the encoding of Parquet's footer and page
  * headers. Fields must be written in increasing id order within a struct (the short form stores
@@ -46,7 +57,7 @@ export class ThriftCompactWriter {
   }
 
   string(field: number, text: string): void {
-    this.binary(field, utf8.encode(text));
+    this.binary(field, encoded(text));
   }
 
   /** A struct (or union) field; close it with `endStruct()`. */
@@ -76,7 +87,7 @@ export class ThriftCompactWriter {
   }
 
   elementString(text: string): void {
-    const bytes = utf8.encode(text);
+    const bytes = encoded(text);
     this.out.varint(bytes.length);
     this.out.append(bytes);
   }

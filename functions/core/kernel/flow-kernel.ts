@@ -146,6 +146,8 @@ export interface KernelSettings {
 export class FlowKernel {
   private static readonly pool: FlowKernel[] = [];
   private readonly k: KernelExports;
+  /** The layout the kernel's field tables hold (layouts are immutable and shared: see layoutFromHeaderLine). */
+  private boundLayout: FlowLogLayout | undefined;
 
   private constructor() {
     const instance = new wasm.Instance(kernelModule(), {
@@ -175,8 +177,10 @@ export class FlowKernel {
     if (FlowKernel.pool.length < POOL_SIZE) FlowKernel.pool.push(this);
   }
 
-  /** Sets the fields of the lines to come. */
+  /** Sets the fields of the lines to come (nothing to do when the same layout is bound again). */
   bindLayout(layout: FlowLogLayout): void {
+    if (this.boundLayout === layout) return;
+    this.boundLayout = layout;
     const k = this.k;
     const n = layout.fields.length;
     if (n > MAX_FIELDS) throw new Error(`a layout of ${n} fields is more than the ${MAX_FIELDS} the kernel holds`);
