@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
@@ -13,23 +14,63 @@ const DUCKDB_TYPES: Record<ColumnType, string> = {
 /** A row as JSON-friendly values: int64/int128 as strings, timestamps as ISO-like text. */
 export type QueryRow = Record<string, string | number | boolean | null>;
 
+export interface LocalTablesOptions {
+  /** DuckDB's memory limit (`memory_limit`); past it, DuckDB spills to the temp folder. Default 256 MB. */
+  readonly memoryLimit?: string;
+}
+
 /**
- * The output tables of a local run, opened in an embedded DuckDB: each table name is a view
- * over its Parquet files (an empty table with the schema's columns when there are none).
+ * Parquet files read per statement while loading. A statement over every file of a large run
+ * (150,000 per-object files) holds every file's metadata at once: 5.6–5.8 GB for 50,000 objects.
+ * In batches the load stays inside the memory limit, however many files there are.
+ */
+const FILES_PER_BATCH = 500;
+
+/**
+ * The output tables of a local run, loaded into an embedded DuckDB: each table is a DuckDB table
+ * holding its Parquet files' rows (an empty table with the schema's columns when there are none).
+ *
+ * Memory is bounded whatever the number of files: DuckDB runs with a memory limit and a temp
+ * folder, so data and query state past the limit spill to disk; files are loaded in batches;
+ * and every named query then reads the loaded table instead of listing and opening every file
+ * again. (An in-memory database spills the same way as a database file and loaded 20,000
+ * objects' files 20 % faster in the same peak memory; see docs/performance.md.)
  */
 export class LocalTables {
   private constructor(
     private readonly connection: DuckDBConnection,
     private readonly instance: DuckDBInstance,
+    private readonly scratch: string,
   ) {}
 
-  static async open(dir: string, extraViews: Record<string, string> = {}): Promise<LocalTables> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    const tables = new LocalTables(connection, instance);
-    for (const spec of OUTPUT_TABLES) await tables.bind(spec, dir);
-    for (const [name, select] of Object.entries(extraViews)) await connection.run(`CREATE VIEW ${name} AS ${select}`);
-    return tables;
+  static async open(
+    dir: string,
+    extraViews: Record<string, string> = {},
+    options: LocalTablesOptions = {},
+  ): Promise<LocalTables> {
+    const scratch = mkdtempSync(join(tmpdir(), 'ciphertrail-tables-'));
+    let instance: DuckDBInstance | undefined;
+    try {
+      instance = await DuckDBInstance.create(':memory:', {
+        memory_limit: options.memoryLimit ?? '256MB',
+        temp_directory: scratch,
+        threads: String(availableParallelism()),
+        // Row order is whatever the queries ORDER BY: loading need not keep file order.
+        preserve_insertion_order: 'false',
+        // The external file cache keeps every file read, outside the memory limit: with it, loading
+        // 3,500 small files peaked at 490 MB, without it at 190 MB (and faster). Each file is read once.
+        enable_external_file_cache: 'false',
+      });
+      const connection = await instance.connect();
+      const tables = new LocalTables(connection, instance, scratch);
+      for (const spec of OUTPUT_TABLES) await tables.load(spec, dir);
+      for (const [name, select] of Object.entries(extraViews)) await connection.run(`CREATE VIEW ${name} AS ${select}`);
+      return tables;
+    } catch (err) {
+      instance?.closeSync();
+      rmSync(scratch, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   async query(sql: string): Promise<QueryRow[]> {
@@ -40,27 +81,36 @@ export class LocalTables {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 
-  private async bind(spec: TableSpec, dir: string): Promise<void> {
-    const tableDir = join(dir, spec.name);
-    if (hasParquet(tableDir)) {
-      const glob = join(tableDir, '**', '*.parquet').replace(/'/g, "''");
+  /**
+   * Creates the table with the schema's columns and `dt`, then inserts its files by name:
+   * files written before a column existed give NULL there.
+   */
+  private async load(spec: TableSpec, dir: string): Promise<void> {
+    const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
+    await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
+    const files = parquetFiles(join(dir, spec.name));
+    for (let at = 0; at < files.length; at += FILES_PER_BATCH) {
+      const list = files.slice(at, at + FILES_PER_BATCH).map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
       await this.connection.run(
-        `CREATE VIEW ${spec.name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
+        `INSERT INTO ${spec.name} BY NAME SELECT * FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`,
       );
-    } else {
-      const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
-      await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
     }
   }
 }
 
-function hasParquet(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory() ? hasParquet(path) : entry.endsWith('.parquet')) return true;
+/** Every `.parquet` file under `dir` (none when it does not exist), sorted. */
+function parquetFiles(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
   }
-  return false;
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }

@@ -50,6 +50,9 @@ export class IngestPipeline extends Construct {
         CURATED_BUCKET: curated.bucketName,
         CURATED_PREFIX: props.curatedPrefix,
         WINDOW_SECONDS: String(props.windowSeconds),
+        // On the last receive before the dead-letter queue, an object that still fails (a timeout)
+        // is quarantined with its reason instead of vanishing into the DLQ unexplained.
+        MAX_RECEIVE_COUNT: String(props.queue.maxReceiveCount),
         ...props.alerting.environment,
       },
     });

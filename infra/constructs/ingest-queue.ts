@@ -22,9 +22,12 @@ export class IngestQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly dlqDepthAlarm: cloudwatch.Alarm;
+  /** Receives before the dead-letter queue; the consumer quarantines an object on its last one. */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: IngestQueueProps) {
     super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount;
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,

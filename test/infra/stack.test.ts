@@ -173,6 +173,8 @@ describe('ingest queue and function', () => {
           ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertingTopic') },
           SUPPRESS_MINUTES: '60',
           WINDOW_SECONDS: '300',
+          // The queue's maxReceiveCount, so the last receive quarantines instead of dead-lettering silently.
+          MAX_RECEIVE_COUNT: String(DEFAULTS.ingestMaxReceiveCount),
           POWERTOOLS_SERVICE_NAME: 'ingest',
           POWERTOOLS_METRICS_NAMESPACE: 'Ciphertrail',
         }),
