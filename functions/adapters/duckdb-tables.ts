@@ -21,8 +21,9 @@ export interface LocalTablesOptions {
 
 /**
  * Parquet files read per statement while loading. A statement over every file of a large run
- * (150,000 per-object files) holds every file's metadata at once: 5.6–5.8 GB for 50,000 objects.
- * In batches the load stays inside the memory limit, however many files there are.
+ * (three per-object files per object) holds every file's metadata at once, gigabytes for tens of
+ * thousands of objects; in batches the load stays inside the memory limit, however many files
+ * there are (docs/performance.md, "Many small objects").
  */
 const FILES_PER_BATCH = 500;
 
@@ -33,8 +34,7 @@ const FILES_PER_BATCH = 500;
  * Memory is bounded whatever the number of files: DuckDB runs with a memory limit and a temp
  * folder, so data and query state past the limit spill to disk; files are loaded in batches;
  * and every named query then reads the loaded table instead of listing and opening every file
- * again. (An in-memory database spills the same way as a database file and loaded 20,000
- * objects' files 20 % faster in the same peak memory; see docs/performance.md.)
+ * again. An in-memory database spills like a database file does, and loads faster.
  */
 export class LocalTables {
   private constructor(
@@ -57,8 +57,8 @@ export class LocalTables {
         threads: String(availableParallelism()),
         // Row order is whatever the queries ORDER BY: loading need not keep file order.
         preserve_insertion_order: 'false',
-        // The external file cache keeps every file read, outside the memory limit: with it, loading
-        // 3,500 small files peaked at 490 MB, without it at 190 MB (and faster). Each file is read once.
+        // The external file cache keeps every file read, outside the memory limit, and each file is
+        // read once here: off, the load's peak memory stops growing with the file count.
         enable_external_file_cache: 'false',
       });
       const connection = await instance.connect();

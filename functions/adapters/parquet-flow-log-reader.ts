@@ -7,7 +7,7 @@ import type { SourceObject } from '../core/ports.js';
 import type { TextStreamStats } from '../core/text-stream.js';
 
 /**
- * Reads an AWS Parquet-format flow-log object (reference §2.1) row group by row group with range
+ * Reads an AWS Parquet-format flow-log object (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html) row group by row group with range
  * reads, so memory is bounded by one row group, not the object. Columns carry AWS's underscore
  * names (`log_status`), mapped through the field catalog. Each row is handed to the aggregator as
  * the equivalent text record after a header line of the column names, so Parquet and text objects

@@ -11,7 +11,7 @@ export interface S3ClientSettings {
 /**
  * The one S3 client of a process. For S3-compatible endpoints, path-style addressing and
  * checksums only when required: with the SDK's default flexible checksums, s3rver stores
- * streamed bodies with their aws-chunked framing (toolchain.md G2).
+ * streamed bodies with their aws-chunked framing (the chunk signatures end up in the object).
  */
 export function createS3Client(settings: S3ClientSettings = {}): S3Client {
   const custom = settings.endpoint !== undefined;

@@ -1,6 +1,6 @@
 import { definedProps } from './defined.js';
 /**
- * What an AWS flow-log object key says about its records (reference §2.1). All four
+ * What an AWS flow-log object key says about its records (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html). All four
  * delivery layouts are recognised: plain, plain + hourly, Hive-compatible, Hive + hourly.
  */
 export interface FlowLogKeyInfo {

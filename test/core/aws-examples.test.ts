@@ -1,7 +1,7 @@
 /**
  * The example records of the AWS documentation, verbatim, with the values they must decode to.
  * Sources: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html and
- * the VPC Encryption Controls launch blog (reference aws-formats.md §1.8 a–h).
+ * the VPC Encryption Controls launch blog (https://aws.amazon.com/blogs/aws/introducing-vpc-encryption-controls-enforce-encryption-in-transit-within-and-across-vpcs-in-a-region/), and the flow log record examples (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html).
  */
 import { describe, expect, it } from 'vitest';
 import { FlowLogAggregator } from '../../functions/core/flow-log-aggregator.js';

@@ -19,7 +19,7 @@ const LAYOUTS = [
   ],
 ] as const;
 
-describe('S3 key layouts (reference §2.1)', () => {
+describe('S3 key layouts (flow-logs-s3-path)', () => {
   it.each(LAYOUTS)('%s', (layout, key) => {
     expect(parseFlowLogKey(key)).toEqual({ layout, ...facts });
     expect(parseFlowLogKey(`my-bucket-prefix/team a/${key}`)).toEqual({ layout, ...facts });

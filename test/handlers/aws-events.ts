@@ -1,5 +1,5 @@
 /**
- * Lambda events shaped exactly as AWS documents them (reference aws-formats.md §4.2, §5),
+ * Lambda events shaped exactly as AWS documents them (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html, https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html),
  * with the bucket, key, ETag and size of real objects filled in.
  */
 import type { Context } from 'aws-lambda';

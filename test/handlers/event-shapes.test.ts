@@ -16,7 +16,7 @@ const FLOW_KEY =
   'AWSLogs/111111111111/vpcflowlogs/us-east-1/2025/11/21/111111111111_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f60718_20251121T1005Z_5e6f7a8b.log.gz';
 const facts = { bucket: 'raw', key: FLOW_KEY, eTag: '9b2cf535f27731c974343645a3985328', size: 2595 };
 
-describe('notification shapes (reference §5)', () => {
+describe('notification shapes (S3 event message structure, SNS and EventBridge envelopes)', () => {
   it('reads an S3 notification as SQS delivers it, with ETag, size and sequencer', () => {
     expect(parseNotification(s3Notification(facts))).toEqual({
       kind: 'objects',

@@ -1,5 +1,5 @@
 /**
- * The Firehose transformation handler with the documented event shape (reference §4.2):
+ * The Firehose transformation handler with the documented event shape (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html):
  * base64 records of flow-log lines without a header, one result per recordId, NDJSON summary
  * rows with a `dt` partition key, and a response that stays under 6 MB whatever the batch.
  */

@@ -28,7 +28,7 @@ export interface QueryResponse {
  * A real HTTP endpoint on 127.0.0.1 speaking the AWS Query protocol: the SDK client under test
  * sends form-encoded `Action=...` POSTs (or JSON-protocol POSTs), `respond` returns the XML (or
  * JSON) a real service would. No SNS, EC2, STS, SSM or Organizations server runs locally, so
- * this is the closest real component (toolchain.md §4).
+ * this is the closest real component: the real SDK client, its serializer and parser, over real HTTP.
  */
 export class QueryApiServer {
   readonly requests: QueryRequest[] = [];

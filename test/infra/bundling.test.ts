@@ -10,7 +10,7 @@ import { createCiphertrailApp } from '../../infra/ciphertrail-app.js';
 /**
  * The one test that bundles for real: NodejsFunction with the local esbuild (no Docker), as
  * `npm run synth` does. The Parquet writer is plain TypeScript now (no parquet-wasm), so a
- * bundle is one file that loads from anywhere: nothing has to travel beside it (gotcha G4 is gone).
+ * bundle is one file that loads from anywhere: nothing has to travel beside it (no .wasm or other asset file).
  */
 const run = promisify(execFile);
 let outdir: string;

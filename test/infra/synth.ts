@@ -15,7 +15,7 @@ export interface Synthesized {
   readonly memberNagFindings: string[];
 }
 
-/** Synthesizes the app without bundling (toolchain §5) and runs the AwsSolutions pack on both stacks. */
+/** Synthesizes the app without bundling (esbuild is slow and the templates under test do not depend on the bundle) and runs the AwsSolutions pack on both stacks. */
 export function synthesize(context: Record<string, unknown>): Synthesized {
   const { stack, memberStack } = createCiphertrailApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const findings = (scope: CiphertrailStack | MemberRoleStack) =>

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { QueryRequest, QueryResponse } from '../helpers/query-api-server.js';
 
 /**
- * Recorded EC2 Query API responses (fixtures/ec2/*.xml, wire names as in aws-formats.md §3.4):
+ * Recorded EC2 Query API responses (fixtures/ec2/*.xml, wire names as in the EC2 API reference, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Welcome.html):
  * the caller's account 111111111111 in us-east-1 (payments enforce, legacy monitor, a control
  * being deleted, two pages) and member account 222222222222 in eu-west-1 (analytics), reached
  * through STS AssumeRole.

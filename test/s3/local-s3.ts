@@ -1,6 +1,6 @@
 /**
- * Real S3 API for tests: an s3rver on 127.0.0.1 (random port), a client configured as the
- * toolchain notes require, a fault-injecting HTTP proxy in front of it, and read-back helpers.
+ * Real S3 API for tests: an s3rver on 127.0.0.1 (random port), a client configured for it
+ * (path style, checksums only when required), a fault-injecting HTTP proxy in front of it, and read-back helpers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';

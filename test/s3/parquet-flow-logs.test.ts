@@ -1,5 +1,5 @@
 /**
- * AWS Parquet-format flow logs (reference §2.1): files with AWS's underscore column names and
+ * AWS Parquet-format flow logs (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html): files with AWS's underscore column names and
  * Parquet types, written with parquet-wasm (GZIP and SNAPPY, several row groups), aggregate
  * exactly like the equivalent text object, and are read from S3 by ranged GETs.
  */

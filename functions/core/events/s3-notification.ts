@@ -2,7 +2,7 @@ import { definedProps } from '../defined.js';
 import { decodeS3EventKey } from '../s3-key.js';
 import { normalizeETag, type S3ObjectRef } from './s3-object-ref.js';
 
-/** What one notification message asks for (reference §5). */
+/** What one notification message asks for (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). */
 export type NotificationContent =
   /** Objects to ingest; `skipped` says why other records of the message were not (e.g. ObjectRemoved). */
   | { readonly kind: 'objects'; readonly objects: S3ObjectRef[]; readonly skipped: string[] }

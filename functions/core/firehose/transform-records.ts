@@ -4,7 +4,7 @@ import { type FlowLogLayout, looksLikeHeaderLine } from '../flow-log-format.js';
 import { isBlankLine, utf8Text } from '../line-decoder.js';
 import { mergeSummaryRows, partitionDay, summaryJsonLines } from './summary-json.js';
 
-/** One record of a Firehose transformation event (reference §4.2). */
+/** One record of a Firehose transformation event (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html). */
 export interface FirehoseInputRecord {
   readonly recordId: string;
   /** Base64 of one or more newline-separated flow-log lines, no header. */

@@ -1,7 +1,7 @@
 /**
  * The ceiling: bare gunzip (1 MiB output chunks) + line split, nothing else. Two variants:
  * `bytes` finds newlines in the Buffer with indexOf(10); `latin1` decodes each chunk to a string
- * and splits with indexOf('\n') (toolchain.md §3 (b)). The bench takes the faster as the ceiling.
+ * and splits with indexOf('\n'). The bench takes the faster as the ceiling.
  *
  * Usage: tsx test/bench/tasks/gunzip-split.ts <bytes|latin1> <file.gz>...
  * Prints one JSON line: { ms, cpuMs, maxRssMb, lines, textBytes }.
