@@ -1,7 +1,6 @@
 /**
  * The VPC Flow Logs field catalog: every field of versions 2–11, as AWS spells it.
  * Source: https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html
- * (see https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html).
  *
  * This table is the single source of truth for the parser (field names, value kinds,
  * enum checks), for the Parquet reader of AWS Parquet flow logs (column names) and for

@@ -19,7 +19,14 @@ describe('the field catalog (54 fields, versions 2–11)', () => {
     const perVersion: Record<number, number> = {};
     for (const f of FLOW_LOG_FIELDS) perVersion[f.version] = (perVersion[f.version] ?? 0) + 1;
     expect(perVersion).toEqual({ 2: 14, 3: 7, 4: 4, 5: 4, 7: 10, 8: 1, 9: 1, 10: 1, 11: 12 });
-    for (const f of FLOW_LOG_FIELDS) expect(f.column).toBe(f.name.replaceAll('-', '_'));
+    // Column names as AWS's own Athena DDL and Parquet delivery spell them (flow-logs-athena.html).
+    const columnOf = new Map(FLOW_LOG_FIELDS.map((f) => [f.name, f.column]));
+    expect(
+      ['log-status', 'pkt-src-aws-service', 'ecs-container-instance-arn', 'encryption-status', 'srcaddr'].map((n) =>
+        columnOf.get(n),
+      ),
+    ).toEqual(['log_status', 'pkt_src_aws_service', 'ecs_container_instance_arn', 'encryption_status', 'srcaddr']);
+    expect(FLOW_LOG_FIELDS.filter((f) => f.column.includes('-'))).toEqual([]);
   });
 
   it('types the numeric fields as AWS does in Parquet', () => {

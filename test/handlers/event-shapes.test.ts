@@ -26,12 +26,11 @@ describe('notification shapes (S3 event message structure, SNS and EventBridge e
   });
 
   it('decodes keys: "+" is a space, percent-encoding is undone, a literal plus arrives as %2B', () => {
-    const key = 'odd keys/a+b c%d/ü.log.gz';
-    const content = parseNotification(s3Notification({ ...facts, key }));
-    expect(content.kind === 'objects' && content.objects[0]!.key).toBe(key);
-    expect(JSON.parse(s3Notification({ ...facts, key })).Records[0].s3.object.key).toBe(
-      'odd+keys/a%2Bb+c%25d/%C3%BC.log.gz',
-    );
+    // The key as S3 writes it into the notification (form-encoded UTF-8), spelled out by hand.
+    const record = s3EventRecord(facts) as { s3: { object: { key: string } } };
+    record.s3.object.key = 'odd+keys/a%2Bb+c%25d/%C3%BC.log.gz';
+    const content = parseNotification(JSON.stringify({ Records: [record] }));
+    expect(content.kind === 'objects' && content.objects[0]!.key).toBe('odd keys/a+b c%d/ü.log.gz');
   });
 
   it('unwraps an SNS envelope (SNS → SQS without raw delivery)', () => {

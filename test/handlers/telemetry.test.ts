@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ingestConfig } from '../../functions/adapters/lambda-config.js';
 import { LambdaTelemetry } from '../../functions/adapters/lambda-telemetry.js';
+import { parseFlowLogKey } from '../../functions/core/s3-key.js';
 import { createIngestHandler } from '../../functions/handlers/s3-ingest.js';
 import { type LocalS3, putObject, s3Client, startLocalS3 } from '../s3/local-s3.js';
 import { lambdaContext, s3Notification, sqsEvent } from './aws-events.js';
@@ -34,7 +35,8 @@ it('logs the request id on every line and the object key on object lines, and em
   const handler = createIngestHandler({
     config: ingestConfig({ CURATED_BUCKET: CURATED }),
     s3: s3Client(s3.endpoint),
-    telemetry: new LambdaTelemetry('ingest'),
+    // A clock 90 s after the object's file time (from its key): the lag metric must say 90.
+    telemetry: new LambdaTelemetry('ingest', () => parseFlowLogKey(good.key).fileTimeMs! + 90_000),
   });
   const out: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
@@ -97,7 +99,7 @@ it('logs the request id on every line and the object key on object lines, and em
   expect(total(main.CleartextFlows)).toBe(cleartext);
   expect(total(main.FlowRecords)).toBe(object!.records.length);
   expect(total(main.BytesIn)).toBe(good.size);
-  expect(total(main.ProcessingLagSeconds)).toBeGreaterThan(0);
+  expect(total(main.ProcessingLagSeconds)).toBe(90);
 
   const perVpc = emf.filter((l) => l._aws!.CloudWatchMetrics[0]!.Dimensions[0]!.includes('VpcId'));
   expect(perVpc.length).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertAthenaPortable, athenaQueries } from '../../infra/athena-queries.js';
 import { QUERIES_DIR } from '../../schemas/queries.js';
@@ -13,8 +14,10 @@ describe('Athena named queries from schemas/queries/*.sql', () => {
     const queries = athenaQueries();
     expect(queries.map((q) => `${q.name}.sql`)).toEqual(files);
     for (const q of queries) {
-      expect(q.queryString.length).toBeGreaterThan(0);
-      expect(q.description).not.toMatch(/^--/);
+      // Athena runs the very text DuckDB runs: the file, trimmed, comments included.
+      expect(q.queryString).toBe(readFileSync(join(QUERIES_DIR, `${q.name}.sql`), 'utf8').trim());
+      // The description is the file's first comment line, without its `--`.
+      expect(readFileSync(join(QUERIES_DIR, `${q.name}.sql`), 'utf8').startsWith(`-- ${q.description}`)).toBe(true);
     }
   });
 

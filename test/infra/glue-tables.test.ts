@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { GLUE_TYPES, glueTableInput, glueTableInputs } from '../../infra/glue-tables.js';
+import { glueTableInput, glueTableInputs } from '../../infra/glue-tables.js';
 import { OUTPUT_TABLES } from '../../schemas/tables.js';
 
 const options = { tablesLocation: 's3://curated-bucket/tables/', projectionStartDate: '2025-11-01' };
 
 describe('Glue tables generated from schemas/tables.ts', () => {
-  it('maps each schema column type to its Glue type', () => {
-    expect(GLUE_TYPES).toEqual({ string: 'string', int32: 'int', int64: 'bigint', timestamp: 'timestamp' });
+  it('gives each column the Glue type Athena reads its Parquet type as', () => {
+    // One column of each schema type, as Athena's Parquet SerDe maps them (INT32 → int, INT64 → bigint,
+    // TIMESTAMP(MILLIS) → timestamp, STRING → string).
+    const summary = glueTableInput(OUTPUT_TABLES.find((t) => t.name === 'summary')!, options);
+    const typeOf = new Map((summary.storageDescriptor as any).columns.map((c: any) => [c.name, c.type]));
+    expect(['window_start', 'vpc_id', 'encryption_status', 'bytes'].map((n) => typeOf.get(n))).toEqual([
+      'timestamp',
+      'string',
+      'int',
+      'bigint',
+    ]);
   });
 
   it('generates one table per OUTPUT_TABLES entry, in order', () => {
@@ -19,8 +28,9 @@ describe('Glue tables generated from schemas/tables.ts', () => {
       const input = glueTableInput(spec, options);
       expect(input.tableType).toBe('EXTERNAL_TABLE');
       const sd = input.storageDescriptor as Record<string, any>;
+      const glueType = { string: 'string', int32: 'int', int64: 'bigint', timestamp: 'timestamp' } as const;
       expect(sd.columns).toEqual(
-        spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.type], comment: c.description })),
+        spec.columns.map((c) => ({ name: c.name, type: glueType[c.type], comment: c.description })),
       );
       expect(sd.location).toBe(`s3://curated-bucket/tables/${name}/`);
       expect(sd.serdeInfo.serializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');

@@ -7,6 +7,7 @@ import { LocalTables } from '../../functions/adapters/duckdb-tables.js';
 import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
 import { listLocalObjects } from '../../functions/adapters/local-files.js';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
+import { main } from '../../functions/cli/main.js';
 import { ingestObject, type ObjectReport } from '../../functions/core/ingest-object.js';
 import { glueTableInputs } from '../../infra/glue-tables.js';
 import { loadNamedQueries, QUERIES_DIR } from '../../schemas/queries.js';
@@ -20,6 +21,8 @@ import { REPO_ROOT } from '../helpers/cli.js';
  */
 let dir: string;
 let tables: LocalTables;
+let policyDir: string;
+let withPolicy: LocalTables;
 let reports: ObjectReport[];
 const sqlFiles = readdirSync(QUERIES_DIR)
   .filter((f) => f.endsWith('.sql'))
@@ -41,11 +44,26 @@ beforeAll(async () => {
     reports.push(await ingestObject(object, { sink, windowSeconds: 300 }));
   }
   tables = await LocalTables.open(dir);
+  // The same samples through the CLI with --boundaries, so findings (and the queries over them) have rows.
+  policyDir = await mkdtemp(join(tmpdir(), 'ciphertrail-queries-policy-'));
+  const samples = join(REPO_ROOT, 'samples');
+  await main([
+    'ingest',
+    join(samples, 'flow-logs'),
+    '--out',
+    policyDir,
+    '--boundaries',
+    join(samples, 'boundaries.json'),
+    '--quiet',
+  ]);
+  withPolicy = await LocalTables.open(policyDir);
 });
 
 afterAll(async () => {
   tables?.close();
+  withPolicy?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
+  if (policyDir) await rm(policyDir, { recursive: true, force: true });
 });
 
 describe('queries shared by DuckDB and Athena', () => {
@@ -87,11 +105,23 @@ describe('queries shared by DuckDB and Athena', () => {
     }
   });
 
-  it('finds the SQL files', () => expect(sqlFiles.length).toBeGreaterThanOrEqual(3));
+  it('holds the queries the terminal report prints', () =>
+    expect(sqlFiles).toEqual(
+      expect.arrayContaining(['coverage_by_path.sql', 'coverage_by_vpc.sql', 'top_cleartext_talkers.sql']),
+    ));
 
-  it.each(sqlFiles)('%s runs on DuckDB over the ingested samples', async (file) => {
+  it.each(sqlFiles)('%s answers on DuckDB over the samples ingested with their boundary policy', async (file) => {
+    // The samples hold cleartext, EC-blocked flows, enforced and monitor-mode VPCs: every query has rows.
     const query = loadNamedQueries().find((q) => `${q.name}.sql` === file)!;
-    const rows = await tables.query(query.sql);
-    expect(Array.isArray(rows)).toBe(true);
+    const rows = await withPolicy.query(query.sql);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(rows[0]!));
+  });
+
+  it('coverage_by_vpc accounts for every byte of summary', async () => {
+    const query = loadNamedQueries().find((q) => q.name === 'coverage_by_vpc')!;
+    const perVpc = await withPolicy.query(`SELECT sum(bytes) AS bytes FROM (${query.sql})`);
+    const total = await withPolicy.query('SELECT sum(bytes) AS bytes FROM summary');
+    expect(perVpc[0]!.bytes).toBe(total[0]!.bytes);
   });
 });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/adapters/s3-client.js';
-import { resolveS3Object, s3SourceObject, TruncatedReadError } from '../../functions/adapters/s3-source.js';
+import { resolveS3Object, s3SourceObject } from '../../functions/adapters/s3-source.js';
 import { S3BlobStore } from '../../functions/adapters/s3-store.js';
 import { ObjectRejectedError } from '../../functions/core/flow-log-aggregator.js';
 import { getObject, putObject, s3Client, withLocalS3 } from './local-s3.js';
@@ -55,13 +55,13 @@ describe('S3 source objects', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(Error);
+      // The transport's own error (the socket went away mid-body): retryable, not a verdict on the object.
+      expect((error as NodeJS.ErrnoException).code).toBe('ECONNRESET');
       expect(error).not.toBeInstanceOf(ObjectRejectedError);
       await expect(object.readRange!(0, 200_000)).rejects.not.toBeInstanceOf(ObjectRejectedError);
     } finally {
       servers.proxy.rule = () => 'pass';
     }
-    expect(new TruncatedReadError('s3://b/k', 5, 10).message).toBe('s3://b/k: connection ended after 5 of 10 bytes');
   });
 
   it('time out a body that stalls, as a retryable error', async () => {
