@@ -93,7 +93,10 @@ export class LocalTables {
     await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
     const files = parquetFiles(join(dir, spec.name));
     for (let at = 0; at < files.length; at += FILES_PER_BATCH) {
-      const list = files.slice(at, at + FILES_PER_BATCH).map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+      const list = files
+        .slice(at, at + FILES_PER_BATCH)
+        .map((f) => `'${f.replace(/'/g, "''")}'`)
+        .join(', ');
       await this.connection.run(
         `INSERT INTO ${spec.name} BY NAME SELECT * FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`,
       );
