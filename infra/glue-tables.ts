@@ -2,7 +2,7 @@ import type { CfnTable } from 'aws-cdk-lib/aws-glue';
 import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../schemas/tables.js';
 
 /** Glue (Hive) type of each schema column type. */
-export const GLUE_TYPES: Record<ColumnType, string> = {
+const GLUE_TYPES: Record<ColumnType, string> = {
   string: 'string',
   int32: 'int',
   int64: 'bigint',

@@ -11,7 +11,7 @@ import { ObjectRejectedError } from '../core/flow-log-aggregator.js';
 import type { SourceObject } from '../core/ports.js';
 
 /** The body ended before Content-Length bytes arrived: a transient failure, never a corrupt object. */
-export class TruncatedReadError extends Error {
+class TruncatedReadError extends Error {
   constructor(url: string, received: number, expected: number) {
     super(`${url}: connection ended after ${received} of ${expected} bytes`);
     this.name = 'TruncatedReadError';
