@@ -12,7 +12,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['functions/**/*.ts', 'schemas/**/*.ts', 'infra/**/*.ts'],
-      exclude: ['**/*.generated.ts', 'functions/core/kernel/assembly/**', 'functions/core/kernel/flow-kernel-wasm.ts'],
+      exclude: ['test/**', '**/*.generated.ts', 'functions/core/kernel/assembly/**', 'functions/core/kernel/flow-kernel-wasm.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
       thresholds: { lines: 90, functions: 87, branches: 77, statements: 89 },

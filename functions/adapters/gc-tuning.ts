@@ -11,3 +11,10 @@ import { setFlagsFromString } from 'node:v8';
  * module load, before the work begins, takes effect (docs/performance.md).
  */
 setFlagsFromString('--no-incremental-marking');
+/*
+ * A run of many small objects keeps little alive (a flat ~40 MB after every collection, however
+ * many objects) but allocates fast, and V8 then grows the heap limit in big steps: peak memory
+ * grew with the length of the run although nothing was retained. Growing by 10 % at a time keeps
+ * the peak flat in the object count at no measurable cost (docs/performance.md).
+ */
+setFlagsFromString('--heap-growing-percent=10');
