@@ -4,6 +4,7 @@
  *
  * - ObjectRejectedError: this object can never be read as it is (corrupt, unknown layout, not a
  *   flow log). It is counted and named; the run goes on; nothing of it is written.
+ *   ParquetObjectError, one of them, is a Parquet object that reached the text reader.
  * - UsageError: what the user asked for cannot be done as asked (a wrong option, an input that
  *   does not exist, --out naming a file). The CLI prints it with the command's synopsis, exit 2.
  * - OutputError: the output could not be written (disk full, read-only, no such bucket). The run
@@ -25,6 +26,14 @@ export class ObjectRejectedError extends Error {
   ) {
     super(message);
     this.name = 'ObjectRejectedError';
+  }
+}
+
+/** A Parquet object reached the text reader: the caller hands it to its Parquet reader, if it has one. */
+export class ParquetObjectError extends ObjectRejectedError {
+  constructor() {
+    super('Parquet object given to the text reader');
+    this.name = 'ParquetObjectError';
   }
 }
 

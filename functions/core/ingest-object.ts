@@ -1,3 +1,4 @@
+import { ParquetObjectError } from './errors.js';
 import {
   type AggregateBatch,
   type AggregateOptions,
@@ -55,7 +56,7 @@ export async function ingestObject(object: SourceObject, options: IngestOptions)
     try {
       stream = await streamText(await object.open(), (chunk) => aggregator.pushChunk(chunk), options);
     } catch (err) {
-      if (err instanceof ObjectRejectedError && /^Parquet object/.test(err.message)) {
+      if (err instanceof ParquetObjectError) {
         if (!options.parquetReader)
           throw new ObjectRejectedError('Parquet flow-log objects are not supported by this reader');
         stream = await options.parquetReader(object, aggregator);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { DeadlineError, ObjectRejectedError } from './errors.js';
+import { DeadlineError, ObjectRejectedError, ParquetObjectError } from './errors.js';
 
 type ObjectEncoding = 'gzip' | 'text' | 'parquet';
 
@@ -83,7 +83,7 @@ async function readText(
   }
   if (head.length === 0) throw new ObjectRejectedError('empty object: 0 bytes');
   stats.encoding = detectEncoding(head);
-  if (stats.encoding === 'parquet') throw new ObjectRejectedError('Parquet object given to the text reader');
+  if (stats.encoding === 'parquet') throw new ParquetObjectError();
   if (stats.encoding === 'text' && looksBinary(head))
     throw new ObjectRejectedError('not gzip, Parquet or text: binary data in the first bytes');
 
