@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -12,7 +13,12 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['functions/**/*.ts', 'schemas/**/*.ts', 'infra/**/*.ts'],
-      exclude: ['test/**', '**/*.generated.ts', 'functions/core/kernel/assembly/**', 'functions/core/kernel/flow-kernel-wasm.ts'],
+      exclude: [
+        'test/**',
+        '**/*.generated.ts',
+        'functions/core/kernel/assembly/**',
+        'functions/core/kernel/flow-kernel-wasm.ts',
+      ],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
       thresholds: { lines: 90, functions: 87, branches: 77, statements: 89 },

@@ -12,7 +12,7 @@ export interface ColumnSpec {
   readonly description: string;
 }
 
-export interface PartitionKeySpec {
+interface PartitionKeySpec {
   readonly name: string;
   /** Athena partition projection type and format for this key (keys are always STRING in Glue). */
   readonly projection: { readonly type: 'date'; readonly format: string; readonly intervalUnit: 'DAYS' };
@@ -151,8 +151,6 @@ export const FINDINGS_TABLE = {
 } as const satisfies TableSpec;
 
 export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE, FINDINGS_TABLE] as const;
-export type OutputTable = (typeof OUTPUT_TABLES)[number];
-export type OutputTableName = OutputTable['name'];
 
 /**
  * `<tables location>_manifests/<object stem>.json`: the keys each source object's runs wrote, so
@@ -162,7 +160,7 @@ export type OutputTableName = OutputTable['name'];
 export const MANIFEST_FOLDER = '_manifests/';
 
 /** TypeScript value type of a column type (int64 values are bigint; timestamps are epoch milliseconds). */
-export interface ColumnValueTypes {
+interface ColumnValueTypes {
   string: string;
   int32: number;
   int64: bigint;
@@ -170,7 +168,7 @@ export interface ColumnValueTypes {
 }
 
 /** The row type of a table, derived from its spec: every column is nullable. */
-export type RowOf<T extends TableSpec> = {
+type RowOf<T extends TableSpec> = {
   [C in T['columns'][number] as C['name']]: ColumnValueTypes[C['type']] | null;
 };
 

@@ -7,7 +7,7 @@ import { type FlowLogLayout, formatString, parseLogFormat, UnknownFieldError } f
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
 import { type RunReport, RunSummary } from '../core/run-report.js';
-import { type AlertingOutcome, loadBoundaries, renderAlertingSummary, runAlerting } from './alerting.js';
+import type { AlertingOutcome } from './alerting.js';
 import { DEFAULT_MAX_OBJECT_TEXT, defineIngest, type IngestOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
 import { ingestOne } from './ingest-one.js';
@@ -40,7 +40,8 @@ export async function runIngestCommand(inputs: string[], options: IngestOptionVa
   console.log(
     settings.json
       ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
-      : renderIngestReport(report, settings.out) + (alerting ? `\n${renderAlertingSummary(alerting)}` : ''),
+      : renderIngestReport(report, settings.out) +
+          (alerting ? `\n${(await import('./alerting.js')).renderAlertingSummary(alerting)}` : ''),
   );
   return exitCode;
 }
@@ -89,7 +90,9 @@ function ingestSettings(inputs: string[], options: IngestOptionValues): IngestSe
 export async function runIngest(
   settings: IngestSettings,
 ): Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
-  const policy = settings.boundaries ? await loadBoundaries(settings.boundaries) : undefined;
+  // Loaded with --boundaries only: the policy validator (Ajv) and the alert rules cost a run without them start-up time.
+  const alertingModule = settings.boundaries ? await import('./alerting.js') : undefined;
+  const policy = alertingModule && (await alertingModule.loadBoundaries(settings.boundaries!));
   const targets = new IoTargets(settings.endpoint);
   const store = await targets.output(settings.out);
   const { objects, skipped } = await targets.listInputs(settings.paths);
@@ -159,7 +162,8 @@ export async function runIngest(
   );
   const alerting =
     policy &&
-    (await runAlerting(ingested, policy, sink, {
+    alertingModule &&
+    (await alertingModule.runAlerting(ingested, policy, sink, {
       boundaries: settings.boundaries!,
       store,
       snsTopicArn: settings.snsTopicArn,

@@ -1,4 +1,4 @@
-// Entry of an `ingest --jobs` worker thread (bundled by ./worker-entry.ts, or run through tsx by ./ingest-worker.js).
+// Entry of an `ingest --jobs` worker thread: worker-pool.ts starts the built dist/functions/cli/worker-main.js.
 import { workerMain } from './worker-pool.js';
 
 await workerMain();

@@ -115,7 +115,7 @@ export async function ingestInWorkers(
       dispatch();
     });
   try {
-    const file = entry ?? (await workerEntryFile());
+    const file = entry ?? workerEntryFile();
     for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(file, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {

@@ -1,9 +1,12 @@
 import { fieldKind, findFlowLogField } from '../../schemas/flow-log-fields.js';
+import { KERNEL_SERVER_SIDES } from '../../schemas/kernel-abi.js';
 import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
 import { type MalformedSample, ObjectRejectedError } from './errors.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
-import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, KernelDictionary, KernelTable } from './kernel/flow-kernel.js';
+import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, type KernelTable } from './kernel/flow-kernel.js';
+// Key columns, dictionaries, tables and enum indexes as the kernel numbers them (generated from schemas/kernel-abi.ts).
+import * as abi from './kernel/kernel-abi.js';
 import { isBlankLine, LineDecoder, utf8Text } from './line-decoder.js';
 import type { FlowLogKeyInfo } from './s3-key.js';
 
@@ -52,42 +55,9 @@ export interface ParseStats {
 const NONE = -1;
 /** 9999-12-31T23:59:59Z: later values are not Unix seconds (often milliseconds) and no engine can store them. */
 const MAX_UNIX_SECONDS = 253402300799;
-/** Enum indexes (1 + position in the catalog's `enumValues`). */
-const LOG_STATUS_OK = 1;
-const LOG_STATUS_NODATA = 2;
 /** Flow-log lines are at most a few KB; a longer run without a newline is not a flow-log object. */
 const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = 10;
-
-// Key columns of the two group tables (as in the kernel, functions/core/kernel/assembly/flow-kernel.ts).
-const S_WINDOW = 0,
-  S_ACCOUNT = 1,
-  S_REGION = 2,
-  S_VPC = 3,
-  S_SUBNET = 4,
-  S_ENI = 5,
-  S_DIRECTION = 6,
-  S_PATH = 7,
-  S_STATUS = 8,
-  S_ACTION = 9;
-const C_WINDOW = 0,
-  C_ACCOUNT = 1,
-  C_REGION = 2,
-  C_VPC = 3,
-  C_ENI = 4,
-  C_SRC = 5,
-  C_DST = 6,
-  C_PROTOCOL = 7,
-  C_PORT = 8,
-  C_SRC_SERVICE = 9,
-  C_DST_SERVICE = 10,
-  C_PATH = 11,
-  C_DIRECTION = 12,
-  C_ACTION = 13,
-  C_REJECT = 14,
-  C_IFTYPE = 15,
-  C_STATUS = 16,
-  C_SERVER_SIDE = 17;
 
 /**
  * Consumes the text of one flow-log object and aggregates it into `summary` groups and cleartext
@@ -320,9 +290,9 @@ export class FlowLogAggregator {
     const logStatus = p.get('log_status') ?? NONE;
     if (logStatus !== NONE) {
       const status = d.enumIndex[logStatus]!;
-      if (status !== LOG_STATUS_OK && status !== 0) {
+      if (status !== abi.LOG_STATUS_OK && status !== 0) {
         stats.records++;
-        const counts = status === LOG_STATUS_NODATA ? stats.noData : stats.skipData;
+        const counts = status === abi.LOG_STATUS_NODATA ? stats.noData : stats.skipData;
         const interfaceId = p.get('interface_id');
         const eni = interfaceId === undefined ? '-' : d.token(interfaceId);
         counts[eni] = (counts[eni] ?? 0) + 1;
@@ -359,10 +329,10 @@ export class FlowLogAggregator {
   private drain(): AggregateBatch {
     const kernel = this.kernel;
     const shared = {
-      accounts: kernel.dictionary(KernelDictionary.Accounts),
-      regions: kernel.dictionary(KernelDictionary.Regions),
-      vpcs: kernel.dictionary(KernelDictionary.Vpcs),
-      enis: kernel.dictionary(KernelDictionary.Enis),
+      accounts: kernel.dictionary(abi.DICT_ACCOUNTS),
+      regions: kernel.dictionary(abi.DICT_REGIONS),
+      vpcs: kernel.dictionary(abi.DICT_VPCS),
+      enis: kernel.dictionary(abi.DICT_ENIS),
     };
     const windows = kernel.windows();
     const columns = {
@@ -482,55 +452,55 @@ export class FlowLogAggregator {
   }
 
   private summaryColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
-    const t = KernelTable.Summary;
+    const t = abi.TABLE_SUMMARY;
     const k = this.kernel;
     const { text, int, window } = this.keyColumns(t, windows);
     return {
       length: k.groupCount(t),
       columns: {
-        window_start: window(S_WINDOW),
-        account_id: text(S_ACCOUNT, shared.accounts),
-        region: text(S_REGION, shared.regions),
-        vpc_id: text(S_VPC, shared.vpcs),
-        subnet_id: text(S_SUBNET, k.dictionary(KernelDictionary.Subnets)),
-        interface_id: text(S_ENI, shared.enis),
-        flow_direction: text(S_DIRECTION, DIRECTIONS),
-        traffic_path: int(S_PATH),
-        encryption_status: int(S_STATUS),
-        action: text(S_ACTION, ACTIONS),
+        window_start: window(abi.S_WINDOW_START),
+        account_id: text(abi.S_ACCOUNT_ID, shared.accounts),
+        region: text(abi.S_REGION, shared.regions),
+        vpc_id: text(abi.S_VPC_ID, shared.vpcs),
+        subnet_id: text(abi.S_SUBNET_ID, k.dictionary(abi.DICT_SUBNETS)),
+        interface_id: text(abi.S_INTERFACE_ID, shared.enis),
+        flow_direction: text(abi.S_FLOW_DIRECTION, DIRECTIONS),
+        traffic_path: int(abi.S_TRAFFIC_PATH),
+        encryption_status: int(abi.S_ENCRYPTION_STATUS),
+        action: text(abi.S_ACTION, ACTIONS),
         ...this.measureColumns(t),
       },
     };
   }
 
   private cleartextColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
-    const t = KernelTable.Cleartext;
+    const t = abi.TABLE_CLEARTEXT;
     const k = this.kernel;
     const { text, int, window } = this.keyColumns(t, windows);
-    const addresses = k.dictionary(KernelDictionary.Addresses);
-    const services = k.dictionary(KernelDictionary.Services);
+    const addresses = k.dictionary(abi.DICT_ADDRESSES);
+    const services = k.dictionary(abi.DICT_SERVICES);
     return {
       length: k.groupCount(t),
       columns: {
-        window_start: window(C_WINDOW),
-        account_id: text(C_ACCOUNT, shared.accounts),
-        region: text(C_REGION, shared.regions),
-        vpc_id: text(C_VPC, shared.vpcs),
-        interface_id: text(C_ENI, shared.enis),
-        srcaddr: text(C_SRC, addresses),
-        dstaddr: text(C_DST, addresses),
-        protocol: int(C_PROTOCOL),
-        port: int(C_PORT),
-        server_side: text(C_SERVER_SIDE, SERVER_SIDES),
-        pkt_src_aws_service: text(C_SRC_SERVICE, services),
-        pkt_dst_aws_service: text(C_DST_SERVICE, services),
-        traffic_path: int(C_PATH),
-        flow_direction: text(C_DIRECTION, DIRECTIONS),
-        action: text(C_ACTION, ACTIONS),
-        reject_reason: text(C_REJECT, REJECT_REASONS),
-        interface_type: text(C_IFTYPE, k.dictionary(KernelDictionary.InterfaceTypes)),
+        window_start: window(abi.C_WINDOW_START),
+        account_id: text(abi.C_ACCOUNT_ID, shared.accounts),
+        region: text(abi.C_REGION, shared.regions),
+        vpc_id: text(abi.C_VPC_ID, shared.vpcs),
+        interface_id: text(abi.C_INTERFACE_ID, shared.enis),
+        srcaddr: text(abi.C_SRCADDR, addresses),
+        dstaddr: text(abi.C_DSTADDR, addresses),
+        protocol: int(abi.C_PROTOCOL),
+        port: int(abi.C_PORT),
+        server_side: text(abi.C_SERVER_SIDE, SERVER_SIDES),
+        pkt_src_aws_service: text(abi.C_PKT_SRC_AWS_SERVICE, services),
+        pkt_dst_aws_service: text(abi.C_PKT_DST_AWS_SERVICE, services),
+        traffic_path: int(abi.C_TRAFFIC_PATH),
+        flow_direction: text(abi.C_FLOW_DIRECTION, DIRECTIONS),
+        action: text(abi.C_ACTION, ACTIONS),
+        reject_reason: text(abi.C_REJECT_REASON, REJECT_REASONS),
+        interface_type: text(abi.C_INTERFACE_TYPE, k.dictionary(abi.DICT_INTERFACE_TYPES)),
         ...this.measureColumns(t),
-        encryption_status: int(C_STATUS),
+        encryption_status: int(abi.C_ENCRYPTION_STATUS),
       },
     };
   }
@@ -579,5 +549,5 @@ const enumValues = (column: string) => DictionarySnapshot.of(findFlowLogField(co
 const DIRECTIONS = enumValues('flow_direction');
 const ACTIONS = enumValues('action');
 const REJECT_REASONS = enumValues('reject_reason');
-/** `server_side` by kernel code (0 null): the address that listens on `port`. */
-const SERVER_SIDES = DictionarySnapshot.of(['src', 'dst']);
+/** `server_side` by kernel code (0 null, then SERVER_SIDE_SRC, SERVER_SIDE_DST): the address that listens on `port`. */
+const SERVER_SIDES = DictionarySnapshot.of(KERNEL_SERVER_SIDES);

@@ -1,7 +1,7 @@
 // First: the GC setting must be in place before the ingest work allocates (see gc-tuning.ts).
 import '../adapters/gc-tuning.js';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { alertStepFromConfig } from '../adapters/alert-step.js';
 import { alertConfig } from '../adapters/boundary-config.js';
 import { type IngestConfig, ingestConfig, lazyHandler } from '../adapters/lambda-config.js';
@@ -13,35 +13,40 @@ import { createS3Client } from '../adapters/s3-client.js';
 import { resolveS3Object } from '../adapters/s3-source.js';
 import { S3BlobStore } from '../adapters/s3-store.js';
 import { type AlertStep, giveUpObject, ingestS3Object, type S3ObjectPorts } from '../core/events/ingest-s3-object.js';
-import { messagesOfInvocation } from '../core/events/invocation.js';
+import { messagesOfSqsBatch } from '../core/events/invocation.js';
 import { processMessages } from '../core/events/process-messages.js';
 
 export interface IngestHandlerDeps {
   readonly config: IngestConfig;
   readonly s3: S3Client;
   readonly telemetry: LambdaTelemetry;
-  readonly alerts?: AlertStep;
+  /** The alert step, given the sink the tables go to (its findings are written beside them, in the same run). */
+  readonly alerts?: (tables: ParquetTableSink) => AlertStep;
 }
 
-type IngestHandler = (event: unknown, context: Context) => Promise<SQSBatchResponse | undefined>;
+type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
- * S3 ObjectCreated → (SQS | SNS | EventBridge | direct) → ingest. SQS batches answer with
- * `batchItemFailures`; the asynchronous triggers fail the invocation so Lambda retries it.
+ * The ingest queue → ingest, the one trigger infra deploys (an SQS event source with
+ * `ReportBatchItemFailures`): each message names created flow-log objects, as an S3 notification
+ * (S3 → SQS), an SNS envelope around one (the owner's topic → SQS) or an EventBridge "Object
+ * Created" event (a rule on an imported bucket → SQS). The batch answers with the messages to retry.
  */
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const { config, s3, telemetry } = deps;
   const store = new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix);
+  // One sink over the curated prefix: the tables, their manifests and the alert step's findings.
+  const sink = new ParquetTableSink(store);
   const ports: S3ObjectPorts = {
     resolve: (ref) => resolveS3Object(s3, ref),
-    sink: new ParquetTableSink(store),
+    sink,
     quarantine: new BlobQuarantine(store),
-    ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(deps.alerts ? { alerts: deps.alerts(sink) } : {}),
     now: Date.now,
   };
   return async (event, context) => {
     telemetry.beginInvocation(context);
-    const invocation = messagesOfInvocation(event);
+    const messages = messagesOfSqsBatch(event.Records);
     // Checked while each object streams: the commit, the alert step and the response need the margin.
     const options = {
       format: config.format,
@@ -51,7 +56,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       expired: () => context.getRemainingTimeInMillis() < config.time.marginMs,
     };
     const outcome = await processMessages(
-      invocation.messages,
+      messages,
       {
         ingest: async (ref) => {
           const remainingMs = () => context.getRemainingTimeInMillis();
@@ -65,12 +70,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       config.time,
     );
     telemetry.endInvocation(outcome);
-    if (invocation.partialBatch) return { batchItemFailures: outcome.retry.map((id) => ({ itemIdentifier: id })) };
-    if (outcome.retry.length > 0)
-      throw new Error(
-        `${outcome.retry.length} of ${invocation.messages.length} messages failed; retrying the invocation`,
-      );
-    return undefined;
+    return { batchItemFailures: outcome.retry.map((id) => ({ itemIdentifier: id })) };
   };
 }
 
@@ -78,11 +78,10 @@ export const handler = lazyHandler(() => {
   const config = ingestConfig(process.env);
   const alerting = alertConfig(process.env);
   const s3 = createS3Client({ ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
-  const tables = new ParquetTableSink(new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix));
   return createIngestHandler({
     config,
     s3,
     telemetry: new LambdaTelemetry('ingest'),
-    ...(alerting ? { alerts: alertStepFromConfig(alerting, s3, tables) } : {}),
+    ...(alerting ? { alerts: (tables: ParquetTableSink) => alertStepFromConfig(alerting, s3, tables) } : {}),
   });
 });

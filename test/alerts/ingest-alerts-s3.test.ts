@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { CLI_BIN, REPO_ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/sources.js';
 import { getObject, type LocalS3, listKeys, s3Env, startLocalS3 } from '../s3/local-s3.js';
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 function ingest(): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [
     '--no-warnings',
-    `${REPO_ROOT}functions/cli/ciphertrail.js`,
+    CLI_BIN,
     'ingest',
     `${REPO_ROOT}samples/flow-logs`,
     '--out',

@@ -8,7 +8,7 @@ import { build, log, runProcess } from './harness.js';
 export function fuzzStep(cases: number, oneCore: string, seed?: string, path?: string): Record<string, unknown> {
   log(
     `\nkernel fuzz: ${cases.toLocaleString('en-US')} cases of the property in test/core/flow-kernel.property.test.ts ` +
-      `(generators, reference and check: test/helpers/kernel-oracle.ts), taskset -c ${oneCore}`,
+      `(generators, reference and check: test/helpers/kernel-oracle.ts) on the checked kernel build (assertions on), taskset -c ${oneCore}`,
   );
   const args = [
     '--runs',

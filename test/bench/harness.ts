@@ -19,10 +19,7 @@ export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
 /** GNU time reports a finished child's peak RSS (`%M`) and CPU time (`%U`, `%S`), which Node's spawn does not. */
 const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 
-/**
- * The CLI as a user starts it (`npx ciphertrail` runs the package's bin): the one place to change
- * when the bin changes, e.g. to compiled JavaScript.
- */
+/** The CLI as a user starts it (`npx ciphertrail` runs the package's bin, the built dist/functions/cli/ciphertrail.js). */
 export function cliCommand(...args: string[]): string[] {
   const bin = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
     .ciphertrail!;
@@ -64,7 +61,7 @@ export function build(script: string): string {
 
 /**
  * Runs a task script in a fresh node process on the given CPUs; returns its JSON line. `tsx`
- * runs the sources instead of a bundle (worker threads locate their entry next to the sources).
+ * runs the sources instead of a bundle (the worker pool finds the built worker in dist/ from the sources).
  */
 export function task(cpuList: string, script: string, args: readonly string[], tsx = false): Measure {
   const node = [

@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildDist } from '../../scripts/build.js';
 import {
   type BenchObject,
   type BenchObjectSpec,
@@ -77,6 +78,8 @@ const CORE = String(Number(opts.core));
 const RUNS = opts.quick ? 1 : Number(opts.runs);
 const BIG = !opts['no-big'] && !opts.quick;
 /** `--peers`, `--small-objects` and `--fuzz` run only the steps they name. */
+// The CLI steps start the built bin and the --jobs steps its built worker: build first, so a run never measures a stale dist/.
+await buildDist({ quiet: true });
 const FOCUSED = opts.peers || opts['small-objects'] !== undefined || opts.fuzz !== undefined;
 
 /** `RUNS` repetitions; every numeric field is the median over the runs. */

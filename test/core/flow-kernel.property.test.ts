@@ -2,13 +2,17 @@
  * The aggregation kernel (WebAssembly) against a reference written in plain TypeScript on top of
  * the line decoder (test/helpers/kernel-oracle.ts): for any layout, any mix of valid and hostile
  * lines and any chunking, FlowLogAggregator must report the same counts and reasons and the same
- * groups, to the byte. `npm run bench -- --fuzz N` runs the same property for longer.
+ * groups, to the byte, on the kernel build with assertions on. `npm run bench -- --fuzz N` runs the
+ * same property for longer.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowLogAggregator } from '../../functions/core/flow-log-aggregator.js';
 import { parseFlowLogKey } from '../../functions/core/s3-key.js';
-import { checkKernelAgainstReference, KEY, kernelCases, NO_KEY } from '../helpers/kernel-oracle.js';
+import { checkKernelAgainstReference, KEY, kernelCases, NO_KEY, useCheckedKernel } from '../helpers/kernel-oracle.js';
+
+// Every kernel of this file is the checked build (assertions on); test/core/flow-kernel-build.test.ts shows they trap.
+useCheckedKernel();
 
 describe('aggregation kernel against the reference rules', () => {
   it('same counts, reasons and groups for any layout, hostile lines and chunking', () => {

@@ -2,7 +2,7 @@
  * Lambda events shaped exactly as AWS documents them (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html, https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html),
  * with the bucket, key, ETag and size of real objects filled in.
  */
-import type { Context } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 
 export interface ObjectFacts {
   readonly bucket: string;
@@ -101,7 +101,7 @@ export interface SqsMessage {
   readonly receiveCount?: number;
 }
 
-export function sqsEvent(messages: readonly SqsMessage[]): Record<string, unknown> {
+export function sqsEvent(messages: readonly SqsMessage[]): SQSEvent {
   return {
     Records: messages.map((m) => ({
       messageId: m.messageId,

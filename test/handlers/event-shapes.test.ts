@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messagesOfInvocation } from '../../functions/core/events/invocation.js';
+import { messagesOfSqsBatch } from '../../functions/core/events/invocation.js';
 import { processMessages } from '../../functions/core/events/process-messages.js';
 import { parseNotification } from '../../functions/core/events/s3-notification.js';
 import { objectIdentity, type S3ObjectRef } from '../../functions/core/events/s3-object-ref.js';
@@ -85,38 +85,32 @@ describe('notification shapes (S3 event message structure, SNS and EventBridge e
   });
 });
 
-describe('invocations', () => {
-  it('splits an SQS batch into messages by messageId (partial batch responses)', () => {
-    const inv = messagesOfInvocation(
+describe('SQS batches', () => {
+  it('splits a batch into messages by messageId (partial batch responses), with their receive counts', () => {
+    const messages = messagesOfSqsBatch(
       sqsEvent([
         { messageId: 'm1', body: s3Notification(facts) },
-        { messageId: 'm2', body: TEST_EVENT },
-      ]),
+        { messageId: 'm2', body: TEST_EVENT, receiveCount: 3 },
+        { messageId: 'm3', body: snsEnvelope(s3Notification(facts)) },
+        { messageId: 'm4', body: JSON.stringify(eventBridgeObjectCreated(facts)) },
+        { messageId: 'm5', body: 'not json' },
+      ]).Records,
     );
-    expect(inv.partialBatch).toBe(true);
-    expect(inv.messages.map((m) => [m.id, m.content.kind])).toEqual([
-      ['m1', 'objects'],
-      ['m2', 'test-event'],
+    expect(messages.map((m) => [m.id, m.content.kind, m.receiveCount])).toEqual([
+      ['m1', 'objects', 1],
+      ['m2', 'test-event', 3],
+      ['m3', 'objects', 1],
+      ['m4', 'objects', 1],
+      ['m5', 'invalid', 1],
     ]);
+    // The three shapes the queue receives name the same object.
+    const keys = messages.slice(0, 4).flatMap((m) => (m.content.kind === 'objects' ? m.content.objects : []));
+    expect(keys.map((o) => `${o.bucket}/${o.key}`)).toEqual(Array(3).fill(`raw/${FLOW_KEY}`));
   });
 
-  it('treats direct S3, SNS and EventBridge invocations as one asynchronous message each', () => {
-    const direct = messagesOfInvocation(JSON.parse(s3Notification(facts)));
-    expect(direct).toMatchObject({
-      partialBatch: false,
-      messages: [{ id: 'C3D13FE58DE4C810', content: { kind: 'objects' } }],
-    });
-    const sns = messagesOfInvocation({
-      Records: [
-        { EventSource: 'aws:sns', EventVersion: '1.0', Sns: { MessageId: 'sns-1', Message: s3Notification(facts) } },
-      ],
-    });
-    expect(sns).toMatchObject({ partialBatch: false, messages: [{ id: 'sns-1', content: { kind: 'objects' } }] });
-    const bridge = messagesOfInvocation(eventBridgeObjectCreated(facts));
-    expect(bridge).toMatchObject({
-      partialBatch: false,
-      messages: [{ id: '17793124-05d4-b198-2fde-7ededc63b103', content: { kind: 'objects' } }],
-    });
+  it('leaves out a receive count SQS did not give', () => {
+    const [message] = messagesOfSqsBatch([{ messageId: 'm', body: TEST_EVENT, attributes: {} }]);
+    expect(message).toEqual({ id: 'm', content: { kind: 'test-event' } });
   });
 });
 

@@ -1,8 +1,15 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../functions/cli/ciphertrail.js', import.meta.url));
+/** The CLI as package.json `bin` names it: the built JavaScript (test/global-setup.ts builds it before the tests run). */
+export const CLI_BIN = join(
+  REPO_ROOT,
+  (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin
+    .ciphertrail!,
+);
 
 export interface CliResult {
   readonly code: number;
@@ -16,9 +23,9 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs the real CLI (`node functions/cli/ciphertrail.js ...`) in a child process. */
+/** Runs the real CLI (`node dist/functions/cli/ciphertrail.js ...`) in a child process. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const node = [process.execPath, '--no-warnings', BIN, ...args];
+  const node = [process.execPath, '--no-warnings', CLI_BIN, ...args];
   const [command, ...argv] =
     options.fileSizeLimitKiB === undefined
       ? node

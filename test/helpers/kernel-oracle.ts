@@ -14,9 +14,20 @@ import {
   layoutFromHeaderLine,
   looksLikeHeaderLine,
 } from '../../functions/core/flow-log-format.js';
+import { useKernelBuild } from '../../functions/core/kernel/flow-kernel.js';
+import { FLOW_KERNEL_CHECKED_WASM } from '../../functions/core/kernel/flow-kernel-checked-wasm.js';
 import { isBlankLine, LineDecoder } from '../../functions/core/line-decoder.js';
 import { type FlowLogKeyInfo, parseFlowLogKey } from '../../functions/core/s3-key.js';
 import { FLOW_LOG_FIELDS, type FlowLogFieldSpec, fieldKind } from '../../schemas/flow-log-fields.js';
+
+/**
+ * Runs every kernel of this process on the checked build (the same source with its assertions on:
+ * a broken contract traps with its message instead of giving wrong groups). The property test and
+ * the fuzz run call it first.
+ */
+export function useCheckedKernel(): void {
+  useKernelBuild('checked', FLOW_KERNEL_CHECKED_WASM);
+}
 
 export const KEY =
   'AWSLogs/123456789012/vpcflowlogs/us-east-1/2025/11/21/123456789012_vpcflowlogs_us-east-1_fl-1a_20251121T1005Z_ab.log.gz';

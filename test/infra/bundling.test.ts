@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCiphertrailApp } from '../../infra/ciphertrail-app.js';
+import { sqsEvent, TEST_EVENT } from '../handlers/aws-events.js';
 
 /**
  * The one test that bundles for real: NodejsFunction with the local esbuild (no Docker), as
@@ -70,11 +71,11 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
       script,
       `
       const { handler } = await import(${JSON.stringify(bundle)});
-      const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b', RequestId: 'r', HostId: 'h' });
       const context = { functionName: 'ingest', functionVersion: '$LATEST', memoryLimitInMB: '1769', awsRequestId: 'req-1',
         invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ingest', logGroupName: 'g', logStreamName: 's',
         getRemainingTimeInMillis: () => 60000 };
-      const result = await handler({ Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body }] }, context);
+      const event = ${JSON.stringify(sqsEvent([{ messageId: 'm-1', body: TEST_EVENT }]))};
+      const result = await handler(event, context);
       console.log('RESULT ' + JSON.stringify(result));
     `,
     );

@@ -196,6 +196,28 @@ describe('ingest queue and function', () => {
     });
   });
 
+  it('is triggered by the ingest queue only (the handler takes SQS events and nothing else), in both bucket set-ups', () => {
+    for (const s of [full, imported]) {
+      const resources = Object.values(s.template.toJSON().Resources) as { Type: string; Properties: any }[];
+      const ingest = { Ref: functionId(s, 'ingest') };
+      const mappings = resources.filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::EventSourceMapping' &&
+          JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ingest),
+      );
+      expect(mappings.map((m) => m.Properties.EventSourceArn)).toEqual([
+        { 'Fn::GetAtt': [logicalIdOf(s.template, 'AWS::SQS::Queue', '"maxReceiveCount"'), 'Arn'] },
+      ]);
+      // No S3, SNS or EventBridge invocation of the function itself: those deliver to the queue.
+      const invokers = resources.filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          JSON.stringify(r.Properties.FunctionName).includes(functionId(s, 'ingest')),
+      );
+      expect(invokers).toEqual([]);
+    }
+  });
+
   it('may read flow logs, write only the tables prefix, prune its stale files, read the policy, alert, and consume its queue', () => {
     const statements = roleStatements(full.template, roleOf(full, 'ingest'));
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]).sort();

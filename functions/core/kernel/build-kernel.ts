@@ -1,15 +1,105 @@
 /**
- * Compiles the AssemblyScript kernel (./assembly/flow-kernel.ts) to WebAssembly and embeds it in
- * ./flow-kernel-wasm.ts as base64, so that every bundle (CLI, Lambda, workers) carries it with
- * no file to ship beside it. Run after changing the kernel source: `npm run build:kernel`.
- * test/core/flow-kernel-build.test.ts fails when the embedded module is not the source's.
+ * `npm run build:kernel`: generates the kernel ABI (./kernel-abi.ts, from schemas/kernel-abi.ts),
+ * then compiles the AssemblyScript kernel (./assembly/flow-kernel.ts) to WebAssembly twice and
+ * embeds both as base64, so that every build (CLI, Lambda, workers) carries them with no file to
+ * ship beside it: the release kernel (./flow-kernel-wasm.ts, optimized, assertions compiled out)
+ * and the checked kernel (./flow-kernel-checked-wasm.ts, the same source with its assertions on,
+ * which the property tests and the bench's fuzz run use). Run after changing the kernel source or
+ * the contract. test/core/flow-kernel-build.test.ts fails when a generated file is not the source's.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { findFlowLogField } from '../../../schemas/flow-log-fields.js';
+import {
+  KERNEL_DICTIONARIES,
+  KERNEL_ENUM_VALUES,
+  KERNEL_FIELD_KINDS,
+  KERNEL_LIMITS,
+  KERNEL_MEASURES,
+  KERNEL_RESULTS,
+  KERNEL_ROLES,
+  KERNEL_SERVER_SIDES,
+  KERNEL_TABLES,
+} from '../../../schemas/kernel-abi.js';
+import { OUTPUT_TABLES } from '../../../schemas/tables.js';
 
 const SOURCE = fileURLToPath(new URL('./assembly/flow-kernel.ts', import.meta.url));
-const TARGET = fileURLToPath(new URL('./flow-kernel-wasm.ts', import.meta.url));
-export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The two builds of the one kernel source. */
+export const KERNEL_BUILDS = {
+  release: { target: './flow-kernel-wasm.ts', constant: 'FLOW_KERNEL_WASM', flags: ['-O3', '--noAssert'] },
+  // Assertions on (no --noAssert) and a light optimization that keeps them: a failed assert traps with its message.
+  checked: { target: './flow-kernel-checked-wasm.ts', constant: 'FLOW_KERNEL_CHECKED_WASM', flags: ['-O1', '--debug'] },
+} as const;
+export type KernelBuild = keyof typeof KERNEL_BUILDS;
+const COMMON_FLAGS = ['--runtime', 'stub', '--enable', 'simd'];
+export const ABI_TARGET = './kernel-abi.ts';
+
+const constName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+
+/** The generated ABI module: one numbered constant per name of schemas/kernel-abi.ts, valid TypeScript and AssemblyScript. */
+export function abiModule(): string {
+  const lines: string[] = [];
+  const numbered = (title: string, prefix: string, names: readonly string[], first = 0, count?: string) => {
+    lines.push('', `// ${title}`);
+    for (const [i, name] of names.entries()) lines.push(`export const ${prefix}${constName(name)} = ${first + i};`);
+    if (count) lines.push(`export const ${count} = ${names.length};`);
+  };
+  for (const column of KERNEL_ROLES) {
+    if (!findFlowLogField(column)) throw new Error(`schemas/kernel-abi.ts: role ${column} is not a flow-log field`);
+  }
+  for (const [key, spec] of Object.entries(KERNEL_TABLES)) {
+    const table = OUTPUT_TABLES.find((t) => t.name === spec.table);
+    const columns = new Set<string>(table?.columns.map((c) => c.name));
+    for (const column of spec.keyColumns) {
+      if (!columns.has(column))
+        throw new Error(`schemas/kernel-abi.ts: ${key} key ${column} is not a column of ${spec.table}`);
+    }
+  }
+  numbered('Roles: the flow-log fields the kernel reads (setRole).', 'ROLE_', KERNEL_ROLES, 0, 'ROLES');
+  numbered('Dictionaries.', 'DICT_', KERNEL_DICTIONARIES, 0, 'DICTS');
+  numbered('Group tables.', 'TABLE_', Object.keys(KERNEL_TABLES));
+  numbered(
+    'Key columns of the summary groups (exportKeyColumn).',
+    'S_',
+    KERNEL_TABLES.summary.keyColumns,
+    0,
+    'SUMMARY_KEYS',
+  );
+  numbered(
+    'Key columns of the cleartext groups (exportKeyColumn).',
+    'C_',
+    KERNEL_TABLES.cleartext.keyColumns,
+    0,
+    'CLEARTEXT_KEYS',
+  );
+  numbered('Measures (exportMeasure).', 'M_', KERNEL_MEASURES, 0, 'MEASURES');
+  numbered('Field kinds (setField).', 'KIND_', KERNEL_FIELD_KINDS);
+  numbered('Results of process().', 'RESULT_', KERNEL_RESULTS);
+  numbered('server_side codes (0 is null).', 'SERVER_SIDE_', KERNEL_SERVER_SIDES, 1);
+  lines.push('', '// Enum indexes (1 + position in the field catalog; 0 is null).');
+  for (const [column, value] of KERNEL_ENUM_VALUES) {
+    const index = findFlowLogField(column)?.enumValues?.indexOf(value) ?? -1;
+    if (index < 0) throw new Error(`schemas/kernel-abi.ts: ${value} is not an enum value of ${column}`);
+    lines.push(`export const ${constName(column)}_${constName(value)} = ${index + 1};`);
+  }
+  lines.push('', '// Limits.');
+  for (const [name, value] of Object.entries(KERNEL_LIMITS)) lines.push(`export const ${name} = ${value};`);
+  const body = lines.join('\n');
+  // 31 bits: an i32 the kernel returns as it is.
+  const version = createHash('sha256').update(body).digest().readUInt32BE(0) >>> 1;
+  return [
+    '// Generated by functions/core/kernel/build-kernel.ts from schemas/kernel-abi.ts: do not edit.',
+    '// Imported by the TypeScript side (flow-kernel.ts, flow-log-aggregator.ts) and the AssemblyScript kernel.',
+    '',
+    '// A hash of everything below: the kernel exports it (abiVersion) and the loader refuses a kernel of another ABI.',
+    `export const ABI_VERSION = ${version};`,
+    body,
+    '',
+  ].join('\n');
+}
 
 interface AscCompiler {
   main(
@@ -22,14 +112,15 @@ interface AscCompiler {
   ): Promise<{ error: Error | null }>;
 }
 
-/** The kernel's WebAssembly bytes, compiled from source now. */
-export async function compileKernel(): Promise<Uint8Array> {
+/** The kernel's WebAssembly bytes, compiled from source now (the ABI file must be current: see abiModule). */
+export async function compileKernel(build: KernelBuild = 'release'): Promise<Uint8Array> {
   // Imported by a computed name: asc's type declarations redefine globals (console, WebAssembly).
   const ascModule: string = 'assemblyscript/asc';
   const { default: asc } = (await import(ascModule)) as { default: AscCompiler };
   let wasm: Uint8Array | undefined;
   const errors: string[] = [];
-  const { error } = await asc.main([SOURCE, '--outFile', 'flow-kernel.wasm', ...ASC_FLAGS], {
+  const flags = [...KERNEL_BUILDS[build].flags, ...COMMON_FLAGS];
+  const { error } = await asc.main([SOURCE, '--outFile', 'flow-kernel.wasm', ...flags], {
     writeFile: (name: string, contents: Uint8Array | string) => {
       if (name.endsWith('.wasm')) wasm = contents as Uint8Array;
     },
@@ -40,21 +131,27 @@ export async function compileKernel(): Promise<Uint8Array> {
   return wasm;
 }
 
-/** The TypeScript module that embeds `wasm`. */
-export function embeddedModule(wasm: Uint8Array): string {
+/** The TypeScript module that embeds `wasm`, the `build` of the kernel. */
+export function embeddedModule(wasm: Uint8Array, build: KernelBuild = 'release'): string {
   const base64 = Buffer.from(wasm).toString('base64');
   const lines = base64.match(/.{1,112}/g) ?? [];
+  const { flags, constant } = KERNEL_BUILDS[build];
   return [
     '// Generated by functions/core/kernel/build-kernel.ts from ./assembly/flow-kernel.ts: do not edit.',
-    `// asc ${ASC_FLAGS.join(' ')} (${wasm.length} bytes)`,
-    'export const FLOW_KERNEL_WASM =',
+    `// asc ${[...flags, ...COMMON_FLAGS].join(' ')} (${wasm.length} bytes)`,
+    `export const ${constant} =`,
     ...lines.map((line, i) => `  '${line}'${i === lines.length - 1 ? ';' : ' +'}`),
     '',
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const wasm = await compileKernel();
-  writeFileSync(TARGET, embeddedModule(wasm));
-  console.log(`wrote ${TARGET} (${wasm.length} bytes of WebAssembly)`);
+  writeFileSync(here(ABI_TARGET), abiModule());
+  console.log(`wrote ${here(ABI_TARGET)}`);
+  for (const build of Object.keys(KERNEL_BUILDS) as KernelBuild[]) {
+    const wasm = await compileKernel(build);
+    const target = here(KERNEL_BUILDS[build].target);
+    writeFileSync(target, embeddedModule(wasm, build));
+    console.log(`wrote ${target} (${wasm.length} bytes of WebAssembly, ${build})`);
+  }
 }

@@ -1,7 +1,27 @@
 import { fieldKind } from '../../../schemas/flow-log-fields.js';
+import { KERNEL_ROLES } from '../../../schemas/kernel-abi.js';
 import type { FlowLogLayout } from '../flow-log-format.js';
 import { DictionarySnapshot } from '../group-columns.js';
 import { FLOW_KERNEL_WASM } from './flow-kernel-wasm.js';
+import {
+  ABI_VERSION,
+  KIND_ENUM,
+  KIND_INT32,
+  KIND_INT64,
+  KIND_STRING,
+  M_BYTES_HI,
+  M_BYTES_LO,
+  M_FIRST,
+  M_FLOWS,
+  M_LAST,
+  M_PACKETS_HI,
+  M_PACKETS_LO,
+  MAX_ENUM_WORD_BYTES,
+  MAX_ENUM_WORDS,
+  MAX_FIELDS,
+  RESULT_BAIL,
+  RESULT_DONE,
+} from './kernel-abi.js';
 
 /**
  * The WebAssembly side of FlowLogAggregator (source: ./assembly/flow-kernel.ts): decodes complete
@@ -9,72 +29,22 @@ import { FLOW_KERNEL_WASM } from './flow-kernel-wasm.js';
  * Lines it cannot aggregate come back to JavaScript one at a time (`BAIL`).
  */
 
-export const KERNEL_DONE = 0;
-export const KERNEL_BAIL = 1;
+// The numbers of the contract (roles, dictionaries, tables, key columns, measures, kinds, results)
+// come from ./kernel-abi.ts, generated from schemas/kernel-abi.ts, which the kernel source imports too.
+export const KERNEL_DONE = RESULT_DONE;
+export const KERNEL_BAIL = RESULT_BAIL;
 
-/** Roles of the fields the aggregation reads, by column name (numbering as in the kernel source). */
-const ROLE_COLUMNS = [
-  'interface_id',
-  'log_status',
-  'start',
-  'end',
-  'account_id',
-  'region',
-  'vpc_id',
-  'subnet_id',
-  'flow_direction',
-  'traffic_path',
-  'encryption_status',
-  'action',
-  'packets',
-  'bytes',
-  'reject_reason',
-  'srcaddr',
-  'dstaddr',
-  'pkt_srcaddr',
-  'pkt_dstaddr',
-  'protocol',
-  'srcport',
-  'dstport',
-  'pkt_src_aws_service',
-  'pkt_dst_aws_service',
-  'interface_type',
-] as const;
+/** A dictionary (DICT_*) and a group table (TABLE_*) of the kernel, by their ABI numbers. */
+export type KernelDictionary = number;
+export type KernelTable = number;
 
-/** Dictionaries of the kernel, in its numbering. */
-export enum KernelDictionary {
-  Accounts = 0,
-  Regions,
-  Vpcs,
-  Subnets,
-  Enis,
-  Addresses,
-  Services,
-  InterfaceTypes,
-}
-
-/** The two group tables (flow-log-aggregator.ts names their key columns). */
-export enum KernelTable {
-  Summary = 0,
-  Cleartext = 1,
-}
-
-// Measures as exportMeasure numbers them.
-const M_FLOWS = 0,
-  M_PACKETS_LO = 1,
-  M_PACKETS_HI = 2,
-  M_BYTES_LO = 3,
-  M_BYTES_HI = 4,
-  M_FIRST = 5,
-  M_LAST = 6;
 const TWO_32 = 4294967296;
-const MAX_FIELDS = 64;
-const MAX_ENUM_WORDS = 4;
-const MAX_ENUM_WORD_BYTES = 15;
 const POOL_SIZE = 4;
 
 interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer };
+  /** Absent from kernels built before the ABI was versioned. */
+  abiVersion?(): number;
   init(): void;
   configure(windowSeconds: number, fileTimeSec: number, maxGroups: number): void;
   setLayout(fields: number): void;
@@ -110,10 +80,48 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/** Which build of the kernel new instances use: `release`, or the `checked` one (assertions on; tests and fuzzing). */
+let build: { readonly name: string; readonly base64: string } = { name: 'release', base64: FLOW_KERNEL_WASM };
 let compiled: object | undefined;
 
 function kernelModule(): object {
-  return (compiled ??= new wasm.Module(Buffer.from(FLOW_KERNEL_WASM, 'base64')));
+  return (compiled ??= new wasm.Module(Buffer.from(build.base64, 'base64')));
+}
+
+/**
+ * Makes every kernel from now on an instance of `base64` (an embedded build of the kernel, e.g.
+ * FLOW_KERNEL_CHECKED_WASM): pooled instances of the previous build are dropped. For tests and
+ * the bench's fuzz run; the product uses the release build.
+ */
+export function useKernelBuild(name: string, base64: string): void {
+  build = { name, base64 };
+  compiled = undefined;
+  FlowKernel.dropPool();
+}
+
+/**
+ * Instantiates kernel WebAssembly and checks that it implements this code's ABI: a kernel built
+ * from another schemas/kernel-abi.ts would number fields, columns or measures differently and be
+ * misread, so it is refused with what to do.
+ */
+export function instantiateKernel(module: object, name = 'flow kernel'): KernelExports {
+  const instance = new wasm.Instance(module, {
+    env: {
+      abort: () => {
+        // A failed assertion (checked build) or an allocation past the memory's limit.
+        throw new Error(`${name}: aborted (an assertion failed or memory ran out)`);
+      },
+    },
+  });
+  const k = instance.exports as unknown as KernelExports;
+  const version = typeof k.abiVersion === 'function' ? k.abiVersion() : undefined;
+  if (version !== ABI_VERSION) {
+    throw new Error(
+      `${name}: the WebAssembly implements kernel ABI ${version ?? '(none: built before the ABI was versioned)'}, ` +
+        `this code expects ${ABI_VERSION}: run \`npm run build:kernel\` to rebuild it from schemas/kernel-abi.ts`,
+    );
+  }
+  return k;
 }
 
 /** Measures of one table as the output columns want them (exact int64 via `big` past 2^53). */
@@ -132,7 +140,7 @@ export interface KernelSettings {
   readonly windowSeconds: number;
   /** Time of records without start and end (from the object key), epoch seconds; NaN when unknown. */
   readonly fileTimeSec: number;
-  /** A table at this many groups makes `process` return KERNEL_FLUSH. */
+  /** A table at this many groups makes `process` return RESULT_FLUSH. */
   readonly maxGroups: number;
   /** Account and region of records without them (from the object key); '-' is null. */
   readonly fallbackAccount: string;
@@ -150,15 +158,13 @@ export class FlowKernel {
   private boundLayout: FlowLogLayout | undefined;
 
   private constructor() {
-    const instance = new wasm.Instance(kernelModule(), {
-      env: {
-        abort: () => {
-          throw new Error('flow kernel: out of memory');
-        },
-      },
-    });
-    this.k = instance.exports as unknown as KernelExports;
+    this.k = instantiateKernel(kernelModule(), `flow kernel (${build.name} build)`);
     this.k.init();
+  }
+
+  /** Forgets the pooled instances (their build is no longer the one in use). */
+  static dropPool(): void {
+    FlowKernel.pool.length = 0;
   }
 
   /** A cleared kernel with these settings (from the pool when one is free). */
@@ -195,7 +201,11 @@ export class FlowKernel {
           mask |= 1n << BigInt(v);
         }
       }
-      k.setField(position, kind === 'string' ? (values ? 1 : 0) : kind === 'int32' ? 2 : 3, mask);
+      k.setField(
+        position,
+        kind === 'string' ? (values ? KIND_ENUM : KIND_STRING) : kind === 'int32' ? KIND_INT32 : KIND_INT64,
+        mask,
+      );
       if (kind === 'string' && values) {
         if (values.length > MAX_ENUM_WORDS) throw new Error(`${spec.name}: more enum values than the kernel checks`);
         for (const word of values) {
@@ -205,7 +215,7 @@ export class FlowKernel {
         }
       }
     });
-    ROLE_COLUMNS.forEach((column, role) => {
+    KERNEL_ROLES.forEach((column, role) => {
       k.setRole(role, layout.positionOf.get(column) ?? -1);
     });
   }
@@ -216,7 +226,7 @@ export class FlowKernel {
     return new Uint8Array(this.k.memory.buffer, at, size);
   }
 
-  /** Aggregates the complete lines of input[start, end): KERNEL_DONE, KERNEL_BAIL or KERNEL_FLUSH. */
+  /** Aggregates the complete lines of input[start, end): KERNEL_DONE, KERNEL_BAIL or RESULT_FLUSH. */
   process(start: number, end: number): number {
     return this.k.process(start, end);
   }

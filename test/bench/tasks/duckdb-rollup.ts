@@ -46,13 +46,17 @@ const summary = (from: string) => `COPY (
 ) TO ${quote(job.summaryPath)} ${parquet}`;
 
 const unencrypted = (from: string) => `COPY (
-  SELECT window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port, pkt_src_aws_service,
-    pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason, interface_type, flows, packets, bytes,
-    first_seen, last_seen
+  SELECT window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port, server_side,
+    pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason, interface_type, flows,
+    packets, bytes, first_seen, last_seen
   FROM (
     SELECT filename, ${window}, coalesce(account_id, ${fromKey(KEY_ACCOUNT)}) AS account_id, ${fromKey(KEY_REGION)} AS region,
       vpc_id, interface_id, coalesce(pkt_srcaddr, srcaddr) AS srcaddr, coalesce(pkt_dstaddr, dstaddr) AS dstaddr, protocol,
-      least(srcport, dstport) AS port, pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action,
+      least(srcport, dstport) AS port,
+      -- The address on the service (lower) port: the source for a reply, the destination for a request or equal ports.
+      CASE WHEN srcport IS NULL AND dstport IS NULL THEN NULL WHEN dstport IS NULL OR srcport < dstport THEN 'src'
+        ELSE 'dst' END AS server_side,
+      pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action,
       reject_reason, NULL::VARCHAR AS interface_type, ${measures}
     FROM ${flows(from)} WHERE encryption_status = 0 GROUP BY ALL
   ) ORDER BY window_start

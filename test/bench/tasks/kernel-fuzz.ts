@@ -1,14 +1,23 @@
 /**
  * The kernel's long fuzz run: the property of test/core/flow-kernel.property.test.ts (the same
  * generators, reference and check, test/helpers/kernel-oracle.ts) for `--runs` cases. A failure
- * prints the shrunk case with the seed and path that replay it (`--seed S --path P`).
+ * prints the shrunk case with the seed and path that replay it (`--seed S --path P`). It runs the
+ * checked build of the kernel (assertions on).
  *
  * Usage: node kernel-fuzz.mjs --runs <n> [--seed <s>] [--path <p>]
  * Prints progress lines, then one JSON line: { runs, ms, seed, failed, path?, counterexample?, error? }.
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { checkKernelAgainstReference, type KernelCase, kernelCases } from '../../helpers/kernel-oracle.js';
+import {
+  checkKernelAgainstReference,
+  type KernelCase,
+  kernelCases,
+  useCheckedKernel,
+} from '../../helpers/kernel-oracle.js';
+
+// The kernel build with its assertions on: a broken contract traps with its message.
+useCheckedKernel();
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' }, path: { type: 'string' } },

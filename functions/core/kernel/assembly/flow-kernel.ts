@@ -11,66 +11,23 @@
 // Validation mirrors LineDecoder.decodeBytes exactly; test/core/flow-kernel.property.test.ts
 // checks the two against each other on generated and hostile lines.
 
-// Field kinds (as in line-decoder.ts).
-const KIND_STRING: u8 = 0;
-const KIND_ENUM: u8 = 1;
-const KIND_INT32: u8 = 2;
-const KIND_INT64: u8 = 3;
+// The contract with JavaScript (field kinds, roles, dictionaries, key columns, measures, results):
+// ../kernel-abi.ts, generated from schemas/kernel-abi.ts by `npm run build:kernel`.
+import {
+  ABI_VERSION, KIND_ENUM, KIND_INT32, KIND_INT64, ROLES, DICTS, MAX_FIELDS, MAX_ENUM_WORDS, MAX_ENUM_WORD_BYTES, LOG_STATUS_OK,
+  REJECT_REASON_EC, RESULT_DONE, RESULT_BAIL, RESULT_FLUSH, SERVER_SIDE_SRC, SERVER_SIDE_DST, TABLE_SUMMARY,
+  TABLE_CLEARTEXT, SUMMARY_KEYS, CLEARTEXT_KEYS, MEASURES, S_FLOW_DIRECTION, S_TRAFFIC_PATH, S_ENCRYPTION_STATUS,
+  C_TRAFFIC_PATH, C_INTERFACE_TYPE, C_ENCRYPTION_STATUS, C_SERVER_SIDE, DICT_ACCOUNTS, DICT_REGIONS, DICT_VPCS,
+  DICT_SUBNETS, DICT_ENIS, DICT_ADDRESSES, DICT_SERVICES, DICT_INTERFACE_TYPES, M_FLOWS, M_PACKETS_LO, M_PACKETS_HI,
+  M_BYTES_LO, M_BYTES_HI, M_FIRST, M_LAST, ROLE_INTERFACE_ID, ROLE_LOG_STATUS, ROLE_START, ROLE_END, ROLE_ACCOUNT_ID,
+  ROLE_REGION, ROLE_VPC_ID, ROLE_SUBNET_ID, ROLE_FLOW_DIRECTION, ROLE_TRAFFIC_PATH, ROLE_ENCRYPTION_STATUS,
+  ROLE_ACTION, ROLE_PACKETS, ROLE_BYTES, ROLE_REJECT_REASON, ROLE_SRCADDR, ROLE_DSTADDR, ROLE_PKT_SRCADDR,
+  ROLE_PKT_DSTADDR, ROLE_PROTOCOL, ROLE_SRCPORT, ROLE_DSTPORT, ROLE_PKT_SRC_AWS_SERVICE, ROLE_PKT_DST_AWS_SERVICE,
+  ROLE_INTERFACE_TYPE
+} from '../kernel-abi';
 
-// Roles: the fields the aggregation reads (numbering shared with ../flow-kernel.ts).
-const ROLE_INTERFACE_ID = 0;
-const ROLE_LOG_STATUS = 1;
-const ROLE_START = 2;
-const ROLE_END = 3;
-const ROLE_ACCOUNT_ID = 4;
-const ROLE_REGION = 5;
-const ROLE_VPC_ID = 6;
-const ROLE_SUBNET_ID = 7;
-const ROLE_FLOW_DIRECTION = 8;
-const ROLE_TRAFFIC_PATH = 9;
-const ROLE_ENCRYPTION_STATUS = 10;
-const ROLE_ACTION = 11;
-const ROLE_PACKETS = 12;
-const ROLE_BYTES = 13;
-const ROLE_REJECT_REASON = 14;
-const ROLE_SRCADDR = 15;
-const ROLE_DSTADDR = 16;
-const ROLE_PKT_SRCADDR = 17;
-const ROLE_PKT_DSTADDR = 18;
-const ROLE_PROTOCOL = 19;
-const ROLE_SRCPORT = 20;
-const ROLE_DSTPORT = 21;
-const ROLE_PKT_SRC_AWS_SERVICE = 22;
-const ROLE_PKT_DST_AWS_SERVICE = 23;
-const ROLE_INTERFACE_TYPE = 24;
-const ROLES = 25;
-
-// Dictionaries.
-const DICT_ACCOUNTS = 0;
-const DICT_REGIONS = 1;
-const DICT_VPCS = 2;
-const DICT_SUBNETS = 3;
-const DICT_ENIS = 4;
-const DICT_ADDRESSES = 5;
-const DICT_SERVICES = 6;
-const DICT_INTERFACE_TYPES = 7;
-const DICTS = 8;
-
-// Key columns of the two tables as JavaScript numbers them (flow-log-aggregator.ts); exportKeyColumn maps
-// them onto the packed rows.
-const S_DIRECTION = 6, S_PATH = 7, S_STATUS = 8;
-const C_PATH = 11, C_IFTYPE = 15, C_STATUS = 16, C_SERVER_SIDE = 17;
-
-// process() results.
-export const DONE = 0;
-export const BAIL = 1;
-export const FLUSH = 2;
-
-const MAX_FIELDS = 64;
-const MAX_UNIX_SECONDS: f64 = 253402300799;
-const LOG_STATUS_OK: u8 = 1;
-const REJECT_REASON_EC: i32 = 2;
 const NONE = -1;
+const MAX_UNIX_SECONDS: f64 = 253402300799;
 
 // ---- memory: bump allocation of growable regions ----
 
@@ -113,7 +70,13 @@ export function configure(window: f64, fileTime: f64, flushAt: i32): void {
   fallbackRegionLength = 0;
 }
 
+/** The ABI this kernel was built against (../kernel-abi.ts): the loader refuses a kernel of another ABI. */
+export function abiVersion(): i32 {
+  return ABI_VERSION;
+}
+
 export function setLayout(fields: i32): void {
+  assert(fields >= 0 && fields <= MAX_FIELDS, 'setLayout: more fields than MAX_FIELDS');
   fieldCount = fields;
   memory.fill(kinds, 0, MAX_FIELDS);
   memory.fill(intAllowed, 0, MAX_FIELDS * 8);
@@ -122,6 +85,8 @@ export function setLayout(fields: i32): void {
 }
 
 export function setField(position: i32, kind: u8, allowedMask: u64): void {
+  assert(position >= 0 && position < fieldCount, 'setField: position outside the layout');
+  assert(kind <= <u8>KIND_INT64, 'setField: unknown field kind');
   store<u8>(kinds + position, kind);
   store<u64>(intAllowed + (position << 3), allowedMask);
 }
@@ -129,6 +94,8 @@ export function setField(position: i32, kind: u8, allowedMask: u64): void {
 /** Adds an enum word (bytes at `scratch`) to field `position`. */
 export function addEnumWord(position: i32, length: i32): void {
   const count = load<u8>(enumCounts + position);
+  assert(position >= 0 && position < fieldCount, 'addEnumWord: position outside the layout');
+  assert(<i32>count < MAX_ENUM_WORDS && length >= 0 && length <= MAX_ENUM_WORD_BYTES, 'addEnumWord: enum word limits');
   const word = enumWords + (position * 4 + count) * 24;
   memory.fill(word, 0, 24);
   store<u64>(word, <u64>length);
@@ -137,6 +104,7 @@ export function addEnumWord(position: i32, length: i32): void {
 }
 
 export function setRole(role: i32, position: i32): void {
+  assert(role >= 0 && role < ROLES && position >= NONE && position < fieldCount, 'setRole: role or position out of range');
   store<i32>(roleField + (role << 2), position);
 }
 
@@ -307,22 +275,27 @@ function intern(d: i32, s: usize, length: i32): i32 {
 
 /** Number of ids of dictionary `d`, including the null id 0. */
 export function dictionarySize(d: i32): i32 {
+  assert(d >= 0 && d < DICTS, 'dictionarySize: no such dictionary');
   return load<i32>(dicts + (d << 5) + D_COUNT);
 }
 
 /** UTF-8 bytes of all values of dictionary `d`, in id order (ids are assigned in arena order). */
 export function dictionaryBytes(d: i32): usize {
+  assert(d >= 0 && d < DICTS, 'dictionaryBytes: no such dictionary');
   return load<usize>(dicts + (d << 5) + D_ARENA);
 }
 
 export function dictionaryByteLength(d: i32): i32 {
+  assert(d >= 0 && d < DICTS, 'dictionaryByteLength: no such dictionary');
   return load<i32>(dicts + (d << 5) + D_USED);
 }
 
 /** Writes the offsets (count + 1 of them, offsets[id]..offsets[id + 1] is value id) to `out`. */
 export function dictionaryOffsets(d: i32, out: usize): void {
+  assert(d >= 0 && d < DICTS, 'dictionaryOffsets: no such dictionary');
   const base = dicts + (d << 5);
   const count = load<i32>(base + D_COUNT);
+  assert(out == scratch && (count + 1) << 2 <= scratchCapacity, 'dictionaryOffsets: scratch too small');
   const entries = load<usize>(base + D_ENTRIES);
   store<i32>(out, 0);
   store<i32>(out + 4, 0);
@@ -344,6 +317,7 @@ let fallbackRegionId = -1;
 
 /** Sets the fallback value of `which` (0 account, 1 region) from `length` bytes at scratch; length 0 is null. */
 export function setFallback(which: i32, length: i32): void {
+  assert((which == 0 || which == 1) && length >= 0 && length <= scratchCapacity, 'setFallback: which or length');
   // Kernels are reused: the two buffers are kept and grown, never allocated per object.
   if (which == 0) {
     if (length + 8 > fallbackAccountCapacity) {
@@ -422,6 +396,7 @@ function clearTable(t: i32): void {
 }
 
 export function groupCount(t: i32): i32 {
+  assert(t == TABLE_SUMMARY || t == TABLE_CLEARTEXT, 'groupCount: no such table');
   return load<i32>(tables + t * 48 + T_COUNT);
 }
 
@@ -430,32 +405,35 @@ export function groupCount(t: i32): i32 {
  * insertion order, as i32 to `out` (unpacked; -1 is null for the int columns).
  */
 export function exportKeyColumn(t: i32, c: i32, out: usize): void {
+  assert(c >= 0 && (t == TABLE_SUMMARY ? c < SUMMARY_KEYS : t == TABLE_CLEARTEXT && c < CLEARTEXT_KEYS),
+    'exportKeyColumn: no such table or key column');
   const base = tables + t * 48;
   const count = load<i32>(base + T_COUNT);
+  assert(out == scratch && count << 2 <= scratchCapacity, 'exportKeyColumn: scratch too small');
   const stride = load<i32>(base + T_STRIDE);
   const rows = load<usize>(base + T_ROWS);
   // Where the column lives: a whole word, or a byte of a packed word (stored + 1 for the ints).
   let word = 0;
   let byte = -1;
   let bias = 0;
-  if (t == 0) {
-    if (c < S_DIRECTION) word = c;
+  if (t == TABLE_SUMMARY) {
+    if (c < S_FLOW_DIRECTION) word = c;
     else {
       word = 6;
-      byte = c - S_DIRECTION; // direction, path, status, action
-      bias = c == S_PATH || c == S_STATUS ? 1 : 0;
+      byte = c - S_FLOW_DIRECTION; // direction, path, status, action
+      bias = c == S_TRAFFIC_PATH || c == S_ENCRYPTION_STATUS ? 1 : 0;
     }
   } else {
-    if (c < C_PATH) word = c;
-    else if (c == C_IFTYPE) word = 11;
-    else if (c == C_STATUS || c == C_SERVER_SIDE) {
+    if (c < C_TRAFFIC_PATH) word = c;
+    else if (c == C_INTERFACE_TYPE) word = 11;
+    else if (c == C_ENCRYPTION_STATUS || c == C_SERVER_SIDE) {
       word = 13;
-      byte = c == C_STATUS ? 0 : 1; // status + 1, then the server side
-      bias = c == C_STATUS ? 1 : 0;
+      byte = c == C_ENCRYPTION_STATUS ? 0 : 1; // status + 1, then the server side
+      bias = c == C_ENCRYPTION_STATUS ? 1 : 0;
     } else {
       word = 12;
-      byte = c - C_PATH; // path, direction, action, reject
-      bias = c == C_PATH ? 1 : 0;
+      byte = c - C_TRAFFIC_PATH; // path, direction, action, reject
+      bias = c == C_TRAFFIC_PATH ? 1 : 0;
     }
   }
   for (let g = 0; g < count; g++) {
@@ -470,8 +448,10 @@ export function exportKeyColumn(t: i32, c: i32, out: usize): void {
  * 2 packets high, 3 bytes low, 4 bytes high (u64); 5 first, 6 last (f64 seconds).
  */
 export function exportMeasure(t: i32, m: i32, out: usize): void {
+  assert((t == TABLE_SUMMARY || t == TABLE_CLEARTEXT) && m >= 0 && m < MEASURES, 'exportMeasure: no such table or measure');
   const base = tables + t * 48;
   const count = load<i32>(base + T_COUNT);
+  assert(out == scratch && count << 3 <= scratchCapacity, 'exportMeasure: scratch too small');
   const stride = load<i32>(base + T_STRIDE);
   const width = load<i32>(base + T_WIDTH);
   const rows = load<usize>(base + T_ROWS);
@@ -481,12 +461,12 @@ export function exportMeasure(t: i32, m: i32, out: usize): void {
     const measures = row + measuresAt(width);
     const carry = carries + g * CARRY_SIZE;
     let value: u64 = 0;
-    if (m == 0) value = <u64>load<u32>(row + flowsAt(width)) | (load<u64>(carry + CARRY_FLOWS) << 32);
-    else if (m == 1) value = load<u64>(measures + R_PACKETS);
-    else if (m == 2) value = load<u64>(carry + CARRY_PACKETS);
-    else if (m == 3) value = load<u64>(measures + R_BYTES);
-    else if (m == 4) value = load<u64>(carry + CARRY_BYTES);
-    else if (m == 5) value = load<u64>(measures + R_FIRST);
+    if (m == M_FLOWS) value = <u64>load<u32>(row + flowsAt(width)) | (load<u64>(carry + CARRY_FLOWS) << 32);
+    else if (m == M_PACKETS_LO) value = load<u64>(measures + R_PACKETS);
+    else if (m == M_PACKETS_HI) value = load<u64>(carry + CARRY_PACKETS);
+    else if (m == M_BYTES_LO) value = load<u64>(measures + R_BYTES);
+    else if (m == M_BYTES_HI) value = load<u64>(carry + CARRY_BYTES);
+    else if (m == M_FIRST) value = load<u64>(measures + R_FIRST);
     else value = load<u64>(measures + R_LAST);
     store<u64>(out + (g << 3), value);
   }
@@ -494,7 +474,7 @@ export function exportMeasure(t: i32, m: i32, out: usize): void {
 
 /** The 32-bit hash of a packed key of table t: two independent multiply chains, folded at the end. */
 function keyHash(t: i32, key: usize): u32 {
-  const width = t == 0 ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
+  const width = t == TABLE_SUMMARY ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
   let h: u64 = <u64>width;
   let g: u64 = 0x632BE59BD9B4E019;
   let c = 0;
@@ -514,7 +494,7 @@ function keyHash(t: i32, key: usize): u32 {
 function addGroup(t: i32, key: usize, h32: u32, packets: u64, packetsNull: bool, bytes: u64, bytesNull: bool, first: f64,
   last: f64): void {
   const base = tables + t * 48;
-  const width = t == 0 ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
+  const width = t == TABLE_SUMMARY ? SUMMARY_KEY_WORDS : CLEARTEXT_KEY_WORDS;
   const stride = load<i32>(base + T_STRIDE);
   const slots = load<usize>(base + T_SLOTS);
   const mask = load<i32>(base + T_MASK);
@@ -551,6 +531,7 @@ function addGroup(t: i32, key: usize, h32: u32, packets: u64, packetsNull: bool,
       store<usize>(base + T_CARRIES, carries);
       store<i32>(base + T_CAPACITY, capacity * 2);
     }
+    if (!ASC_NO_ASSERT) assert(slot < load<i32>(base + T_CAPACITY), 'addGroup: row beyond the table capacity');
     row = rows + slot * stride;
     for (let k = 0; k < width; k++) store<i32>(row + (k << 2), load<i32>(key + (k << 2)));
     store<u32>(row + flowsAt(width), 1);
@@ -759,11 +740,11 @@ function decodeLine(s: usize): isize {
     store<u8>(nulls + f, 0);
     const t = i;
     const kind = load<u8>(kinds + f);
-    if (kind < KIND_INT32) {
+    if (kind < <u8>KIND_INT32) {
       i = tokenEnd(i);
       store<i32>(starts + (f << 2), <i32>t);
       store<i32>(ends + (f << 2), <i32>i);
-      if (kind == KIND_ENUM) {
+      if (kind == <u8>KIND_ENUM) {
         const index = enumWordIndex(f, t, <i32>(i - t));
         store<u8>(enumIndex + f, index);
         if (index == 0) ok = false;
@@ -779,7 +760,7 @@ function decodeLine(s: usize): isize {
       if (load<u8>(i) > 32) {
         ok = false; // not a number
         i = tokenEnd(i);
-      } else if (kind == KIND_INT32) {
+      } else if (kind == <u8>KIND_INT32) {
         const allowed = load<u64>(intAllowed + (f << 3));
         if (digits > 10 || v > 2147483647) ok = false;
         else if (allowed != 0 && (v >= 64 || ((allowed >> v) & 1) == 0)) ok = false;
@@ -827,7 +808,7 @@ function runBatch(): void {
     const slots = load<usize>(base + T_SLOTS);
     const mask = load<i32>(base + T_MASK);
     for (let j = 0; j < n; j++) {
-      if (t == 1 && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
+      if (t == TABLE_CLEARTEXT && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
       const h = keyHash(t, batchKey(t, j));
       store<u32>(batchHashes + ((t * BATCH + j) << 2), h);
       touch += load<u32>(slots + ((<i32>h & mask) << 3) + 4);
@@ -840,7 +821,7 @@ function runBatch(): void {
     const rows = load<usize>(base + T_ROWS);
     const stride = load<i32>(base + T_STRIDE);
     for (let j = 0; j < n; j++) {
-      if (t == 1 && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
+      if (t == TABLE_CLEARTEXT && (load<u8>(batchFlags + j) & FLAG_CLEARTEXT) == 0) continue;
       const h = load<u32>(batchHashes + ((t * BATCH + j) << 2));
       const entry = load<i32>(slots + ((<i32>h & mask) << 3) + 4);
       if (entry != 0) touch += load<u32>(rows + (entry - 1) * stride);
@@ -894,11 +875,14 @@ function enumOf(f: i32): i32 {
 
 /**
  * Aggregates the complete lines in input[start, end) (the byte before `end` is '\n').
- * Returns DONE, BAIL (the line bailStart..bailEnd is JavaScript's; resume at nextOffset())
- * or FLUSH (a table reached maxGroups; read and clear, then resume at nextOffset()).
+ * Returns RESULT_DONE, RESULT_BAIL (the line bailStart..bailEnd is JavaScript's; resume at nextOffset())
+ * or RESULT_FLUSH (a table reached maxGroups; read and clear, then resume at nextOffset()).
  * Counters restart at every call.
  */
 export function process(start: i32, end: i32): i32 {
+  assert(start >= 0 && start <= end && end + PADDING <= inputCapacity, 'process: range outside the input');
+  // Asserts that read memory are compiled only into the checked build (--noAssert keeps an assert's loads).
+  if (!ASC_NO_ASSERT) assert(start == end || load<u8>(input + <usize>end - 1) == 10, 'process: the input does not end with a newline');
   lines = 0;
   records = 0;
   cleartextRecords = 0;
@@ -913,7 +897,7 @@ export function process(start: i32, end: i32): i32 {
     lines++;
     const decoded = decodeLine(s);
     const nl: usize = decoded < 0 ? <usize>(-decoded - 1) : <usize>decoded; // the line's newline either way
-    if (decoded < 0 || (fLogStatus != NONE && load<u8>(enumIndex + fLogStatus) > LOG_STATUS_OK)) {
+    if (decoded < 0 || (fLogStatus != NONE && load<u8>(enumIndex + fLogStatus) > <u8>LOG_STATUS_OK)) {
       return bail(s, nl);
     }
     const startSec: f64 = present(fStart) ? <f64>num(fStart) : NaN;
@@ -957,6 +941,8 @@ export function process(start: i32, end: i32): i32 {
     const summaryKey = batching ? batchKey(0, j) : keyScratch;
     const cleartextKey = batching ? batchKey(1, j) : keyScratch + 128;
 
+    assert(direction <= 255 && action <= 255 && path >= -1 && path < 255 && status >= -1 && status < 255,
+      'process: an enum or code does not fit its byte of the packed key');
     // Packed summary key: window, account, region, VPC, subnet, ENI, then one word of four bytes:
     // direction, path + 1, status + 1, action (path and status are -1 when null; all are < 255).
     store<i32>(summaryKey, window);
@@ -1006,12 +992,12 @@ export function process(start: i32, end: i32): i32 {
     if (hasCleartext) addGroup(1, cleartextKey, keyHash(1, cleartextKey), packets, packetsNull, bytes, bytesNull, first, last);
     if (groupCount(0) >= maxGroups || groupCount(1) >= maxGroups) {
       cursor = <i32>(s - input);
-      return FLUSH;
+      return RESULT_FLUSH;
     }
   }
   runBatch();
   cursor = <i32>(s - input);
-  return DONE;
+  return RESULT_DONE;
 }
 
 function bail(s: usize, nl: usize): i32 {
@@ -1019,7 +1005,7 @@ function bail(s: usize, nl: usize): i32 {
   bailStart = <i32>(s - input);
   bailEnd = <i32>(nl - input);
   cursor = bailEnd + 1;
-  return BAIL;
+  return RESULT_BAIL;
 }
 
 function preferred(packetLevel: i32, interfaceLevel: i32): i32 {
@@ -1034,9 +1020,9 @@ function serverSide(): i32 {
   const src = intOrNull(role(ROLE_SRCPORT));
   const dst = intOrNull(role(ROLE_DSTPORT));
   if (src < 0 && dst < 0) return 0;
-  if (dst < 0) return 1;
-  if (src < 0) return 2;
-  return src < dst ? 1 : 2;
+  if (dst < 0) return SERVER_SIDE_SRC;
+  if (src < 0) return SERVER_SIDE_DST;
+  return src < dst ? SERVER_SIDE_SRC : SERVER_SIDE_DST;
 }
 
 /** The service side of a conversation is the lower port (see flow-log-aggregator.ts). -1 is null. */
