@@ -1,17 +1,40 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeError } from '../core/describe-error.js';
+import { OutputError } from '../core/errors.js';
 import type { ReportOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
+import { renderReportHtml } from './html/report-html.js';
 import { openLocalTables } from './open-tables.js';
-import { buildReportData } from './report-data.js';
+import { buildReportData, type ReportData } from './report-data.js';
 import { renderReportText } from './report-text.js';
+import { formatBytes } from './usage.js';
 
-/** `ciphertrail report <dir>`: the coverage report of an ingest run's tables (text, --json or --html). */
+/** `ciphertrail report <dir>`: the coverage report of an ingest run's tables (text, --json, and --html <file>). */
 export async function runReportCommand(dir: string, options: ReportOptionValues): Promise<number> {
   const { runner, window } = await openLocalTables('report', dir, options.since);
+  let report: ReportData;
   try {
-    const report = await buildReportData(dir, runner, window, { trend: options.since !== undefined });
-    console.log(options.json ? JSON.stringify(report, null, 2) : renderReportText(report, dir));
+    // The HTML page always charts the daily trend; the terminal shows it with --since.
+    report = await buildReportData(dir, runner, window, { trend: options.since !== undefined || !!options.html });
   } finally {
     runner.close();
   }
+  if (options.html) {
+    const html = renderReportHtml(report, { source: dir });
+    try {
+      mkdirSync(dirname(options.html), { recursive: true });
+      writeFileSync(options.html, html);
+    } catch (err) {
+      throw new OutputError(`cannot write ${options.html}: ${describeError(err)}`, { cause: err });
+    }
+    // stderr: stdout stays the text or JSON report.
+    console.error(
+      `ciphertrail report: wrote ${options.html} (${formatBytes(Buffer.byteLength(html))}); open it in a browser`,
+    );
+  }
+  const { trend, ...withoutTrend } = report;
+  const shown: ReportData = options.since === undefined || !trend ? withoutTrend : report;
+  console.log(options.json ? JSON.stringify(shown, null, 2) : renderReportText(shown, dir));
   return EXIT.ok;
 }

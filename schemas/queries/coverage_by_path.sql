@@ -4,6 +4,8 @@ SELECT
   traffic_path,
   sum(flows) AS flows,
   sum(bytes) AS bytes,
+  sum(CASE WHEN encryption_status = 0 THEN bytes ELSE 0 END) AS cleartext_bytes,
+  sum(CASE WHEN encryption_status = 0 THEN flows ELSE 0 END) AS cleartext_flows,
   round(100 * CAST(sum(CASE WHEN encryption_status = 0 THEN bytes ELSE 0 END) AS double) / nullif(sum(bytes), 0), 1) AS cleartext_bytes_pct,
   round(100 * CAST(sum(CASE WHEN encryption_status = 1 THEN bytes ELSE 0 END) AS double) / nullif(sum(bytes), 0), 1) AS nitro_bytes_pct,
   round(100 * CAST(sum(CASE WHEN encryption_status = 2 THEN bytes ELSE 0 END) AS double) / nullif(sum(bytes), 0), 1) AS application_bytes_pct,

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { objectKey, randomInt, seededRandom } from './flow-log-corpus.js';
 
-export const TREND_FORMAT =
+const TREND_FORMAT =
   'version account-id region vpc-id subnet-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status flow-direction traffic-path encryption-status';
 
 export interface TrendRecord {
