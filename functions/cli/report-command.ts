@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
 import type { ReportOptionValues } from './commands.js';
@@ -28,13 +28,16 @@ export async function runReportCommand(dir: string, options: ReportOptionValues)
     } catch (err) {
       throw new OutputError(`cannot write ${options.html}: ${describeError(err)}`, { cause: err });
     }
-    // stderr: stdout stays the text or JSON report.
-    console.error(
-      `ciphertrail report: wrote ${options.html} (${formatBytes(Buffer.byteLength(html))}); open it in a browser`,
-    );
   }
   const { trend, ...withoutTrend } = report;
   const shown: ReportData = options.since === undefined || !trend ? withoutTrend : report;
   console.log(options.json ? JSON.stringify(shown, null, 2) : renderReportText(shown, dir));
+  if (options.html) {
+    // Last, so it is the line a reader sees; on stderr, so stdout stays the text or JSON report.
+    const size = formatBytes(statSync(options.html).size);
+    console.error(
+      `\nciphertrail report: wrote ${options.html} (${size}): open it in a browser, or file://${resolve(options.html)}`,
+    );
+  }
   return EXIT.ok;
 }

@@ -77,7 +77,8 @@ ${body.join('\n')}
 const pct = (v: unknown) => (v === null || v === undefined ? '–' : `${Number(v).toFixed(1)} %`);
 const num = (v: unknown) => (v === null || v === undefined ? '–' : formatCount(Number(v)));
 const bytes = (v: unknown) => (v === null || v === undefined ? '–' : formatBytes(v as string));
-const when = (v: unknown) => (v === null || v === undefined ? '–' : utcMinute(String(v)));
+/** Times in tables: UTC (the footer says so), to the minute. */
+const when = (v: unknown) => (v === null || v === undefined ? '–' : utcMinute(String(v)).replace(/ UTC$/, ''));
 
 function periodDays(report: ReportData): string {
   const { start, end } = report.evidence.period;
@@ -531,6 +532,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sev{font-weight:700;padding:0 4px;border-radius:3px;border:1px solid currentColor;white-space:nowrap}
 .sev-critical{color:#8b0000}.sev-high{color:#b34700}.sev-medium{color:#6b5200}.sev-low{color:#444}.sev-info{color:#555}
 .ok{color:#00603d;font-weight:600}
+#violations td:last-child{min-width:220px}
 .empty,.note{color:var(--muted);font-size:14px}
 footer{margin-top:32px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);padding-top:8px}
 @media (max-width:760px){.two{grid-template-columns:1fr}}

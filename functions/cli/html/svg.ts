@@ -38,7 +38,7 @@ export const STATUS_PATTERNS = `<svg width="0" height="0" aria-hidden="true" sty
 </svg>`;
 
 const W = 760;
-const LABEL_W = 230;
+const LABEL_W = 262;
 const VALUE_W = 90;
 const BAR_H = 20;
 const GAP = 8;
@@ -96,7 +96,8 @@ export interface BarRow {
 
 /** Horizontal bars of absolute values (cleartext bytes), one `data-mark` rect per row. */
 export function barChart(title: string, rows: readonly BarRow[], fill = 'url(#p-cleartext)'): string {
-  const barW = W - LABEL_W - VALUE_W;
+  // Room right of the longest bar for its value label.
+  const barW = W - LABEL_W - 150;
   const max = Math.max(...rows.map((r) => r.value), 1);
   const height = TOP + rows.length * (BAR_H + GAP);
   const parts: string[] = [];
@@ -211,7 +212,7 @@ function svg(title: string, height: number, parts: readonly string[]): string {
   return `<svg class="chart" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>`;
 }
 
-function text(x: number, y: number, content: string, anchor: 'start' | 'end' | 'middle', max = 34): string {
+function text(x: number, y: number, content: string, anchor: 'start' | 'end' | 'middle', max = 38): string {
   const shown = content.length > max ? `${content.slice(0, max - 1)}…` : content;
   return `<text x="${f(x)}" y="${f(y)}" text-anchor="${anchor}" dominant-baseline="central">${escapeHtml(shown)}</text>`;
 }
