@@ -501,7 +501,7 @@ h1{font-size:26px;margin:0 0 4px}
 h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--rule);padding-bottom:4px}
 .sub{color:var(--muted);margin:0}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--panel);padding:0 3px;border-radius:3px;word-break:break-all}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px;margin:20px 0 4px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(128px,1fr));gap:10px;margin:20px 0 4px}
 .card{background:var(--panel);border:1px solid var(--rule);border-radius:6px;padding:10px 12px}
 .card .figure{font-size:24px;font-weight:700}
 .card.warn .figure{color:var(--warn)}
