@@ -1,7 +1,8 @@
 /** `ciphertrail query` on the samples' real tables: list, named queries, ad-hoc SQL, formats, --since, errors. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../functions/cli/main.js';
 import { QUERIES_DIR } from '../../schemas/queries.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/sources.js';
@@ -62,13 +63,14 @@ describe('ciphertrail query', () => {
 
   it('runs ad-hoc SQL over the tables, with CSV quoting (RFC 4180) and nulls as empty cells', async () => {
     const sql = `SELECT count(*) AS n, 'a,b' AS comma, 'say "hi"' AS quote, NULL AS nothing FROM summary`;
-    const result = await runCli(['query', dir.path, '--sql', sql, '--format', 'csv']);
+    const [result, rows, counted] = await Promise.all([
+      runCli(['query', dir.path, '--sql', sql, '--format', 'csv']),
+      runCli(['query', dir.path, '--sql', 'SELECT sum(flows) AS f FROM summary', '--format', 'json']),
+      runCli(['query', dir.path, '--sql', 'SELECT count(*) AS n FROM summary', '--format', 'json']),
+    ]);
     expect(result.code).toBe(0);
-    const rows = await runCli(['query', dir.path, '--sql', 'SELECT sum(flows) AS f FROM summary', '--format', 'json']);
     expect(JSON.parse(rows.stdout)).toEqual([{ f: '28' }]);
-    const count = JSON.parse(
-      (await runCli(['query', dir.path, '--sql', 'SELECT count(*) AS n FROM summary', '--format', 'json'])).stdout,
-    )[0].n;
+    const count = JSON.parse(counted.stdout)[0].n;
     expect(result.stdout.trimEnd()).toBe(`n,comma,quote,nothing\r\n${count},"a,b","say ""hi""",`);
   });
 
@@ -86,9 +88,7 @@ describe('ciphertrail query', () => {
       expect(r.code).toBe(0);
       return Number(JSON.parse(r.stdout)[0].days);
     };
-    expect(await days([])).toBe(5);
-    expect(await days(['--since', '2025-11-21'])).toBe(1);
-    expect(await days(['--since', '1d'])).toBe(1);
+    expect(await Promise.all([days([]), days(['--since', '2025-11-21']), days(['--since', '1d'])])).toEqual([5, 1, 1]);
   });
 
   it.each([
@@ -102,9 +102,17 @@ describe('ciphertrail query', () => {
     [['query', 'no/such/dir', 'coverage_by_vpc'], /no such folder: no\/such\/dir/],
     [['query', '--list', 'DIR'], /--list takes no folder/],
   ])('%j is a usage error (exit 2) in one line', async (args, message) => {
-    const result = await runCli(args.map((a) => (a === 'DIR' ? dir.path : a)));
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.split('\n')[0]).toMatch(message);
+    // In-process (the same main() the bin runs; usage.test.ts proves the exit status reaches the shell).
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    try {
+      expect(await main(args.map((a) => (a === 'DIR' ? dir.path : a)))).toBe(2);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(out).toEqual([]);
+    expect(err.join('\n').split('\n')[0]).toMatch(message);
   });
 });
