@@ -4,7 +4,7 @@ import type { QueryRow } from '../adapters/duckdb-tables.js';
 import { readPolicy } from '../adapters/policy-store.js';
 import { protocolName } from '../core/policy/classify-flow.js';
 import { ALERT_FILES } from './alerting.js';
-import { formatBytes, formatCount } from './usage.js';
+import { formatBytes, formatCount, utcMinute } from './usage.js';
 
 export interface BoundaryReport {
   /** Every VPC of the policy the ingest run classified with (`<dir>/boundaries.json`), with its mode. */
@@ -133,7 +133,7 @@ export function renderBoundaryReport(report: BoundaryReport, table: Table): stri
           String(r.peer ?? '-'),
           proto(r),
           ...volume(r),
-          String(r.last_seen ?? '-'),
+          r.last_seen === null || r.last_seen === undefined ? '-' : utcMinute(String(r.last_seen)),
         ]),
       ),
     );

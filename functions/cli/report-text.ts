@@ -3,7 +3,7 @@ import { encryptionStatusLabel, trafficPathLabel } from '../core/encryption-stat
 import { protocolName } from '../core/policy/classify-flow.js';
 import { renderBoundaryReport } from './boundary-report.js';
 import type { Evidence, ReportData } from './report-data.js';
-import { formatBytes, formatCount, plural } from './usage.js';
+import { formatBytes, formatCount, plural, utcMinute } from './usage.js';
 
 const pct = (v: unknown) => (v === null || v === undefined ? '-' : `${Number(v).toFixed(1)}%`);
 const share = (part: unknown, total: unknown) =>
@@ -109,12 +109,6 @@ export function periodText(report: ReportData): string {
     : '';
   if (start === null) return `no rows in the tables${window}`;
   return `${utcMinute(start)} to ${utcMinute(end ?? start)}, ${plural(days, 'day')} with data${window}`;
-}
-
-/** "2025-11-21 10:00 UTC" of DuckDB's "2025-11-21 10:00:00+00" or an ISO text. */
-export function utcMinute(value: string): string {
-  const ms = Date.parse(value.includes('T') ? value : value.replace(' ', 'T').replace(/\+00$/, 'Z'));
-  return Number.isNaN(ms) ? value : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function evidenceLines(e: Evidence): string[] {
