@@ -545,5 +545,10 @@ footer{margin-top:32px;color:var(--muted);font-size:12px;border-top:1px solid va
   h2{break-after:avoid}
   details>summary{display:none}
   .table-wrap{overflow:visible}
+  table{font-size:8pt}
+  th,td{padding:2px 4px}
+  td{overflow-wrap:anywhere}
+  th,td.n{white-space:nowrap}
+  #violations td:last-child{min-width:0;overflow-wrap:normal}
 }
 `;
