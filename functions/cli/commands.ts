@@ -82,7 +82,7 @@ export function defineReport(command: Command): Command {
   return command
     .summary('encryption-coverage report over the tables of an ingest run')
     .description(
-      'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.',
+      'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the period covered, the evidence (objects in the tables, accepted and rejected), what each status means, the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown `-` / no status field) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC. The same named queries (schemas/queries/) build --json and --html.',
     )
     .argument('<dir>', 'the --out folder of an ingest run')
     .option('--json', 'print the report sections as JSON')
