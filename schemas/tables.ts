@@ -70,6 +70,11 @@ export const SUMMARY_TABLE = {
     c('flow_direction', 'string', 'ingress or egress'),
     c('traffic_path', 'int32', 'Egress path code 1–8; null for ingress or unknown'),
     c('encryption_status', 'int32', '0 cleartext, 1 Nitro, 2 application, 3 both; null unknown'),
+    c(
+      'encryption_status_field',
+      'string',
+      "present: the object's format has encryption-status (a null status is `-` in the record); absent: it has not (the record cannot say)",
+    ),
     c('action', 'string', 'ACCEPT or REJECT'),
     ...measures,
   ],
@@ -83,10 +88,19 @@ export const SUMMARY_TABLE = {
     'flow_direction',
     'traffic_path',
     'encryption_status',
+    'encryption_status_field',
     'action',
   ],
   partitionKeys: [DT],
 } as const satisfies TableSpec;
+
+/**
+ * Values of `summary.encryption_status_field`. Two kinds of unknown must stay apart: a `-` status
+ * (controls off, or AWS could not tell) is evidence about the flow; a format without the field (any
+ * format before version 10) is no evidence at all. Files written before the column existed read it
+ * as null: queries count those as `-`.
+ */
+export const STATUS_FIELD = { present: 'present', absent: 'absent' } as const;
 
 export const UNENCRYPTED_TABLE = {
   name: 'unencrypted',

@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
+import type { QueryRow, QueryRunner } from './query-runner.js';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -11,10 +12,13 @@ const DUCKDB_TYPES: Record<ColumnType, string> = {
   timestamp: 'TIMESTAMPTZ',
 };
 
-/** A row as JSON-friendly values: int64/int128 as strings, timestamps as ISO-like text. */
-export type QueryRow = Record<string, string | number | boolean | null>;
+export type { QueryRow } from './query-runner.js';
 
 export interface LocalTablesOptions {
+  /** Views created after the tables (name → SELECT). */
+  readonly extraViews?: Record<string, string>;
+  /** First UTC day (yyyy-mm-dd) the tables show: only files of `dt` from this day on are loaded. */
+  readonly fromDay?: string;
   /** DuckDB's memory limit (`memory_limit`); past it, DuckDB spills to the temp folder. Default 256 MB. */
   readonly memoryLimit?: string;
 }
@@ -36,18 +40,15 @@ const FILES_PER_BATCH = 500;
  * and every named query then reads the loaded table instead of listing and opening every file
  * again. An in-memory database spills like a database file does, and loads faster.
  */
-export class LocalTables {
+export class LocalTables implements QueryRunner {
   private constructor(
     private readonly connection: DuckDBConnection,
     private readonly instance: DuckDBInstance,
     private readonly scratch: string,
   ) {}
 
-  static async open(
-    dir: string,
-    extraViews: Record<string, string> = {},
-    options: LocalTablesOptions = {},
-  ): Promise<LocalTables> {
+  static async open(dir: string, options: LocalTablesOptions = {}): Promise<LocalTables> {
+    const fromDay = options.fromDay === undefined ? undefined : isoDay(options.fromDay);
     const scratch = mkdtempSync(join(tmpdir(), 'ciphertrail-tables-'));
     let instance: DuckDBInstance | undefined;
     try {
@@ -63,8 +64,10 @@ export class LocalTables {
       });
       const connection = await instance.connect();
       const tables = new LocalTables(connection, instance, scratch);
-      for (const spec of OUTPUT_TABLES) await tables.load(spec, dir);
-      for (const [name, select] of Object.entries(extraViews)) await connection.run(`CREATE VIEW ${name} AS ${select}`);
+      for (const spec of OUTPUT_TABLES) await tables.load(spec, dir, fromDay);
+      for (const [name, select] of Object.entries(options.extraViews ?? {})) {
+        await connection.run(`CREATE VIEW ${name} AS ${select}`);
+      }
       return tables;
     } catch (err) {
       instance?.closeSync();
@@ -86,12 +89,15 @@ export class LocalTables {
 
   /**
    * Creates the table with the schema's columns and `dt`, then inserts its files by name:
-   * files written before a column existed give NULL there.
+   * files written before a column existed give NULL there. With `fromDay`, only the files of
+   * the `dt=` folders from that day on.
    */
-  private async load(spec: TableSpec, dir: string): Promise<void> {
+  private async load(spec: TableSpec, dir: string, fromDay: string | undefined): Promise<void> {
     const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
     await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
-    const files = parquetFiles(join(dir, spec.name));
+    const files = parquetFiles(join(dir, spec.name)).filter(
+      (f) => fromDay === undefined || (dayOf(f) ?? '') >= fromDay,
+    );
     for (let at = 0; at < files.length; at += FILES_PER_BATCH) {
       const list = files
         .slice(at, at + FILES_PER_BATCH)
@@ -102,6 +108,27 @@ export class LocalTables {
       );
     }
   }
+}
+
+/** The latest `dt` day of a table folder that holds Parquet files (null: none). */
+export function latestDay(dir: string, table: string): string | null {
+  let latest: string | null = null;
+  for (const file of parquetFiles(join(dir, table))) {
+    const day = dayOf(file);
+    if (day !== null && (latest === null || day > latest)) latest = day;
+  }
+  return latest;
+}
+
+/** The day of a file's `dt=yyyy-mm-dd` folder. */
+function dayOf(file: string): string | null {
+  return /[/\\]dt=(\d{4}-\d{2}-\d{2})[/\\]/.exec(file)?.[1] ?? null;
+}
+
+/** A yyyy-mm-dd day, checked. */
+function isoDay(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a yyyy-mm-dd day: ${day}`);
+  return day;
 }
 
 /** Every `.parquet` file under `dir` (none when it does not exist), sorted. */

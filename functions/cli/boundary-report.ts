@@ -1,13 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryRow } from '../adapters/duckdb-tables.js';
 import { readPolicy } from '../adapters/policy-store.js';
 import { protocolName } from '../core/policy/classify-flow.js';
 import { ALERT_FILES } from './alerting.js';
-import { formatBytes, formatCount } from './usage.js';
+import { formatBytes, formatCount, utcMinute } from './usage.js';
 
 export interface BoundaryReport {
-  /** Monitor-mode VPCs of the policy the ingest run classified with (`<dir>/boundaries.json`). */
+  /** Every VPC of the policy the ingest run classified with (`<dir>/boundaries.json`), with its mode. */
+  readonly vpcs: { id: string; name?: string; mode: string }[];
+  /** Monitor-mode VPCs of that policy. */
   readonly monitorVpcs: { id: string; name?: string }[];
   readonly violations: QueryRow[];
   readonly blocked: QueryRow[];
@@ -28,12 +30,45 @@ export async function buildBoundaryReport(
   const monitorVpcs = Object.entries(policy.vpcs)
     .filter(([, v]) => v.mode === 'monitor')
     .map(([id, v]) => ({ id, ...(v.name ? { name: v.name } : {}) }));
+  const vpcs = Object.entries(policy.vpcs).map(([id, v]) => ({
+    id,
+    mode: v.mode,
+    ...(v.name ? { name: v.name } : {}),
+  }));
+  const hints = remediationHints(join(dir, ALERT_FILES.alerts));
+  const violations = (await run('cleartext_crossing_enforced_boundaries')).map((r) => ({
+    ...r,
+    remediation: hints.get([r.vpc_id, r.interface_id, r.peer, r.protocol, r.port, r.rule].join('|')) ?? null,
+  }));
   return {
+    vpcs,
     monitorVpcs,
-    violations: await run('cleartext_crossing_enforced_boundaries'),
+    violations,
     blocked: await run('blocked_ec_flows'),
     readiness: await run('readiness_by_monitor_vpc'),
   };
+}
+
+/**
+ * The remediation hint each violation paged with, by dedup key (VPC|ENI|peer|protocol|port|rule:
+ * the grain of the violations query), from `<dir>/alerts.jsonl`; the latest line of a key wins.
+ * A key that never paged (held back by the per-run cap until a later run) has no hint yet.
+ */
+function remediationHints(path: string): Map<string, string> {
+  const hints = new Map<string, string>();
+  if (!existsSync(path)) return hints;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const alert = JSON.parse(line) as { dedup_key?: unknown; remediation?: unknown };
+      if (typeof alert.dedup_key === 'string' && typeof alert.remediation === 'string') {
+        hints.set(alert.dedup_key, alert.remediation);
+      }
+    } catch {
+      // A torn last line (a run that died mid-write) holds no hint; the other lines still count.
+    }
+  }
+  return hints;
 }
 
 type Table = (header: string[], rows: string[][]) => string;
@@ -98,7 +133,7 @@ export function renderBoundaryReport(report: BoundaryReport, table: Table): stri
           String(r.peer ?? '-'),
           proto(r),
           ...volume(r),
-          String(r.last_seen ?? '-'),
+          r.last_seen === null || r.last_seen === undefined ? '-' : utcMinute(String(r.last_seen)),
         ]),
       ),
     );

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
+import { parseSince, type Since } from './since.js';
 
 /**
  * The arguments and options of each command, in one place: `main` adds the actions, and
@@ -23,7 +24,19 @@ export interface IngestOptionValues {
 
 export interface ReportOptionValues {
   readonly json?: boolean;
+  readonly since?: Since;
+  readonly html?: string;
 }
+
+export interface QueryOptionValues {
+  readonly list?: boolean;
+  readonly sql?: string;
+  readonly format: 'table' | 'csv' | 'json';
+  readonly since?: Since;
+}
+
+const SINCE_HELP =
+  'only the latest days of the tables: 30d, 2w (ending on the latest day with data) or a first day, 2025-11-20';
 
 /** Text an object may inflate to by default: 4 GiB, about 50 times the largest text object AWS writes. */
 export const DEFAULT_MAX_OBJECT_TEXT = 4 * 1024 ** 3;
@@ -69,10 +82,31 @@ export function defineReport(command: Command): Command {
   return command
     .summary('encryption-coverage report over the tables of an ingest run')
     .description(
-      'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC.',
+      'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the period covered, the evidence (objects in the tables, accepted and rejected), what each status means, the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown `-` / no status field) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC. The same named queries (schemas/queries/) build --json and --html.',
     )
     .argument('<dir>', 'the --out folder of an ingest run')
-    .option('--json', 'print the query results as JSON')
+    .option('--json', 'print the report sections as JSON')
+    .addOption(
+      new Option('--since <days>', `${SINCE_HELP}; adds the daily trend per VPC and the new cleartext pairs`).argParser(
+        parseSince,
+      ),
+    )
+    .option('--html <file>', 'also write the report as one self-contained HTML file (charts and tables, no network)')
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+export function defineQuery(command: Command): Command {
+  return command
+    .summary('run a named query or ad-hoc SQL over the tables of an ingest run')
+    .description(
+      'Runs a named query of schemas/queries/ (the same SQL deployed as Athena named queries; `ciphertrail query --list` lists them with their descriptions) or ad-hoc SQL (--sql) over the tables summary, unencrypted and findings of <dir>, on an embedded DuckDB.',
+    )
+    .argument('[dir]', 'the --out folder of an ingest run')
+    .argument('[name]', 'a named query (see --list)')
+    .option('--list', 'list the named queries with their descriptions')
+    .option('--sql <sql>', 'run this SQL instead of a named query')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .addOption(new Option('--since <days>', SINCE_HELP).argParser(parseSince))
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
 }
 

@@ -20,3 +20,9 @@ export function formatBytes(value: number | string | bigint | boolean | null | u
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/** "2025-11-21 10:00 UTC" of DuckDB's "2025-11-21 10:00:00+00" or an ISO text. */
+export function utcMinute(value: string): string {
+  const ms = Date.parse(value.includes('T') ? value : value.replace(' ', 'T').replace(/\+00$/, 'Z'));
+  return Number.isNaN(ms) ? value : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -40,3 +40,42 @@ export function trafficPathLabel(path: number | null): string {
       return 'not egress / unknown';
   }
 }
+
+/** One line of the status legend both reports print: the code, its label and what it means. */
+export interface StatusLegendEntry {
+  readonly code: string;
+  readonly label: string;
+  readonly meaning: string;
+}
+
+/**
+ * The statuses in words, once, for a reader who has not read the flow-log documentation
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html). "no status field" is
+ * not an AWS value: it is traffic from objects whose format lacks `encryption-status`.
+ */
+export const STATUS_LEGEND: readonly StatusLegendEntry[] = [
+  { code: '0', label: 'cleartext', meaning: 'not encrypted in transit' },
+  {
+    code: '1',
+    label: 'nitro',
+    meaning: 'encrypted by the Nitro System hardware between Nitro instances (transparent to the application)',
+  },
+  {
+    code: '2',
+    label: 'application',
+    meaning:
+      'encrypted by the application (TLS); AWS infers it from TCP 443 to VPC endpoints and TLS-only managed endpoints',
+  },
+  { code: '3', label: 'both', meaning: 'Nitro-encrypted and application-encrypted' },
+  {
+    code: '-',
+    label: 'unknown',
+    meaning: 'the record says "-": encryption controls are off on the path, or flow logs could not get the status',
+  },
+  {
+    code: '',
+    label: 'no status field',
+    meaning:
+      "the object's log format has no encryption-status field (formats before version 10): these records cannot say anything",
+  },
+];

@@ -1,6 +1,6 @@
 import { fieldKind, findFlowLogField } from '../../schemas/flow-log-fields.js';
 import { KERNEL_SERVER_SIDES } from '../../schemas/kernel-abi.js';
-import type { SummaryRow, UnencryptedRow } from '../../schemas/tables.js';
+import { STATUS_FIELD, type SummaryRow, type UnencryptedRow } from '../../schemas/tables.js';
 import { type MalformedSample, ObjectRejectedError } from './errors.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
@@ -407,6 +407,14 @@ export class FlowLogAggregator {
         );
       }
       this.options.onFlush(this.drain());
+    } else if (hasStatus(layout) !== hasStatus(this.layout!)) {
+      // The groups so far carry the old layout's encryption_status_field: hand them on first.
+      if (!this.options.onFlush) {
+        throw new ObjectRejectedError(
+          `line ${line}: a second header line changes whether the records carry encryption-status`,
+        );
+      }
+      this.options.onFlush(this.drain());
     }
     this.stats.warnings.push(`line ${line}: another header line; the columns are bound to it from line ${line + 1} on`);
     this.useLayout(layout, text);
@@ -467,10 +475,20 @@ export class FlowLogAggregator {
         flow_direction: text(abi.S_FLOW_DIRECTION, DIRECTIONS),
         traffic_path: int(abi.S_TRAFFIC_PATH),
         encryption_status: int(abi.S_ENCRYPTION_STATUS),
+        encryption_status_field: this.statusFieldColumn(k.groupCount(t)),
         action: text(abi.S_ACTION, ACTIONS),
         ...this.measureColumns(t),
       },
     };
+  }
+
+  /**
+   * `encryption_status_field` of every group: one value per layout, since a layout either has the
+   * field or not (a header line that changes it hands the groups on first: see headerLineAgain).
+   */
+  private statusFieldColumn(length: number): ColumnData {
+    const id = this.layout && hasStatus(this.layout) ? STATUS_FIELD_PRESENT : STATUS_FIELD_ABSENT;
+    return { type: 'string', ids: new Int32Array(length).fill(id), dictionary: STATUS_FIELDS };
   }
 
   private cleartextColumns(shared: SharedDictionaries, windows: Float64Array): GroupColumns {
@@ -551,3 +569,8 @@ const ACTIONS = enumValues('action');
 const REJECT_REASONS = enumValues('reject_reason');
 /** `server_side` by kernel code (0 null, then SERVER_SIDE_SRC, SERVER_SIDE_DST): the address that listens on `port`. */
 const SERVER_SIDES = DictionarySnapshot.of(KERNEL_SERVER_SIDES);
+/** `encryption_status_field` ids (0 null) in STATUS_FIELDS. */
+const STATUS_FIELDS = DictionarySnapshot.of([STATUS_FIELD.present, STATUS_FIELD.absent]);
+const STATUS_FIELD_PRESENT = 1;
+const STATUS_FIELD_ABSENT = 2;
+const hasStatus = (layout: FlowLogLayout) => layout.positionOf.has('encryption_status');

@@ -14,6 +14,9 @@ import { tempDir } from '../helpers/sources.js';
 const dir = tempDir('samples');
 let ingest: CliResult;
 let json: {
+  legend: { code: string; label: string; meaning: string }[];
+  evidence: Record<string, unknown>;
+  totals: Record<string, unknown>;
   byVpc: Record<string, unknown>[];
   byPath: Record<string, unknown>[];
   topCleartextTalkers: Record<string, unknown>[];
@@ -42,6 +45,7 @@ const VPCS = {
     unknown: [],
   },
   'vpc-0a9b8c7d6e5f4a3b2': { cleartext: [2400000, 1900000], nitro: [], application: [], both: [210000], unknown: [] },
+  // Status `-` in a v10 record: controls are off on the path.
   'vpc-0123456789abcdef0': { cleartext: [31000], nitro: [], application: [], both: [], unknown: [8000] },
   'vpc-0fedcba9876543210': {
     cleartext: [4000, 24000, 17000, 15000],
@@ -50,9 +54,17 @@ const VPCS = {
     both: [],
     unknown: [],
   },
-  'vpc-abcdefab012345678': { cleartext: [], nitro: [], application: [], both: [], unknown: [568, 376, 15044, 471] },
+  // The v3/v5 documentation examples: their formats have no encryption-status field.
+  'vpc-abcdefab012345678': {
+    cleartext: [],
+    nitro: [],
+    application: [],
+    both: [],
+    unknown: [],
+    noStatusField: [568, 376, 15044, 471],
+  },
 } as const;
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const sum = (xs: readonly number[] = []) => xs.reduce((a, b) => a + b, 0);
 
 describe('ingest + report on samples/', () => {
   it('ingest exits 1 for the truncated sample, names it, and keeps everything else', () => {
@@ -77,33 +89,39 @@ describe('ingest + report on samples/', () => {
     });
   });
 
-  it.each(Object.entries(VPCS))('%s: flows, bytes and shares by status', (vpc, bytes) => {
-    const row = json.byVpc.find((r) => r.vpc_id === vpc)!;
-    const total = sum(Object.values(bytes).flat());
-    const flows = Object.values(bytes).flat().length;
-    expect(row).toMatchObject({
-      flows: String(flows),
-      bytes: String(total),
-      cleartext_bytes_pct: pct(sum(bytes.cleartext), total),
-      nitro_bytes_pct: pct(sum(bytes.nitro), total),
-      application_bytes_pct: pct(sum(bytes.application), total),
-      both_bytes_pct: pct(sum(bytes.both), total),
-      unknown_bytes_pct: pct(sum(bytes.unknown), total),
-      cleartext_flows_pct: pct(bytes.cleartext.length, flows),
-    });
-    expect(text).toContain(vpc);
-  });
+  it.each(Object.entries(VPCS) as [string, Record<string, readonly number[]>][])(
+    '%s: flows, bytes and shares by status',
+    (vpc, bytes) => {
+      const row = json.byVpc.find((r) => r.vpc_id === vpc)!;
+      const total = sum(Object.values(bytes).flat());
+      const flows = Object.values(bytes).flat().length;
+      expect(row).toMatchObject({
+        flows: String(flows),
+        bytes: String(total),
+        cleartext_bytes_pct: pct(sum(bytes.cleartext), total),
+        nitro_bytes_pct: pct(sum(bytes.nitro), total),
+        application_bytes_pct: pct(sum(bytes.application), total),
+        both_bytes_pct: pct(sum(bytes.both), total),
+        unknown_bytes_pct: pct(sum(bytes.unknown), total),
+        no_status_field_bytes_pct: pct(sum(bytes.noStatusField), total),
+        cleartext_flows_pct: pct(bytes.cleartext!.length, flows),
+      });
+      expect(text).toContain(vpc);
+    },
+  );
 
-  it('lists formats without vpc-id separately, with unknown bytes and the blog example flows', () => {
+  it('lists formats without vpc-id separately: the default format has no status field, the blog example has one', () => {
     const row = json.byVpc.find((r) => r.vpc_id === '(no vpc-id in format)')!;
-    // Default-format examples (3 flows, status unknown) and the blog example (4 flows, no bytes field).
+    // Default-format examples (3 flows, no encryption-status field) and the blog example (4 flows, no bytes field).
     expect(row).toMatchObject({
       flows: '7',
       bytes: String(4249 + 4249 + 8855),
-      unknown_bytes_pct: 100,
+      unknown_bytes_pct: 0,
+      no_status_field_bytes_pct: 100,
       cleartext_flows_pct: pct(2, 7),
       nitro_flows_pct: pct(2, 7),
-      unknown_flows_pct: pct(3, 7),
+      unknown_flows_pct: 0,
+      no_status_field_flows_pct: pct(3, 7),
     });
     expect(json.byVpc).toHaveLength(6);
   });
@@ -127,5 +145,47 @@ describe('ingest + report on samples/', () => {
     // Every cleartext record of the hand-written lists, plus the two of the formats without vpc-id.
     const cleartextFlows = sum(json.topCleartextTalkers.map((r) => Number(r.flows)));
     expect(cleartextFlows).toBe(sum(Object.values(VPCS).map((v) => v.cleartext.length)) + 2);
+  });
+
+  it('explains each status once, the two kinds of unknown apart', () => {
+    expect(json.legend.map((s) => [s.code, s.label])).toEqual([
+      ['0', 'cleartext'],
+      ['1', 'nitro'],
+      ['2', 'application'],
+      ['3', 'both'],
+      ['-', 'unknown'],
+      ['', 'no status field'],
+    ]);
+    for (const s of json.legend) expect(text).toContain(s.meaning);
+    expect(text.match(/Nitro System hardware/g)).toHaveLength(1);
+  });
+
+  it('states the period and the evidence: objects in the tables, accepted and rejected, with the rejected named', () => {
+    expect(json.evidence).toMatchObject({
+      objectsInTables: 6,
+      lastIngestRun: { objects: 7, accepted: 6, rejected: 1, malformedLines: 1 },
+      quarantined: 0,
+      // The AWS default-format examples are from 2014; the sample organisation's records from 2025-11-21.
+      period: { start: '2014-12-14 04:05:00+00', days: 5 },
+    });
+    const run = json.evidence.lastIngestRun as { rejectedObjects: { name: string; reason: string }[] };
+    expect(run.rejectedObjects).toEqual([
+      { name: expect.stringMatching(/_deadbeef\.log\.gz$/), reason: expect.stringMatching(/^corrupt gzip/) },
+    ]);
+    expect(text).toContain('evidence   6 source objects in the tables');
+    expect(text).toContain('last ingest run: 7 objects, 6 accepted, 1 rejected, 1 malformed line');
+    expect(text).toMatch(/period {5}2014-12-14 04:05 UTC to 2025-11-21 \d\d:\d\d UTC, 5 days with data/);
+  });
+
+  it('totals keep `-` (unknown) apart from traffic whose format has no encryption-status field', () => {
+    const all = Object.values(VPCS).flatMap((v) => Object.values(v).flat()) as number[];
+    const noField = [...VPCS['vpc-abcdefab012345678'].noStatusField, 4249, 4249, 8855];
+    expect(json.totals).toMatchObject({
+      bytes: String(sum(all) + 4249 + 4249 + 8855),
+      unknown_bytes: '8000',
+      no_status_field_bytes: String(sum(noField)),
+      cleartext_bytes: String(sum(Object.values(VPCS).flatMap((v) => v.cleartext))),
+      vpcs: '5',
+    });
   });
 });

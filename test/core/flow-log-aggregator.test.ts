@@ -248,6 +248,31 @@ describe('FlowLogAggregator', () => {
     );
   });
 
+  it('keeps the two kinds of unknown status apart: `-` in the record vs a format without the field', () => {
+    const withField = aggregate(['start bytes encryption-status', `${T0} 5 -`, `${T0} 6 1`]).batch.summary;
+    expect(withField.map((r) => [r.encryption_status, r.encryption_status_field, r.bytes])).toEqual([
+      [null, 'present', 5n],
+      [1, 'present', 6n],
+    ]);
+    const withoutField = aggregate(['start bytes', `${T0} 7`]).batch.summary;
+    expect(withoutField.map((r) => [r.encryption_status, r.encryption_status_field])).toEqual([[null, 'absent']]);
+  });
+
+  it('a second header line that adds encryption-status flushes the groups first, each with its own field value', () => {
+    const flushed: AggregateBatch[] = [];
+    const { batch } = aggregate(['start bytes', `${T0} 7`, 'start bytes encryption-status', `${T0} 8 -`], {
+      onFlush: (b) => flushed.push(b),
+    });
+    expect(flushed).toHaveLength(1);
+    expect([...flushed, batch].flatMap((b) => b.summary).map((r) => [r.bytes, r.encryption_status_field])).toEqual([
+      [7n, 'absent'],
+      [8n, 'present'],
+    ]);
+    expect(() => aggregate(['start bytes', `${T0} 7`, 'start bytes encryption-status', `${T0} 8 -`])).toThrow(
+      /^line 3: a second header line changes whether the records carry encryption-status$/,
+    );
+  });
+
   it('finds header lines among records of a layout with free-text fields only', () => {
     const { stats, batch } = aggregate(['vpc-id interface-id', 'vpc-1 eni-1', 'interface-id vpc-id', 'eni-2 vpc-2']);
     expect(stats).toMatchObject({ records: 2, malformed: 0 });

@@ -358,6 +358,7 @@ function reference(c: KernelCase): { stats: Partial<ParseStats>; summary: string
       flow_direction: text('flow_direction'),
       traffic_path: int('traffic_path'),
       encryption_status: encryption,
+      encryption_status_field: at('encryption_status') === undefined ? 'absent' : 'present',
       action: text('action'),
       ...measures,
     });

@@ -28,6 +28,11 @@ const sqlFiles = readdirSync(QUERIES_DIR)
   .filter((f) => f.endsWith('.sql'))
   .sort();
 
+/** Queries with no rows over the samples, and why (test/cli/report-trend.test.ts gives them rows). */
+const EMPTY_ON_SAMPLES: Record<string, string> = {
+  new_cleartext_pairs: 'the samples span one day: no pair can be new against a previous week',
+};
+
 /** DuckDB's type for each Glue type, as read back from the Parquet files. */
 const DUCKDB_OF_GLUE: Record<string, string> = {
   string: 'VARCHAR',
@@ -114,6 +119,7 @@ describe('queries shared by DuckDB and Athena', () => {
     // The samples hold cleartext, EC-blocked flows, enforced and monitor-mode VPCs: every query has rows.
     const query = loadNamedQueries().find((q) => `${q.name}.sql` === file)!;
     const rows = await withPolicy.query(query.sql);
+    if (query.name in EMPTY_ON_SAMPLES) return expect(rows).toEqual([]);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(rows[0]!));
   });

@@ -1,0 +1,139 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { namedQuery } from '../../schemas/queries.js';
+import { MANIFEST_FOLDER } from '../../schemas/tables.js';
+import type { QueryRow, QueryRunner } from '../adapters/query-runner.js';
+import { definedProps } from '../core/defined.js';
+import { STATUS_LEGEND, type StatusLegendEntry } from '../core/encryption-status.js';
+import { type BoundaryReport, buildBoundaryReport } from './boundary-report.js';
+import type { TableWindow } from './open-tables.js';
+
+/** What the evidence behind a report is: the period its rows cover and the objects read. */
+export interface Evidence {
+  /** First window and last record end in the tables (ISO text), and the number of UTC days with rows. */
+  readonly period: { readonly start: string | null; readonly end: string | null; readonly days: number };
+  /** Source objects whose rows are in the tables, over every ingest run (one manifest each); null without manifests. */
+  readonly objectsInTables: number | null;
+  /** The latest ingest run into the folder (`ingest-report.json`), when there is one. */
+  readonly lastIngestRun: {
+    readonly objects: number;
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly malformedLines: number;
+    readonly rejectedObjects: readonly { readonly name: string; readonly reason: string }[];
+  } | null;
+  /** Objects quarantined as never readable (`rejects/`, written by the ingest Lambda). */
+  readonly quarantined: number;
+}
+
+/** The sections of `report` (text, `--json` and `--html` are renderings of this). */
+export interface ReportData {
+  readonly generatedAt: string;
+  readonly window: TableWindow;
+  readonly legend: readonly StatusLegendEntry[];
+  readonly evidence: Evidence;
+  /** The coverage_totals row: headline flows, bytes and shares. */
+  readonly totals: QueryRow;
+  readonly byVpc: QueryRow[];
+  readonly byPath: QueryRow[];
+  readonly topCleartextTalkers: QueryRow[];
+  /** Daily coverage per VPC and the cleartext pairs new since the previous week (with `--since`, and in HTML). */
+  readonly trend?: { readonly byVpcDay: QueryRow[]; readonly newCleartextPairs: QueryRow[] };
+  /** Violations, EC-blocked flows and readiness, when the ingest run had --boundaries. */
+  readonly boundaries?: BoundaryReport;
+}
+
+/** Rejected objects named in the report; the rest are counted. */
+const REJECTED_SHOWN = 10;
+
+/**
+ * Runs the report's named queries through `runner` (DuckDB locally; any QueryRunner) and reads
+ * the evidence files of the local folder `dir`.
+ */
+export async function buildReportData(
+  dir: string,
+  runner: QueryRunner,
+  window: TableWindow,
+  options: { readonly trend: boolean; readonly now?: Date },
+): Promise<ReportData> {
+  const run = (name: string) => runNamed(runner, name);
+  const [totals] = await run('coverage_totals');
+  const evidence = readEvidence(dir, totals ?? {});
+  return {
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    window,
+    legend: STATUS_LEGEND,
+    evidence,
+    totals: totals ?? {},
+    byVpc: await run('coverage_by_vpc'),
+    byPath: await run('coverage_by_path'),
+    topCleartextTalkers: await run('top_cleartext_talkers'),
+    ...(options.trend
+      ? {
+          trend: {
+            byVpcDay: await run('coverage_trend_by_vpc'),
+            newCleartextPairs: await run('new_cleartext_pairs'),
+          },
+        }
+      : {}),
+    ...definedProps({ boundaries: await buildBoundaryReport(dir, run) }),
+  };
+}
+
+/** The rows of the named query `name` (schemas/queries/<name>.sql). */
+function runNamed(runner: QueryRunner, name: string): Promise<QueryRow[]> {
+  const query = namedQuery(name);
+  if (!query) throw new Error(`no named query ${name} in schemas/queries/`);
+  return runner.query(query.sql);
+}
+
+function readEvidence(dir: string, totals: QueryRow): Evidence {
+  const manifests = join(dir, MANIFEST_FOLDER);
+  const objectsInTables = existsSync(manifests)
+    ? readdirSync(manifests).filter((f) => f.endsWith('.json')).length
+    : null;
+  return {
+    period: {
+      start: (totals.period_start as string | null | undefined) ?? null,
+      end: (totals.period_end as string | null | undefined) ?? null,
+      days: Number(totals.days ?? 0),
+    },
+    objectsInTables,
+    lastIngestRun: readLastRun(join(dir, 'ingest-report.json')),
+    quarantined: countJson(join(dir, 'rejects')),
+  };
+}
+
+function readLastRun(path: string): Evidence['lastIngestRun'] {
+  if (!existsSync(path)) return null;
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8')) as {
+      totals?: { objects?: number; accepted?: number; rejected?: number; malformed?: number };
+      rejected?: { name: string; reason: string }[];
+    };
+    const t = report.totals ?? {};
+    return {
+      objects: t.objects ?? 0,
+      accepted: t.accepted ?? 0,
+      rejected: t.rejected ?? 0,
+      malformedLines: t.malformed ?? 0,
+      rejectedObjects: (report.rejected ?? [])
+        .slice(0, REJECTED_SHOWN)
+        .map((r) => ({ name: r.name, reason: r.reason })),
+    };
+  } catch {
+    // A damaged run report says nothing about the tables: the report shows the evidence as unknown.
+    return null;
+  }
+}
+
+function countJson(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) n += countJson(path);
+    else if (entry.endsWith('.json')) n++;
+  }
+  return n;
+}
