@@ -25,6 +25,14 @@ export interface ReportOptionValues {
   readonly json?: boolean;
 }
 
+export interface PlanOptionValues {
+  readonly vpc?: string[];
+  /** Milliseconds before the newest window_start in the tables. */
+  readonly since: number;
+  readonly boundaries?: string;
+  readonly json?: boolean;
+}
+
 /** Text an object may inflate to by default: 4 GiB, about 50 times the largest text object AWS writes. */
 export const DEFAULT_MAX_OBJECT_TEXT = 4 * 1024 ** 3;
 
@@ -74,6 +82,37 @@ export function defineReport(command: Command): Command {
     .argument('<dir>', 'the --out folder of an ingest run')
     .option('--json', 'print the query results as JSON')
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+export function definePlan(command: Command): Command {
+  return command
+    .summary('what switching each monitor-mode VPC to enforce would take')
+    .description(
+      'For every VPC in monitor mode (and every VPC whose encryption control is in a failed state), or each --vpc: a verdict (ready, needs exclusions, blocked), the blocking resources with the cleartext flows seen on each (peers, ports, bytes, last seen) and the idle ones, and the aws ec2 modify-vpc-encryption-control command that makes the switch. Reads the tables of <dir> and the boundary policy snapshot written by sync-boundaries (rules: docs/enforcement.md).',
+    )
+    .argument('<dir>', 'the --out folder of an ingest run')
+    .option('--vpc <id...>', 'only these VPCs (any mode)')
+    .addOption(
+      new Option('--since <age>', 'window: this far back from the newest window_start in the tables (14d, 36h)')
+        .argParser(age)
+        .default(14 * 86_400_000, '14d'),
+    )
+    .option(
+      '--boundaries <file>',
+      'the policy snapshot (file or s3://) from sync-boundaries (default <dir>/boundaries.json, the copy ingest --boundaries keeps)',
+    )
+    .option('--json', 'print the plan as JSON')
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+/** An age such as 14d or 36h, in milliseconds. */
+function age(value: string): number {
+  const match = /^(\d+)([dh])$/.exec(value.trim());
+  const n = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError(`must be an age such as 14d or 36h, got "${value}"`);
+  }
+  return n * (match[2] === 'd' ? 86_400_000 : 3_600_000);
 }
 
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */

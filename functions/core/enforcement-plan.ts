@@ -224,12 +224,12 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
     });
     need(chosen, pathName(base));
   }
-  paths.sort(byBytes);
+  const merged = mergePaths(paths);
 
   const claimed = new Set<PlanPath>();
   const resources = blocking?.map((r) => {
     const exclusion = r.excludable ? exclusionOf(r) : undefined;
-    const on = paths.filter((p) => p.outcome !== 'excluded' && carries(r, p, interfaces, exclusion));
+    const on = merged.filter((p) => p.outcome !== 'excluded' && carries(r, p, interfaces, exclusion));
     for (const p of on) claimed.add(p);
     const idle = on.length === 0;
     if (exclusion) need(exclusion, r.id);
@@ -248,7 +248,7 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
 
   const blockers = [
     ...(resources ?? []).filter((r) => !r.excludable || !r.exclusion),
-    ...paths.filter((p) => p.outcome === 'blocked'),
+    ...merged.filter((p) => p.outcome === 'blocked'),
   ];
   const exclusionsNeeded = [...needed.entries()]
     .filter(([name]) => !enabled.has(name))
@@ -261,7 +261,7 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
     if (!r.excludable || !r.exclusion)
       reasons.push(`${r.label} blocks enforce and cannot be excluded${r.idle ? ' (idle in the window)' : ''}`);
   }
-  const blockedPaths = paths.filter((p) => p.outcome === 'blocked');
+  const blockedPaths = merged.filter((p) => p.outcome === 'blocked');
   if (blockedPaths.length)
     reasons.push(`${blockedPaths.length} cleartext path(s) no exclusion can cover would be dropped`);
   for (const e of exclusionsNeeded) reasons.push(`needs the ${e.name} exclusion (${e.because.join(', ')})`);
@@ -292,7 +292,7 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
     exclusionsNeeded,
     exclusionsEnabled: [...enabled].sort(),
     blockingResources: resources ?? null,
-    paths: paths.filter((p) => !claimed.has(p)),
+    paths: merged.filter((p) => !claimed.has(p)),
     command: enforceCommand(vpc, exclusionsNeeded),
     unknowns,
     context: contextLines(vpc, policy),
@@ -405,6 +405,30 @@ function contextLines(vpc: BoundaryVpc, policy: BoundaryPolicy): string[] {
     lines.push(`transit gateway ${id}${tgw.name ? ` (${tgw.name})` : ''} encryption support ${state}: ${note}`);
   }
   return lines;
+}
+
+/**
+ * Both directions of a conversation (request and reply, the same service port) and every other
+ * row of the same ENI, peer, service and outcome become one path: flows and bytes summed.
+ */
+function mergePaths(paths: readonly PlanPath[]): PlanPath[] {
+  const byKey = new Map<string, PlanPath>();
+  for (const p of paths) {
+    const key = [p.interfaceId, p.peer, p.protocol, p.port, p.outcome, p.exclusion].join('|');
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, p);
+      continue;
+    }
+    byKey.set(key, {
+      ...seen,
+      flows: seen.flows + p.flows,
+      bytes: seen.bytes + p.bytes,
+      firstSeen: p.firstSeen < seen.firstSeen ? p.firstSeen : seen.firstSeen,
+      lastSeen: p.lastSeen > seen.lastSeen ? p.lastSeen : seen.lastSeen,
+    });
+  }
+  return [...byKey.values()].sort(byBytes);
 }
 
 const pathName = (p: Pick<PlanPath, 'interfaceId' | 'peer' | 'protocol' | 'port'>) =>
