@@ -117,6 +117,7 @@ export const FAILED_STATES: ReadonlySet<string> = new Set(['enforce-failed', 'mo
 
 /** Does the plan need this VPC's blocking resources and named ENIs? Monitor mode, or a failed transition. */
 export function needsInventory(control: EncryptionControlRecord): boolean {
+  if (GONE_STATES.has(control.State ?? '')) return false;
   return control.Mode === 'monitor' || FAILED_STATES.has(control.State ?? '');
 }
 
