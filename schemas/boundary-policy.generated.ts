@@ -103,6 +103,10 @@ export interface Vpc {
    */
   stateMessage?: string;
   /**
+   * When the current failed state (enforce-failed, monitor-failed) paged on-call (ISO 8601): a failed transition pages once, and later syncs in the same state keep this time instead of paging again
+   */
+  stateAlertedAt?: string;
+  /**
    * VpcEncryptionControl.VpcEncryptionControlId: the id modify-vpc-encryption-control takes
    */
   controlId?: string;

@@ -419,6 +419,12 @@ export function buildSyncedPolicy(
   const nowMs = generatedAt.getTime();
   const ages = accounts.map((a) => (nowMs - Date.parse(a.lastSuccessAt ?? a.failedSince ?? now)) / 1000);
   const ageSeconds = Math.round(Math.max(0, ...ages.filter(Number.isFinite)));
+  // A failed state that already paged keeps its page time while it lasts: it pages once.
+  for (const [id, vpc] of Object.entries(vpcs)) {
+    const before = previous?.vpcs[id];
+    if (before?.stateAlertedAt && before.state === vpc.state && !vpc.stateAlertedAt)
+      vpcs[id] = { ...vpc, stateAlertedAt: before.stateAlertedAt };
+  }
   const sorted = Object.fromEntries(Object.entries(vpcs).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     policy: {

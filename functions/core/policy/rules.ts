@@ -28,6 +28,12 @@ export const RULES = {
     summary:
       "cleartext between an ENI outside an enforced VPC and an address inside it, not covered by that VPC's exclusions",
   },
+  'encryption-control-failed': {
+    classification: 'violation',
+    severity: 'high',
+    summary:
+      "a VPC's encryption control is in enforce-failed or monitor-failed: the mode change did not happen (sync-boundaries pages it once)",
+  },
   'cleartext-in-monitor-vpc': {
     classification: 'readiness',
     severity: 'low',
