@@ -1,3 +1,4 @@
+import { BOUNDARY_READ_ACTIONS } from '../../infra/constructs/boundary-sync.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -368,11 +369,7 @@ describe('boundary sync', () => {
     const describe = roleStatements(full.template, roleOf(full, 'sync-boundaries')).find(
       (s) => s.Sid === 'DescribeEncryptionControls',
     );
-    expect([...((describe?.Action ?? []) as string[])].sort()).toEqual([
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeVpcEncryptionControls',
-      'ec2:DescribeVpcs',
-    ]);
+    expect([...((describe?.Action ?? []) as string[])].sort()).toEqual([...BOUNDARY_READ_ACTIONS]);
     full.template.hasResourceProperties('Custom::Trigger', {
       HandlerArn: Match.anyValue(),
       InvocationType: 'Event',
