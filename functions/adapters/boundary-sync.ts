@@ -1,13 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
-import {
-  type ControlStateOutcome,
-  type ControlStatePorts,
-  runControlStateAlerts,
-} from '../core/alerts/alert-run.js';
-import { FAILED_CONTROL_STATES } from '../core/alerts/control-state.js';
+import { type ControlStateOutcome, type ControlStatePorts, runControlStateAlerts } from '../core/alerts/alert-run.js';
 import { definedProps } from '../core/defined.js';
 import { describeError } from '../core/describe-error.js';
+import { FAILED_STATES } from '../core/policy/build-policy.js';
 import { describeMemberAccountsSource, type MemberAccountsSource } from '../core/policy/member-accounts-source.js';
 import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import { type BoundarySyncResult, syncBoundaries } from './ec2-boundary-source.js';
@@ -90,7 +86,7 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
     policy = controlAlerts.policy;
   }
   for (const [id, vpc] of Object.entries(policy.vpcs)) {
-    if (!FAILED_CONTROL_STATES.has(vpc.state ?? '')) continue;
+    if (!FAILED_STATES.has(vpc.state ?? '')) continue;
     const paged = controlAlerts?.paging.paged.some((a) => a.vpc_id === id);
     const status = paged ? 'paged' : vpc.stateAlertedAt ? `paged at ${vpc.stateAlertedAt}` : 'not paged';
     notes.push(`${id}: encryption control ${vpc.state}${vpc.stateMessage ? ` (${vpc.stateMessage})` : ''}; ${status}`);

@@ -23,9 +23,9 @@ import {
   type InterfaceRecord,
   needsInventory,
   type RegionInventory,
-  type TransitGatewayRecord,
   type SourceOutcome,
   type SyncedPolicy,
+  type TransitGatewayRecord,
   type VpcRecord,
 } from '../core/policy/build-policy.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../core/policy/member-accounts-source.js';
@@ -217,7 +217,9 @@ export async function readRegion(ec2: EC2Client, region: string, accountId?: str
   });
   if (describe.length > 0 && !interfaces) {
     const denied = /UnauthorizedOperation|AccessDenied/.test(gaps.at(-1)?.error ?? '');
-    notes.push(`${where}: ec2:DescribeNetworkInterfaces ${denied ? 'denied' : 'failed'}, excludedInterfaces left empty`);
+    notes.push(
+      `${where}: ec2:DescribeNetworkInterfaces ${denied ? 'denied' : 'failed'}, excludedInterfaces left empty`,
+    );
   }
   const instanceIds = [
     ...new Set(

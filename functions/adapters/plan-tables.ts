@@ -8,16 +8,17 @@ export interface PlanWindow {
   readonly vpcIds?: readonly string[];
 }
 
-const DAY_MS = 86_400_000;
-export const DEFAULT_PLAN_WINDOW_MS = 14 * DAY_MS;
-
 /**
  * The enforcement plan over the tables of a local run (`ciphertrail plan`, and the HTML report):
  * the cleartext conversations of the window, summed over it, and the policy snapshot. The window
  * ends at the newest `window_start` in the tables, not at the wall clock, so a plan over tables
  * copied from S3 or over the bundled samples means the same thing on any day.
  */
-export async function planFromTables(dir: string, policy: BoundaryPolicy, window: PlanWindow): Promise<EnforcementPlan> {
+export async function planFromTables(
+  dir: string,
+  policy: BoundaryPolicy,
+  window: PlanWindow,
+): Promise<EnforcementPlan> {
   const tables = await LocalTables.open(dir);
   try {
     const [latest] = await tables.query(
@@ -50,7 +51,8 @@ function cleartextConversations(sinceMs: number, untilMs: number): string {
 
 const str = (v: QueryRow[string] | undefined) => (v === null || v === undefined ? null : String(v));
 const int = (v: QueryRow[string] | undefined) => (v === null || v === undefined ? null : Number(v));
-const iso = (v: QueryRow[string] | undefined) => (v === null || v === undefined ? '' : new Date(Number(v)).toISOString());
+const iso = (v: QueryRow[string] | undefined) =>
+  v === null || v === undefined ? '' : new Date(Number(v)).toISOString();
 
 function planFlow(r: QueryRow): PlanFlow {
   const direction = str(r.flow_direction);

@@ -41,7 +41,7 @@ const VERDICT_WORDS: Record<VpcPlan['verdict'], string> = {
   blocked: 'BLOCKED',
 };
 
-export function renderPlan(plan: EnforcementPlan, policyLocation: string): string {
+function renderPlan(plan: EnforcementPlan, policyLocation: string): string {
   const out: string[] = [
     `Enforcement plan: flows ${plan.since} to ${plan.until}, policy ${policyLocation}` +
       (plan.policyGeneratedAt ? ` (synced ${plan.policyGeneratedAt})` : ''),

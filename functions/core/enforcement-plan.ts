@@ -17,9 +17,10 @@ import type {
   InterfaceEntry,
 } from '../../schemas/boundary-policy.js';
 import { BoundaryIndex } from './policy/boundary-index.js';
+import { FAILED_STATES } from './policy/build-policy.js';
 import { classifyFlow, type FlowFacts, protocolName } from './policy/classify-flow.js';
 
-export type PlanVerdict = 'ready' | 'needs-exclusions' | 'blocked';
+type PlanVerdict = 'ready' | 'needs-exclusions' | 'blocked';
 
 /** One cleartext conversation over the window (the `unencrypted` table summed without window_start). */
 export interface PlanFlow extends FlowFacts {
@@ -39,7 +40,7 @@ export interface PlanOptions {
 }
 
 /** What one cleartext path would become under enforce. */
-export type PathOutcome = 'excluded' | 'needs-exclusion' | 'blocked';
+type PathOutcome = 'excluded' | 'needs-exclusion' | 'blocked';
 
 export interface PlanPath {
   readonly outcome: PathOutcome;
@@ -62,7 +63,7 @@ export interface PlanPath {
   readonly hint: string;
 }
 
-export interface PlanResource {
+interface PlanResource {
   readonly id: string;
   readonly type: string;
   readonly description?: string;
@@ -78,7 +79,7 @@ export interface PlanResource {
   readonly hint: string;
 }
 
-export interface PlanExclusion {
+interface PlanExclusion {
   readonly name: ExclusionName;
   /** What needs it: blocking resource ids and `eni → peer port` paths. */
   readonly because: readonly string[];
@@ -121,7 +122,7 @@ export interface EnforcementPlan {
 }
 
 /** AWS CLI flags of ModifyVpcEncryptionControl's `<Name>Exclusion` members (botocore's kebab-case). */
-export const EXCLUSION_FLAGS: Readonly<Record<ExclusionName, string>> = {
+const EXCLUSION_FLAGS: Readonly<Record<ExclusionName, string>> = {
   InternetGateway: '--internet-gateway-exclusion',
   EgressOnlyInternetGateway: '--egress-only-internet-gateway-exclusion',
   NatGateway: '--nat-gateway-exclusion',
@@ -134,11 +135,9 @@ export const EXCLUSION_FLAGS: Readonly<Record<ExclusionName, string>> = {
   ApiGatewayV2: '--api-gateway-v2-exclusion',
 };
 
-const FAILED = new Set(['enforce-failed', 'monitor-failed']);
-
 /** Which VPCs a plan is made for by default: monitor mode, or a failed transition. */
-export function isPlanSubject(vpc: BoundaryVpc): boolean {
-  return vpc.mode === 'monitor' || FAILED.has(vpc.state ?? '');
+function isPlanSubject(vpc: BoundaryVpc): boolean {
+  return vpc.mode === 'monitor' || FAILED_STATES.has(vpc.state ?? '');
 }
 
 export function buildEnforcementPlan(
@@ -254,7 +253,8 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
     .filter(([name]) => !enabled.has(name))
     .map(([name, because]) => ({ name, because: [...because].sort() }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const verdict: PlanVerdict = blockers.length > 0 ? 'blocked' : exclusionsNeeded.length > 0 ? 'needs-exclusions' : 'ready';
+  const verdict: PlanVerdict =
+    blockers.length > 0 ? 'blocked' : exclusionsNeeded.length > 0 ? 'needs-exclusions' : 'ready';
 
   const reasons: string[] = [];
   for (const r of resources ?? []) {
@@ -305,7 +305,7 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
  * VPC's (ModifyVpcEncryptionControl); exclusions already enabled stay as they are and are not
  * repeated. Null when the snapshot has no control id (a version 1 snapshot).
  */
-export function enforceCommand(vpc: BoundaryVpc, exclusions: readonly { name: ExclusionName }[]): string | null {
+function enforceCommand(vpc: BoundaryVpc, exclusions: readonly { name: ExclusionName }[]): string | null {
   if (!vpc.controlId) return null;
   return [
     'aws ec2 modify-vpc-encryption-control',
@@ -317,7 +317,7 @@ export function enforceCommand(vpc: BoundaryVpc, exclusions: readonly { name: Ex
 }
 
 /** Which exclusion covers an excludable blocking resource, from its id prefix or its type. */
-export function exclusionOf(r: BlockingResourceEntry): ExclusionName | undefined {
+function exclusionOf(r: BlockingResourceEntry): ExclusionName | undefined {
   const id = r.id.toLowerCase();
   const type = r.type.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (id.startsWith('eigw-') || type.includes('egressonly')) return 'EgressOnlyInternetGateway';
@@ -424,8 +424,8 @@ function mergePaths(paths: readonly PlanPath[]): PlanPath[] {
       ...seen,
       flows: seen.flows + p.flows,
       bytes: seen.bytes + p.bytes,
-      firstSeen: p.firstSeen < seen.firstSeen ? p.firstSeen : seen.firstSeen,
-      lastSeen: p.lastSeen > seen.lastSeen ? p.lastSeen : seen.lastSeen,
+      firstSeen: [p.firstSeen, seen.firstSeen].sort()[0]!,
+      lastSeen: [p.lastSeen, seen.lastSeen].sort()[1]!,
     });
   }
   return [...byKey.values()].sort(byBytes);

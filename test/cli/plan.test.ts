@@ -16,7 +16,15 @@ const V1 = 'test/policy/fixtures/boundaries-v1.json';
 
 beforeAll(async () => {
   // Exit 1: one sample object is a truncated gzip on purpose; the rest is written.
-  const ingest = await runCli(['ingest', 'samples/flow-logs', '--out', dir.path, '--boundaries', 'samples/boundaries.json', '--quiet']);
+  const ingest = await runCli([
+    'ingest',
+    'samples/flow-logs',
+    '--out',
+    dir.path,
+    '--boundaries',
+    'samples/boundaries.json',
+    '--quiet',
+  ]);
   expect(ingest.code).toBe(1);
 });
 afterAll(() => dir.remove());
@@ -64,7 +72,9 @@ describe('ciphertrail plan', () => {
     const result = await runCli(['plan', dir.path]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('vpc-0a9b8c7d6e5f4a3b2 (legacy) 111111111111 us-east-1: monitor mode → BLOCKED');
-    expect(result.stdout).toMatch(/↔ 10\.2\.8\.8 tcp\/6379: 2 flows, 4\.3 MB, last seen 2025-11-21T10:01:05\.000Z \[blocked\]/);
+    expect(result.stdout).toMatch(
+      /↔ 10\.2\.8\.8 tcp\/6379: 2 flows, 4\.3 MB, last seen 2025-11-21T10:01:05\.000Z \[blocked\]/,
+    );
     expect(result.stdout).toContain('igw-0c1d2e3f4a5b6c7d8 (InternetGateway): excludable (InternetGateway), idle');
     expect(result.stdout).toContain(
       '    aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce',

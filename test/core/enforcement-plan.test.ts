@@ -85,7 +85,8 @@ describe('buildEnforcementPlan verdicts', () => {
       flows: [],
       verdict: 'ready',
       exclusions: [],
-      command: 'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
+      command:
+        'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
     },
     {
       name: 'ready: cleartext to the internet is already covered by an enabled exclusion',
@@ -93,7 +94,8 @@ describe('buildEnforcementPlan verdicts', () => {
       flows: [TO_INTERNET],
       verdict: 'ready',
       exclusions: [],
-      command: 'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
+      command:
+        'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
     },
     {
       name: 'needs exclusions: an excludable IGW and cleartext through it',
@@ -107,10 +109,7 @@ describe('buildEnforcementPlan verdicts', () => {
     {
       name: 'needs exclusions: NFS to EFS and peering paths, two flags',
       vpc: monitor(),
-      flows: [
-        flow({ dstaddr: '10.2.5.5', port: 2049 }),
-        flow({ dstaddr: '172.31.0.9', port: 5432, traffic_path: 4 }),
-      ],
+      flows: [flow({ dstaddr: '10.2.5.5', port: 2049 }), flow({ dstaddr: '172.31.0.9', port: 5432, traffic_path: 4 })],
       verdict: 'needs-exclusions',
       exclusions: ['ElasticFileSystem', 'VpcPeering'],
       command:
@@ -131,7 +130,8 @@ describe('buildEnforcementPlan verdicts', () => {
       flows: [],
       verdict: 'blocked',
       exclusions: [],
-      command: 'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
+      command:
+        'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
     },
     {
       name: 'blocked: a cleartext path no exclusion covers, with no blocking resource reported',
@@ -139,7 +139,8 @@ describe('buildEnforcementPlan verdicts', () => {
       flows: [flow({ port: 8080, dstaddr: '10.2.9.1' })],
       verdict: 'blocked',
       exclusions: [],
-      command: 'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
+      command:
+        'aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id vpcec-0a1b2c3d4e5f60718 --mode enforce --region us-east-1',
     },
   ];
   for (const c of cases) {
@@ -205,7 +206,10 @@ describe('buildEnforcementPlan evidence', () => {
     expect(vpc!.exclusionsNeeded).toEqual([
       { name: 'NatGateway', because: [`${ENI} → 198.51.100.7 tcp/80`, 'nat-0a1b2c3d4e5f60718'] },
     ]);
-    expect(vpc!.blockingResources![0]!.paths[0]).toMatchObject({ exclusion: 'NatGateway', alternatives: ['InternetGateway'] });
+    expect(vpc!.blockingResources![0]!.paths[0]).toMatchObject({
+      exclusion: 'NatGateway',
+      alternatives: ['InternetGateway'],
+    });
   });
 
   it('counts cleartext sent into the VPC from a peer VPC that logs it (the receiver may not log)', () => {
@@ -213,11 +217,22 @@ describe('buildEnforcementPlan evidence', () => {
     const policy = policyOf(monitor(), {});
     const withPeer = validateBoundaryPolicy({
       ...policy,
-      vpcs: { ...policy.vpcs, [other]: { mode: 'monitor', cidrs: ['10.3.0.0/16'], accountId: '111111111111', region: 'us-east-1' } },
+      vpcs: {
+        ...policy.vpcs,
+        [other]: { mode: 'monitor', cidrs: ['10.3.0.0/16'], accountId: '111111111111', region: 'us-east-1' },
+      },
     });
     const plan = buildEnforcementPlan(
       withPeer,
-      [flow({ vpc_id: other, interface_id: 'eni-0d4d4d4d4d4d4d4d4', srcaddr: '10.3.0.15', dstaddr: '10.2.8.8', traffic_path: 4 })],
+      [
+        flow({
+          vpc_id: other,
+          interface_id: 'eni-0d4d4d4d4d4d4d4d4',
+          srcaddr: '10.3.0.15',
+          dstaddr: '10.2.8.8',
+          traffic_path: 4,
+        }),
+      ],
       { ...WINDOW, vpcIds: [VPC] },
     );
     expect(plan.vpcs[0]!.exclusionsNeeded.map((e) => e.name)).toEqual(['VpcPeering']);
@@ -225,7 +240,15 @@ describe('buildEnforcementPlan evidence', () => {
 
   it('a version 1 snapshot: verdict from flows only, no command, and it says what it could not know', () => {
     const v1 = validateBoundaryPolicy({
-      vpcs: { [VPC]: { mode: 'monitor', exclusions: [], cidrs: ['10.2.0.0/16'], accountId: '111111111111', region: 'us-east-1' } },
+      vpcs: {
+        [VPC]: {
+          mode: 'monitor',
+          exclusions: [],
+          cidrs: ['10.2.0.0/16'],
+          accountId: '111111111111',
+          region: 'us-east-1',
+        },
+      },
     });
     const plan = buildEnforcementPlan(v1, [TO_INTERNET], WINDOW);
     expect(plan.vpcs[0]).toMatchObject({ verdict: 'needs-exclusions', command: null, blockingResources: null });

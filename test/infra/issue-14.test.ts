@@ -13,7 +13,8 @@ beforeAll(() => {
   app = synthesize({ memberAccountIds: '222222222222', organizationId: 'o-a1b2c3d4e5' });
 });
 
-const syncFunction = () => logicalIdOf(app.template, 'AWS::Lambda::Function', '"POWERTOOLS_SERVICE_NAME":"sync-boundaries"');
+const syncFunction = () =>
+  logicalIdOf(app.template, 'AWS::Lambda::Function', '"POWERTOOLS_SERVICE_NAME":"sync-boundaries"');
 
 describe('issue 14: inventory permissions and failed-state paging', () => {
   it('the member role allows the inventory calls: blocking resources, account control, TGWs, instances', () => {

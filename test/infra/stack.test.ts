@@ -1,10 +1,10 @@
-import { BOUNDARY_READ_ACTIONS } from '../../infra/constructs/boundary-sync.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertConfig, syncConfig } from '../../functions/adapters/boundary-config.js';
 import { ingestConfig, transformConfig } from '../../functions/adapters/lambda-config.js';
+import { BOUNDARY_READ_ACTIONS } from '../../infra/constructs/boundary-sync.js';
 import { DEFAULTS, RECOMMENDED_LOG_FORMAT } from '../../infra/defaults.js';
 import { loadNamedQueries, QUERIES_DIR } from '../../schemas/queries.js';
 import { OUTPUT_TABLES } from '../../schemas/tables.js';

@@ -53,7 +53,9 @@ export function respondEc2(request: QueryRequest): QueryResponse {
   }
   if (request.action === 'DescribeAccountVpcEncryptionControl') {
     return {
-      body: fixture(`${who === 'caller' && request.region === home ? 'caller' : 'unmanaged'}-describe-account-vpc-encryption-control`),
+      body: fixture(
+        `${who === 'caller' && request.region === home ? 'caller' : 'unmanaged'}-describe-account-vpc-encryption-control`,
+      ),
     };
   }
   if (request.action === 'DescribeVpcs') return { body: fixture(`${who}-describe-vpcs`) };

@@ -1,9 +1,7 @@
 import type { BoundaryPolicy, BoundaryVpc } from '../../../schemas/boundary-policy.js';
 import { vpcLabel } from '../policy/boundary-index.js';
+import { FAILED_STATES } from '../policy/build-policy.js';
 import type { Alert } from './alert.js';
-
-/** Control states that mean a mode change failed: news for on-call. */
-export const FAILED_CONTROL_STATES: ReadonlySet<string> = new Set(['enforce-failed', 'monitor-failed']);
 
 /**
  * One alert per VPC whose encryption control is in a failed state and has not paged for that
@@ -16,7 +14,7 @@ export function controlStateAlerts(policy: BoundaryPolicy, nowMs: number): Alert
   const at = new Date(nowMs).toISOString();
   const alerts: Alert[] = [];
   for (const [id, vpc] of Object.entries(policy.vpcs)) {
-    if (!FAILED_CONTROL_STATES.has(vpc.state ?? '') || vpc.stateAlertedAt) continue;
+    if (!FAILED_STATES.has(vpc.state ?? '') || vpc.stateAlertedAt) continue;
     alerts.push(controlAlert(id, vpc, at));
   }
   return alerts.sort((a, b) => (a.dedup_key < b.dedup_key ? -1 : 1));

@@ -112,7 +112,7 @@ export interface RegionInventory {
   readonly gaps?: readonly CallGap[];
 }
 
-/** States in which GetVpcResourcesBlockingEncryptionEnforcement says what stops (or stopped) enforce. */
+/** Control states that mean a mode change failed: the plan reads their blocking resources, on-call is paged once. */
 export const FAILED_STATES: ReadonlySet<string> = new Set(['enforce-failed', 'monitor-failed']);
 
 /** Does the plan need this VPC's blocking resources and named ENIs? Monitor mode, or a failed transition. */

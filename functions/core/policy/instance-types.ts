@@ -105,7 +105,7 @@ const ENCRYPTING_FAMILIES = new Set([
 const MODERN = /^(c|m|r|i|x|z|hpc|g|p)([7-9])/;
 
 /** `m4.large` → `m4`; `u-6tb1.metal` → `u-6tb1`. */
-export function instanceFamily(instanceType: string): string {
+function instanceFamily(instanceType: string): string {
   return instanceType.split('.')[0]!.toLowerCase();
 }
 
