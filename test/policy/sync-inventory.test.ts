@@ -7,9 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AjvModule from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncBoundaries } from '../../functions/adapters/ec2-boundary-source.js';
 import { parseBoundaryPolicy } from '../../functions/core/policy/policy-document.js';
+import alertSchema from '../../schemas/alert.schema.json' with { type: 'json' };
 import { runCli } from '../helpers/cli.js';
 import {
   QueryApiServer,
@@ -23,6 +25,7 @@ import { tempDir } from '../helpers/sources.js';
 import { CALLER_ACCOUNT, expectedInventory, queryError, respondEc2 } from './ec2-fixtures.js';
 
 const LEGACY = 'vpc-0a9b8c7d6e5f4a3b2';
+const validateMessage = new AjvModule.default({ allErrors: true, strict: true }).compile(alertSchema);
 const T0 = new Date('2026-11-28T12:00:00Z');
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:ciphertrail-alerts';
 const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -202,6 +205,7 @@ describe('sync-boundaries inventory (version 2)', () => {
         );
         expect(publishes().length).toBe(before + 1);
         const message = JSON.parse(publishes().at(-1)!.params.get('Message')!);
+        expect(validateMessage(message), JSON.stringify(validateMessage.errors)).toBe(true);
         expect(message.vpc_id).toBe(LEGACY);
         expect(message.rules).toEqual(['encryption-control-failed']);
         expect(message.top_offenders[0].reason).toContain(FAILED_MESSAGE);

@@ -1,6 +1,7 @@
 import type { BoundaryPolicy, BoundaryVpc } from '../../../schemas/boundary-policy.js';
 import { vpcLabel } from '../policy/boundary-index.js';
 import { FAILED_STATES } from '../policy/build-policy.js';
+import { CONTROL_FAILED_RULE } from '../policy/rules.js';
 import type { Alert } from './alert.js';
 
 /**
@@ -31,7 +32,7 @@ function controlAlert(id: string, vpc: BoundaryVpc, at: string): Alert {
         .join(', ')}`
     : '';
   return {
-    rule: 'encryption-control-failed',
+    rule: CONTROL_FAILED_RULE,
     classification: 'violation',
     severity: 'high',
     account_id: vpc.accountId ?? null,
@@ -64,6 +65,6 @@ function controlAlert(id: string, vpc: BoundaryVpc, at: string): Alert {
       `Run ciphertrail plan --vpc ${id} for what blocks ${target} mode, fix or exclude it, then run ` +
       `aws ec2 modify-vpc-encryption-control --vpc-encryption-control-id ${vpc.controlId ?? '<id>'} --mode ${target} again`,
     // The state is part of the key: an enforce-failed after a monitor-failed is news again.
-    dedup_key: [id, '-', '-', '-', '-', `encryption-control-failed:${vpc.state}`].join('|'),
+    dedup_key: [id, '-', '-', '-', '-', `${CONTROL_FAILED_RULE}:${vpc.state}`].join('|'),
   };
 }

@@ -28,12 +28,6 @@ export const RULES = {
     summary:
       "cleartext between an ENI outside an enforced VPC and an address inside it, not covered by that VPC's exclusions",
   },
-  'encryption-control-failed': {
-    classification: 'violation',
-    severity: 'high',
-    summary:
-      "a VPC's encryption control is in enforce-failed or monitor-failed: the mode change did not happen (sync-boundaries pages it once)",
-  },
   'cleartext-in-monitor-vpc': {
     classification: 'readiness',
     severity: 'low',
@@ -68,3 +62,13 @@ export const RULES = {
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * The one alert that comes from the EC2 API rather than a flow: a VPC's encryption control in
+ * enforce-failed or monitor-failed (the mode change did not happen). sync-boundaries pages it
+ * once, as a violation (high), through the same paging as the flow rules above.
+ */
+export const CONTROL_FAILED_RULE = 'encryption-control-failed';
+
+/** Every rule an alert can carry. */
+export type AlertRuleId = RuleId | typeof CONTROL_FAILED_RULE;
