@@ -195,6 +195,10 @@ function renderSyncReport(report: BoundarySyncReport, settings: SyncBoundariesSe
           ...report.controlAlerts.paging.failures.map((f) => `  failed       page ${f.subject}: ${f.reason}`),
         ]
       : []),
+    ...inventoryLines(report.policy),
+    ...(report.policy.gaps ?? []).map(
+      (g) => `  gap          ${g.accountId} ${g.region} ${g.call}${g.vpcId ? ` (${g.vpcId})` : ''}: ${g.error}`,
+    ),
     ...report.notes.map((n) => `  note         ${n}`),
   ];
   return lines.join('\n');
@@ -212,4 +216,15 @@ function keptState(
   );
   if (kept.length > 0) return `kept ${kept.length} VPC(s) as read at ${kept[0]!.staleSince}, marked stale`;
   return lastSuccessAt ? `last read ${lastSuccessAt} (no VPCs with controls)` : 'never read';
+}
+
+/** What the inventory holds for `ciphertrail plan`: blocking resources, named ENIs, transit gateways. */
+function inventoryLines(policy: BoundaryPolicy): string[] {
+  const checked = Object.values(policy.vpcs).filter((v) => v.blockingResources);
+  if (checked.length === 0 && !policy.transitGateways && !policy.interfaces) return [];
+  const blocking = checked.reduce((n, v) => n + v.blockingResources!.length, 0);
+  return [
+    `  inventory    ${blocking} blocking resource(s) in ${checked.length} VPC(s) checked, ` +
+      `${Object.keys(policy.interfaces ?? {}).length} ENI(s) named, ${Object.keys(policy.transitGateways ?? {}).length} transit gateway(s)`,
+  ];
 }

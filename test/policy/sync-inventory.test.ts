@@ -193,6 +193,9 @@ describe('sync-boundaries inventory (version 2)', () => {
         const failed = await runCli(args);
         expect(failed.code).toBe(1);
         expect(failed.stdout).toContain('failed       page ciphertrail HIGH');
+        expect(failed.stdout).toContain(
+          'inventory    2 blocking resource(s) in 1 VPC(s) checked, 2 ENI(s) named, 2 transit gateway(s)',
+        );
         expect(parseBoundaryPolicy(readFileSync(out, 'utf8')).vpcs[LEGACY]).not.toHaveProperty('stateAlertedAt');
 
         snsDown = false;
