@@ -71,12 +71,15 @@ function renderVpc(vpc: VpcPlan): string[] {
       out.push(`      → ${r.hint}`);
     }
   }
-  if (vpc.paths.length > 0) {
+  const dropped = vpc.paths.filter((p) => p.outcome !== 'excluded');
+  const allowed = vpc.paths.filter((p) => p.outcome === 'excluded');
+  if (dropped.length > 0) {
     out.push('  cleartext paths enforce would drop, not explained by a blocking resource:');
-    for (const p of vpc.paths) {
-      out.push(`    ${pathLine(p)}`);
-      out.push(`      → ${p.hint}`);
-    }
+    for (const p of dropped) out.push(`    ${pathLine(p)}`, `      → ${p.hint}`);
+  }
+  if (allowed.length > 0) {
+    out.push('  cleartext allowed by an enabled exclusion (the application must encrypt it):');
+    for (const p of allowed) out.push(`    ${pathLine(p)}`);
   }
   if (vpc.exclusionsEnabled.length) out.push(`  exclusions already enabled: ${vpc.exclusionsEnabled.join(', ')}`);
   for (const c of vpc.context) out.push(`  ${c}`);
@@ -94,7 +97,8 @@ function renderVpc(vpc: VpcPlan): string[] {
 
 function pathLine(p: PlanPath): string {
   const who = p.resource ? `${p.interfaceId} ${p.resource}` : (p.interfaceId ?? '-');
-  const outcome = p.outcome === 'needs-exclusion' ? `needs ${p.exclusion}` : p.outcome;
+  const outcome =
+    p.outcome === 'needs-exclusion' ? `needs ${p.exclusion}` : p.exclusion ? `${p.outcome}: ${p.exclusion}` : p.outcome;
   return (
     `${who} ↔ ${p.peer ?? '?'} ${p.protocol}/${p.port ?? '-'}: ${formatCount(p.flows)} flows, ${formatBytes(p.bytes)}, ` +
     `last seen ${p.lastSeen} [${outcome}]`

@@ -270,7 +270,9 @@ function planVpc(vpcId: string, policy: BoundaryPolicy, flows: readonly PlanFlow
   const unknowns: string[] = [];
   if (!blocking)
     unknowns.push(
-      'the snapshot has no blocking resources for this VPC (a version 1 snapshot, or the call failed): run sync-boundaries',
+      isPlanSubject(vpc)
+        ? 'the snapshot has no blocking resources for this VPC (a version 1 snapshot, or the call failed): run sync-boundaries'
+        : 'blocking resources are read for monitor-mode and failed VPCs only: this verdict rests on the flows',
     );
   for (const gap of policy.gaps ?? []) {
     if (gap.accountId === vpc.accountId && gap.region === vpc.region && (!gap.vpcId || gap.vpcId === vpcId))
