@@ -111,6 +111,7 @@ export class CiphertrailStack extends Stack {
       memoryMb: config.syncMemoryMb,
       timeoutSeconds: config.syncTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
+      alerting: this.alerting,
     });
     // Who gets paged is decided by the policy file: only the sync writes it, and any other writer shows.
     this.curated.restrictWriters('BoundaryPolicyWrittenBySyncOnly', config.policyKey, this.boundarySync.handler.role);

@@ -41,7 +41,8 @@ export class MemberRoleStack extends Stack {
     // principal would turn into the deleted role's unique id).
     this.role = new iam.Role(this, 'BoundaryReadRole', {
       roleName: props.memberRoleName,
-      description: 'ciphertrail: the boundary sync reads VPC Encryption Controls, VPCs and network interfaces',
+      description:
+        'ciphertrail: the boundary sync reads VPC Encryption Controls, VPCs, blocking resources, transit gateways, network interfaces and instance types',
       assumedBy: new iam.AccountPrincipal(logArchive.valueAsString).withConditions({
         ArnEquals: { 'aws:PrincipalArn': syncRoleArn },
         StringEquals: { 'aws:PrincipalOrgID': organization.valueAsString },
@@ -60,8 +61,8 @@ export class MemberRoleStack extends Stack {
     });
     acknowledge(
       this.role,
-      'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces support no ' +
-        'resource-level permissions; the role allows those three read actions and nothing else.',
+      'The EC2 read actions of the sync (Describe* and GetVpcResourcesBlockingEncryptionEnforcement) support no ' +
+        'resource-level permissions; the role allows exactly those read actions and nothing else.',
       'AwsSolutions-IAM5[Resource::*]',
     );
     new CfnOutput(this, 'BoundaryReadRoleArn', { value: this.role.roleArn });

@@ -4,7 +4,16 @@
  * types come from `boundary-policy.generated.ts` (generated from it) and the exclusion names are
  * read from it. Validation lives in functions/core/policy/policy-document.ts.
  */
-import type { Account, CiphertrailBoundaryPolicy, Vpc } from './boundary-policy.generated.js';
+import type {
+  Account,
+  AccountControl,
+  BlockingResource,
+  CiphertrailBoundaryPolicy,
+  Gap,
+  Interface,
+  TransitGateway,
+  Vpc,
+} from './boundary-policy.generated.js';
 import schema from './boundary-policy.schema.json' with { type: 'json' };
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
@@ -27,3 +36,11 @@ export type ExclusionName = NonNullable<Vpc['exclusions']>[number];
 export const EXCLUSION_NAMES = schema.definitions.vpc.properties.exclusions.items.enum as readonly ExclusionName[];
 /** What one sync read of one account in one region (the `accounts` list of a synced policy). */
 export type SyncedAccount = DeepReadonly<Account>;
+/** Version 2 inventory (see the schema): what blocks enforce, account-level controls, TGWs, ENIs, call gaps. */
+export type BlockingResourceEntry = DeepReadonly<BlockingResource>;
+export type AccountControlEntry = DeepReadonly<AccountControl>;
+export type TransitGatewayEntry = DeepReadonly<TransitGateway>;
+export type InterfaceEntry = DeepReadonly<Interface>;
+export type InventoryGap = DeepReadonly<Gap>;
+/** The version sync-boundaries writes; files without `schemaVersion` are version 1 and still load. */
+export const POLICY_SCHEMA_VERSION = 2;

@@ -20,6 +20,8 @@ export interface SyncConfig {
   /** EC2/STS endpoint override (tests). */
   readonly awsEndpoint: string | undefined;
   readonly s3Endpoint: string | undefined;
+  /** Failed control states page here (`ALERT_TOPIC_ARN` with `DEDUP_TABLE`); unset: they are only logged. */
+  readonly alerts?: { readonly topicArn: string; readonly dedupTable: string; readonly suppressMinutes: number };
 }
 
 /** Environment of the alerting step inside the ingest function; absent POLICY_S3_URI turns alerting off. */
@@ -64,6 +66,20 @@ export function syncConfig(env: Env): SyncConfig {
     includeCaller: env.SYNC_MEMBERS_ONLY !== 'true',
     awsEndpoint: env.AWS_ENDPOINT || undefined,
     s3Endpoint: env.S3_ENDPOINT || undefined,
+    ...syncAlerts(env),
+  };
+}
+
+function syncAlerts(env: Env): Pick<SyncConfig, 'alerts'> {
+  if (!env.ALERT_TOPIC_ARN && !env.DEDUP_TABLE) return {};
+  if (!env.ALERT_TOPIC_ARN || !env.DEDUP_TABLE)
+    throw new ConfigError('ALERT_TOPIC_ARN and DEDUP_TABLE go together: failed control states page through both');
+  return {
+    alerts: {
+      topicArn: env.ALERT_TOPIC_ARN,
+      dedupTable: env.DEDUP_TABLE,
+      suppressMinutes: positive(env, 'SUPPRESS_MINUTES', 60),
+    },
   };
 }
 

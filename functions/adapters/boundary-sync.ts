@@ -1,7 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import { type ControlStateOutcome, type ControlStatePorts, runControlStateAlerts } from '../core/alerts/alert-run.js';
 import { definedProps } from '../core/defined.js';
 import { describeError } from '../core/describe-error.js';
+import { FAILED_STATES } from '../core/policy/build-policy.js';
 import { describeMemberAccountsSource, type MemberAccountsSource } from '../core/policy/member-accounts-source.js';
 import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import { type BoundarySyncResult, syncBoundaries } from './ec2-boundary-source.js';
@@ -23,6 +25,8 @@ export interface BoundarySyncRun {
   readonly s3?: S3Client;
   readonly now?: Date;
   readonly deadline?: number;
+  /** Page failed control states (enforce-failed, monitor-failed) once; without it they are only noted. */
+  readonly alerts?: ControlStatePorts & { readonly suppressMinutes?: number };
 }
 
 export interface BoundarySyncReport extends BoundarySyncResult {
@@ -32,6 +36,8 @@ export interface BoundarySyncReport extends BoundarySyncResult {
   readonly memberAccounts: number;
   /** Set when the member accounts could not be listed; the accounts of the last policy were read instead. */
   readonly memberListError?: string;
+  /** The failed-state paging of this run, when alerts were configured. */
+  readonly controlAlerts?: ControlStateOutcome;
 }
 
 /**
@@ -71,9 +77,25 @@ export async function runBoundarySync(run: BoundarySyncRun): Promise<BoundarySyn
       deadline: run.deadline,
     }),
   );
-  const bytes = await writePolicy(run.location, synced.policy, run.s3);
+  let policy = synced.policy;
+  let controlAlerts: ControlStateOutcome | undefined;
+  if (run.alerts) {
+    const { suppressMinutes, ...ports } = run.alerts;
+    // Paged before the write, so the written policy records which failed states have paged.
+    controlAlerts = await runControlStateAlerts(policy, ports, definedProps({ suppressMinutes }));
+    policy = controlAlerts.policy;
+  }
+  for (const [id, vpc] of Object.entries(policy.vpcs)) {
+    if (!FAILED_STATES.has(vpc.state ?? '')) continue;
+    const paged = controlAlerts?.paging.paged.some((a) => a.vpc_id === id);
+    const status = paged ? 'paged' : vpc.stateAlertedAt ? `paged at ${vpc.stateAlertedAt}` : 'not paged';
+    notes.push(`${id}: encryption control ${vpc.state}${vpc.stateMessage ? ` (${vpc.stateMessage})` : ''}; ${status}`);
+  }
+  const bytes = await writePolicy(run.location, policy, run.s3);
   return {
     ...synced,
+    policy,
+    ...(controlAlerts ? { controlAlerts } : {}),
     notes: [...notes, ...synced.notes],
     location: run.location,
     bytes,

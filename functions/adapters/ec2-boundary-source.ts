@@ -1,21 +1,31 @@
 import {
+  DescribeAccountVpcEncryptionControlCommand,
+  DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeTransitGatewaysCommand,
   DescribeVpcEncryptionControlsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  GetVpcResourcesBlockingEncryptionEnforcementCommand,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { definedProps } from '../core/defined.js';
 import { describeError } from '../core/describe-error.js';
 import {
+  type AccountControlRecord,
+  type BlockingRecord,
   buildSyncedPolicy,
+  type CallGap,
   type EncryptionControlRecord,
   INTERFACE_EXCLUSIONS,
+  type InstanceRecord,
   type InterfaceRecord,
+  needsInventory,
   type RegionInventory,
   type SourceOutcome,
   type SyncedPolicy,
+  type TransitGatewayRecord,
   type VpcRecord,
 } from '../core/policy/build-policy.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../core/policy/member-accounts-source.js';
@@ -123,25 +133,74 @@ async function readAccount(target: Target, options: SyncOptions): Promise<Source
   return outcomes;
 }
 
+/**
+ * One account in one region. DescribeVpcEncryptionControls and DescribeVpcs make the policy: when
+ * either fails, the whole account and region fails (and keeps its last known state). Every other
+ * call only adds inventory, so each one stands alone: a denied or failing call is recorded as a
+ * gap (and, for interfaces, a note) and the rest of the region is still read.
+ */
 export async function readRegion(ec2: EC2Client, region: string, accountId?: string): Promise<RegionInventory> {
+  const gaps: CallGap[] = [];
+  const notes: string[] = [];
+  const where = `${accountId ?? 'caller'} ${region}`;
+  const optional = async <T>(call: string, work: () => Promise<T>, vpcId?: string): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (err) {
+      gaps.push(definedProps({ call, vpcId, error: describeError(err) }));
+      return undefined;
+    }
+  };
   const controls = await pages<EncryptionControlRecord>(async (NextToken) => {
     const out = await ec2.send(new DescribeVpcEncryptionControlsCommand({ NextToken, MaxResults: 1000 }));
     return { items: out.VpcEncryptionControls ?? [], next: out.NextToken };
   });
+  // The account-level mode matters even with no VPC controls yet: new VPCs inherit attempt-enforce.
+  const account = await optional<AccountControlRecord | undefined>(
+    'DescribeAccountVpcEncryptionControl',
+    async () => (await ec2.send(new DescribeAccountVpcEncryptionControlCommand({}))).AccountVpcEncryptionControl,
+  );
+  const base = definedProps({ accountId, region, controls, account });
   const controlled = controls.map((c) => c.VpcId).filter((id): id is string => Boolean(id));
-  if (controlled.length === 0) return definedProps({ accountId, region, controls, vpcs: [], interfaces: [] });
+  if (controlled.length === 0) return { ...base, vpcs: [], interfaces: [], ...(gaps.length ? { gaps } : {}) };
   const vpcs = await pages<VpcRecord>(async (NextToken) => {
     const out = await ec2.send(new DescribeVpcsCommand({ NextToken, MaxResults: 1000 }));
     return { items: out.Vpcs ?? [], next: out.NextToken };
   });
+
+  const planned = controls.filter((c) => c.VpcId && needsInventory(c)).map((c) => c.VpcId!);
+  const blocking: Record<string, BlockingRecord[]> = {};
+  for (const vpcId of planned) {
+    const found = await optional(
+      'GetVpcResourcesBlockingEncryptionEnforcement',
+      () =>
+        pages<BlockingRecord>(async (NextToken) => {
+          const out = await ec2.send(
+            new GetVpcResourcesBlockingEncryptionEnforcementCommand({ VpcId: vpcId, NextToken, MaxResults: 1000 }),
+          );
+          return { items: out.NonCompliantResources ?? [], next: out.NextToken };
+        }),
+      vpcId,
+    );
+    if (found) blocking[vpcId] = found;
+  }
+
+  const transitGateways = await optional('DescribeTransitGateways', () =>
+    pages<TransitGatewayRecord>(async (NextToken) => {
+      const out = await ec2.send(new DescribeTransitGatewaysCommand({ NextToken, MaxResults: 1000 }));
+      return { items: out.TransitGateways ?? [], next: out.NextToken };
+    }),
+  );
+
   const withInterfaceExclusions = controls
     .filter((c) => c.VpcId && INTERFACE_EXCLUSIONS.some((name) => c.ResourceExclusions?.[name]?.State === 'enabled'))
     .map((c) => c.VpcId!);
-  const interfaces: InterfaceRecord[] = [];
-  try {
-    for (let i = 0; i < withInterfaceExclusions.length; i += 200) {
-      const vpcIds = withInterfaceExclusions.slice(i, i + 200);
-      interfaces.push(
+  const describe = [...new Set([...withInterfaceExclusions, ...planned])].sort();
+  const interfaces = await optional('DescribeNetworkInterfaces', async () => {
+    const all: InterfaceRecord[] = [];
+    for (let i = 0; i < describe.length; i += 200) {
+      const vpcIds = describe.slice(i, i + 200);
+      all.push(
         ...(await pages<InterfaceRecord>(async (NextToken) => {
           const out = await ec2.send(
             new DescribeNetworkInterfacesCommand({
@@ -154,20 +213,55 @@ export async function readRegion(ec2: EC2Client, region: string, accountId?: str
         })),
       );
     }
-  } catch (err) {
-    // Interfaces only refine the policy (excludedInterfaces): without the permission the rest still holds.
-    if (!/UnauthorizedOperation|AccessDenied/.test((err as Error).name)) throw err;
-    const where = `${accountId ?? 'caller'} ${region}`;
-    return definedProps({
-      accountId,
-      region,
-      controls,
-      vpcs,
-      interfaces: [],
-      notes: [`${where}: ec2:DescribeNetworkInterfaces denied, excludedInterfaces left empty`],
-    });
+    return all;
+  });
+  if (describe.length > 0 && !interfaces) {
+    const denied = /UnauthorizedOperation|AccessDenied/.test(gaps.at(-1)?.error ?? '');
+    notes.push(
+      `${where}: ec2:DescribeNetworkInterfaces ${denied ? 'denied' : 'failed'}, excludedInterfaces left empty`,
+    );
   }
-  return definedProps({ accountId, region, controls, vpcs, interfaces });
+  const instanceIds = [
+    ...new Set(
+      (interfaces ?? [])
+        .filter((e) => e.VpcId && planned.includes(e.VpcId) && e.Attachment?.InstanceId)
+        .map((e) => e.Attachment!.InstanceId!),
+    ),
+  ].sort();
+  const instances =
+    instanceIds.length === 0
+      ? []
+      : await optional('DescribeInstances', async () => {
+          const all: InstanceRecord[] = [];
+          for (let i = 0; i < instanceIds.length; i += 200) {
+            const ids = instanceIds.slice(i, i + 200);
+            all.push(
+              ...(await pages<InstanceRecord>(async (NextToken) => {
+                const out = await ec2.send(
+                  new DescribeInstancesCommand({
+                    NextToken,
+                    MaxResults: 1000,
+                    Filters: [{ Name: 'instance-id', Values: ids }],
+                  }),
+                );
+                return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken };
+              })),
+            );
+          }
+          return all;
+        });
+
+  return {
+    ...base,
+    vpcs,
+    interfaces: interfaces ?? [],
+    blocking,
+    transitGateways: transitGateways ?? [],
+    instances: instances ?? [],
+    describedVpcs: planned,
+    ...(notes.length ? { notes } : {}),
+    ...(gaps.length ? { gaps } : {}),
+  };
 }
 
 async function pages<T>(

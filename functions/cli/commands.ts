@@ -38,6 +38,14 @@ export interface QueryOptionValues {
 const SINCE_HELP =
   'only the latest days of the tables: 30d, 2w (ending on the latest day with data) or a first day, 2025-11-20';
 
+export interface PlanOptionValues {
+  readonly vpc?: string[];
+  /** Milliseconds before the newest window_start in the tables. */
+  readonly since: number;
+  readonly boundaries?: string;
+  readonly json?: boolean;
+}
+
 /** Text an object may inflate to by default: 4 GiB, about 50 times the largest text object AWS writes. */
 export const DEFAULT_MAX_OBJECT_TEXT = 4 * 1024 ** 3;
 
@@ -108,6 +116,37 @@ export function defineQuery(command: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .addOption(new Option('--since <days>', SINCE_HELP).argParser(parseSince))
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+export function definePlan(command: Command): Command {
+  return command
+    .summary('what switching each monitor-mode VPC to enforce would take')
+    .description(
+      'For every VPC in monitor mode (and every VPC whose encryption control is in a failed state), or each --vpc: a verdict (ready, needs exclusions, blocked), the blocking resources with the cleartext flows seen on each (peers, ports, bytes, last seen) and the idle ones, and the aws ec2 modify-vpc-encryption-control command that makes the switch. Reads the tables of <dir> and the boundary policy snapshot written by sync-boundaries (rules: docs/enforcement.md).',
+    )
+    .argument('<dir>', 'the --out folder of an ingest run')
+    .option('--vpc <id...>', 'only these VPCs (any mode)')
+    .addOption(
+      new Option('--since <age>', 'window: this far back from the newest window_start in the tables (14d, 36h)')
+        .argParser(age)
+        .default(14 * 86_400_000, '14d'),
+    )
+    .option(
+      '--boundaries <file>',
+      'the policy snapshot (file or s3://) from sync-boundaries (default <dir>/boundaries.json, the copy ingest --boundaries keeps)',
+    )
+    .option('--json', 'print the plan as JSON')
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+/** An age such as 14d or 36h, in milliseconds. */
+function age(value: string): number {
+  const match = /^(\d+)([dh])$/.exec(value.trim());
+  const n = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError(`must be an age such as 14d or 36h, got "${value}"`);
+  }
+  return n * (match[2] === 'd' ? 86_400_000 : 3_600_000);
 }
 
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */

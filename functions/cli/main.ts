@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/describe-error.js';
 import {
   defineIngest,
+  definePlan,
   defineQuery,
   defineReport,
   type IngestOptionValues,
+  type PlanOptionValues,
   type QueryOptionValues,
   type ReportOptionValues,
 } from './commands.js';
@@ -44,11 +46,15 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await runQueryCommand(dir, name, options);
     },
   );
+  const plan = definePlan(program.command('plan')).action(async (dir: string, options: PlanOptionValues) => {
+    const { runPlanCommand } = await import('./plan-command.js');
+    exitCode = await runPlanCommand(dir, options);
+  });
 
   // Parsed by its own command file until it moves to commander too; listed here for `--help`.
   program.command('sync-boundaries').summary('build the boundary policy from the EC2 API');
 
-  for (const command of [ingest, report, query]) configure(command, (message) => (failure = message));
+  for (const command of [ingest, report, query, plan]) configure(command, (message) => (failure = message));
 
   const name = argv[0];
   if (name === 'sync-boundaries') return syncBoundaries(argv.slice(1));

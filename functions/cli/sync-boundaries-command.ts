@@ -1,6 +1,11 @@
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { type BoundarySyncReport, runBoundarySync } from '../adapters/boundary-sync.js';
+import { FileDedupStore } from '../adapters/file-dedup-store.js';
+import { LocalDirStore } from '../adapters/local-dir-store.js';
+import { isS3Url } from '../adapters/s3-url.js';
+import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import {
   DEFAULT_MEMBER_ROLE_NAME,
   describeMemberAccountsSource,
@@ -13,9 +18,16 @@ import { UsageError } from './usage.js';
 export const SYNC_BOUNDARIES_HELP = `Usage: ciphertrail sync-boundaries --out <file|s3://bucket/key> [options]
 
 Builds the boundary policy (schemas/boundary-policy.schema.json) from the EC2 API:
-DescribeVpcEncryptionControls (mode, exclusions in state "enabled"), DescribeVpcs (IPv4 and
-IPv6 CIDRs) and DescribeNetworkInterfaces (ENIs of excluded NAT gateways, Lambda, EFS), for
-the caller's account and every member account, in every --region.
+DescribeVpcEncryptionControls (mode, state, exclusions), DescribeVpcs (IPv4 and IPv6 CIDRs)
+and DescribeNetworkInterfaces (ENIs of excluded NAT gateways, Lambda, EFS), for the caller's
+account and every member account, in every --region. For \`ciphertrail plan\` it also records
+GetVpcResourcesBlockingEncryptionEnforcement (monitor-mode and failed VPCs),
+DescribeAccountVpcEncryptionControl, DescribeTransitGateways (encryption support) and, through
+DescribeNetworkInterfaces and DescribeInstances, the resource behind each ENI of those VPCs.
+A call of these that fails is recorded under "gaps"; the rest of the account is still read.
+
+A VPC whose control is in enforce-failed or monitor-failed pages once with --sns-topic-arn
+(claims in alert-dedup.json beside --out, the same rules as ingest's alerts).
 
 Each account and region stands alone: one that fails keeps the VPCs it had in the policy
 already at --out, marked "staleSince", and is listed under "accounts" with its error. The
@@ -30,13 +42,17 @@ Options:
   --role-arn <arn>              member-account role to assume by ARN; repeat for several
   --members-only                read only the member accounts, not the caller's own
   --endpoint-url <url>          endpoint override for EC2, STS, SSM and Organizations
+  --sns-topic-arn <arn>         page failed control states (enforce-failed, monitor-failed) once to this topic
+  --suppress-minutes <n>        the same failed state pages at most once per n minutes (default 60)
   --json                        print the policy as well
   -h, --help                    show this help
 
 Exit status: 0 every account and region read, 1 some failed (the policy is still written), 2 usage error.
 
-IAM: ec2:DescribeVpcEncryptionControls, ec2:DescribeVpcs, ec2:DescribeNetworkInterfaces in
-each account, sts:AssumeRole on the member roles, organizations:ListAccounts or
+IAM: ec2:DescribeVpcEncryptionControls, ec2:DescribeVpcs, ec2:DescribeNetworkInterfaces,
+ec2:GetVpcResourcesBlockingEncryptionEnforcement, ec2:DescribeAccountVpcEncryptionControl,
+ec2:DescribeTransitGateways, ec2:DescribeInstances in each account, sns:Publish for
+--sns-topic-arn, sts:AssumeRole on the member roles, organizations:ListAccounts or
 ssm:GetParameter for --accounts-from, s3:GetObject and s3:PutObject for an s3:// --out.`;
 
 export interface SyncBoundariesSettings {
@@ -49,6 +65,8 @@ export interface SyncBoundariesSettings {
   readonly includeCaller: boolean;
   readonly endpoint?: string;
   readonly json: boolean;
+  readonly snsTopicArn?: string;
+  readonly suppressMinutes: number;
 }
 
 export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings | 'help' {
@@ -64,6 +82,8 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
       'role-arn': { type: 'string', multiple: true },
       'members-only': { type: 'boolean', default: false },
       'endpoint-url': { type: 'string' },
+      'sns-topic-arn': { type: 'string' },
+      'suppress-minutes': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -94,8 +114,18 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
   if (values['members-only'] && !hasMembers) {
     throw new UsageError('--members-only needs member accounts (--account, --accounts-from or --role-arn)');
   }
+  const topic = values['sns-topic-arn'];
+  if (topic !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/.test(topic))
+    throw new UsageError(`--sns-topic-arn "${topic}" is not an SNS topic ARN`);
+  if (topic !== undefined && isS3Url(values.out))
+    throw new UsageError('--sns-topic-arn needs a local --out (its dedup file lives beside it)');
+  const suppress = values['suppress-minutes'] ?? '60';
+  if (!/^\d+$/.test(suppress) || Number(suppress) <= 0)
+    throw new UsageError(`--suppress-minutes must be a positive whole number, got "${suppress}"`);
   return {
     out: values.out,
+    ...(topic ? { snsTopicArn: topic } : {}),
+    suppressMinutes: Number(suppress),
     regions,
     roleArns,
     accountIds,
@@ -110,7 +140,17 @@ export function parseSyncBoundariesArgs(args: string[]): SyncBoundariesSettings 
 export async function runSyncBoundaries(
   settings: SyncBoundariesSettings,
 ): Promise<{ policy: BoundaryPolicy; text: string; exitCode: number; report: BoundarySyncReport }> {
+  // Failed control states page through the same file dedup store as ingest, beside the policy.
+  const dedup = settings.snsTopicArn
+    ? await FileDedupStore.open(new LocalDirStore(dirname(settings.out)), ALERT_FILES.dedup)
+    : undefined;
+  const publisher = settings.snsTopicArn
+    ? new (await import('../adapters/sns-alert-publisher.js')).SnsAlertPublisher(settings.snsTopicArn)
+    : undefined;
   const report = await runBoundarySync({
+    ...(dedup && publisher
+      ? { alerts: { dedup, publisher, clock: () => Date.now(), suppressMinutes: settings.suppressMinutes } }
+      : {}),
     location: settings.out,
     regions: settings.regions,
     members: settings.accountsFrom,
@@ -120,7 +160,9 @@ export async function runSyncBoundaries(
     includeCaller: settings.includeCaller,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   });
-  const exitCode = report.failures.length > 0 || report.memberListError ? 1 : 0;
+  await dedup?.save(Date.now());
+  const pageFailed = (report.controlAlerts?.paging.failures.length ?? 0) > 0;
+  const exitCode = report.failures.length > 0 || report.memberListError || pageFailed ? 1 : 0;
   return { policy: report.policy, text: renderSyncReport(report, settings), exitCode, report };
 }
 
@@ -144,6 +186,19 @@ function renderSyncReport(report: BoundarySyncReport, settings: SyncBoundariesSe
         keptState(report, f.accountId, f.region, f.lastSuccessAt),
     ),
     ...(report.memberListError ? [`  failed       ${report.memberListError}`] : []),
+    ...(report.controlAlerts
+      ? [
+          `  paged        ${report.controlAlerts.paging.paged.length} failed control state(s) to ${settings.snsTopicArn}` +
+            (report.controlAlerts.paging.suppressed.length
+              ? `; ${report.controlAlerts.paging.suppressed.length} suppressed`
+              : ''),
+          ...report.controlAlerts.paging.failures.map((f) => `  failed       page ${f.subject}: ${f.reason}`),
+        ]
+      : []),
+    ...inventoryLines(report.policy),
+    ...(report.policy.gaps ?? []).map(
+      (g) => `  gap          ${g.accountId} ${g.region} ${g.call}${g.vpcId ? ` (${g.vpcId})` : ''}: ${g.error}`,
+    ),
     ...report.notes.map((n) => `  note         ${n}`),
   ];
   return lines.join('\n');
@@ -161,4 +216,15 @@ function keptState(
   );
   if (kept.length > 0) return `kept ${kept.length} VPC(s) as read at ${kept[0]!.staleSince}, marked stale`;
   return lastSuccessAt ? `last read ${lastSuccessAt} (no VPCs with controls)` : 'never read';
+}
+
+/** What the inventory holds for `ciphertrail plan`: blocking resources, named ENIs, transit gateways. */
+function inventoryLines(policy: BoundaryPolicy): string[] {
+  const checked = Object.values(policy.vpcs).filter((v) => v.blockingResources);
+  if (checked.length === 0 && !policy.transitGateways && !policy.interfaces) return [];
+  const blocking = checked.reduce((n, v) => n + v.blockingResources!.length, 0);
+  return [
+    `  inventory    ${blocking} blocking resource(s) in ${checked.length} VPC(s) checked, ` +
+      `${Object.keys(policy.interfaces ?? {}).length} ENI(s) named, ${Object.keys(policy.transitGateways ?? {}).length} transit gateway(s)`,
+  ];
 }

@@ -8,13 +8,18 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { METRICS } from '../defaults.js';
 import { acknowledge } from '../nag.js';
+import type { Alerting } from './alerting.js';
 import { HandlerFunction } from './handler-function.js';
 
 /** The EC2 read actions the sync calls, in the sync role and in every member role: exactly these. */
 export const BOUNDARY_READ_ACTIONS = [
+  'ec2:DescribeAccountVpcEncryptionControl',
+  'ec2:DescribeInstances',
   'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeTransitGateways',
   'ec2:DescribeVpcEncryptionControls',
   'ec2:DescribeVpcs',
+  'ec2:GetVpcResourcesBlockingEncryptionEnforcement',
 ] as const;
 
 /** SSM's limit on a standard-tier parameter value, bytes; an advanced parameter holds 8 KB. */
@@ -39,6 +44,8 @@ export interface BoundarySyncProps {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly logRetentionDays: number;
+  /** Failed control states (enforce-failed, monitor-failed) page through the alert topic and dedup table. */
+  readonly alerting?: Alerting;
 }
 
 /**
@@ -83,9 +90,11 @@ export class BoundarySync extends Construct {
         MEMBER_ACCOUNTS_SOURCE: membersSource,
         MEMBER_ROLE_NAME: props.memberRoleName,
         SYNC_REGIONS: props.regions.length > 0 ? props.regions.join(',') : Aws.REGION,
+        ...(props.alerting ? props.alerting.environment : {}),
       },
     });
     const role = this.handler.role;
+    props.alerting?.grantAlerting(role);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DescribeEncryptionControls',
@@ -146,8 +155,8 @@ export class BoundarySync extends Construct {
     );
     acknowledge(
       role,
-      'EC2 DescribeVpcs, DescribeVpcEncryptionControls and DescribeNetworkInterfaces, and Organizations ' +
-        'ListAccounts, support no resource-level permissions.',
+      'The EC2 read actions of the sync (Describe* and GetVpcResourcesBlockingEncryptionEnforcement) and ' +
+        'Organizations ListAccounts support no resource-level permissions.',
       'AwsSolutions-IAM5[Resource::*]',
     );
 

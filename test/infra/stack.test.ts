@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertConfig, syncConfig } from '../../functions/adapters/boundary-config.js';
 import { ingestConfig, transformConfig } from '../../functions/adapters/lambda-config.js';
+import { BOUNDARY_READ_ACTIONS } from '../../infra/constructs/boundary-sync.js';
 import { DEFAULTS, RECOMMENDED_LOG_FORMAT } from '../../infra/defaults.js';
 import { loadNamedQueries, QUERIES_DIR } from '../../schemas/queries.js';
 import { OUTPUT_TABLES } from '../../schemas/tables.js';
@@ -392,11 +393,7 @@ describe('boundary sync', () => {
     const describe = roleStatements(full.template, roleOf(full, 'sync-boundaries')).find(
       (s) => s.Sid === 'DescribeEncryptionControls',
     );
-    expect([...((describe?.Action ?? []) as string[])].sort()).toEqual([
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeVpcEncryptionControls',
-      'ec2:DescribeVpcs',
-    ]);
+    expect([...((describe?.Action ?? []) as string[])].sort()).toEqual([...BOUNDARY_READ_ACTIONS]);
     full.template.hasResourceProperties('Custom::Trigger', {
       HandlerArn: Match.anyValue(),
       InvocationType: 'Event',

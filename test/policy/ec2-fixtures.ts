@@ -51,7 +51,24 @@ export function respondEc2(request: QueryRequest): QueryResponse {
     if (who === 'member') return { body: fixture('member-describe-vpc-encryption-controls') };
     return { body: fixture(`caller-describe-vpc-encryption-controls-${request.params.get('NextToken') ? 2 : 1}`) };
   }
+  if (request.action === 'DescribeAccountVpcEncryptionControl') {
+    return {
+      body: fixture(
+        `${who === 'caller' && request.region === home ? 'caller' : 'unmanaged'}-describe-account-vpc-encryption-control`,
+      ),
+    };
+  }
   if (request.action === 'DescribeVpcs') return { body: fixture(`${who}-describe-vpcs`) };
+  if (request.action === 'GetVpcResourcesBlockingEncryptionEnforcement') {
+    return {
+      body: fixture(
+        `caller-get-vpc-resources-blocking-encryption-enforcement-${request.params.get('NextToken') ? 2 : 1}`,
+      ),
+    };
+  }
+  if (request.action === 'DescribeTransitGateways')
+    return { body: fixture(`${who === 'caller' ? 'caller' : 'empty'}-describe-transit-gateways`) };
+  if (request.action === 'DescribeInstances') return { body: fixture('caller-describe-instances') };
   if (request.action === 'DescribeNetworkInterfaces') return { body: fixture(`${who}-describe-network-interfaces`) };
   return {
     status: 400,
@@ -65,6 +82,23 @@ export const EXPECTED_VPCS = {
     name: 'legacy',
     mode: 'monitor',
     state: 'available',
+    controlId: 'vpcec-0a1b2c3d4e5f60718',
+    exclusionStates: { Lambda: 'disabling' },
+    blockingResources: [
+      {
+        id: 'eni-0c3c3c3c3c3c3c3c3',
+        type: 'NetworkInterface',
+        description:
+          'Network interface of instance i-0c3c3c3c3c3c3c3c3, an instance type that does not support encryption in transit',
+        excludable: false,
+      },
+      {
+        id: 'igw-0c1d2e3f4a5b6c7d8',
+        type: 'InternetGateway',
+        description: 'Internet gateway attached to the VPC',
+        excludable: true,
+      },
+    ],
     exclusions: [],
     cidrs: ['10.2.0.0/16'],
     accountId: '111111111111',
@@ -74,6 +108,8 @@ export const EXPECTED_VPCS = {
     name: 'payments',
     mode: 'enforce',
     state: 'available',
+    controlId: 'vpcec-0123456789abcdef0',
+    exclusionStates: { InternetGateway: 'enabled', NatGateway: 'enabled', VpcPeering: 'enabling' },
     exclusions: ['InternetGateway', 'NatGateway'],
     cidrs: ['10.1.0.0/16', '2600:1f18:4a3:6e00::/56'],
     accountId: '111111111111',
@@ -84,9 +120,70 @@ export const EXPECTED_VPCS = {
     name: 'analytics',
     mode: 'enforce',
     state: 'available',
+    controlId: 'vpcec-0fedcba9876543210',
+    exclusionStates: { VpcPeering: 'enabled' },
     exclusions: ['VpcPeering'],
     cidrs: ['10.20.0.0/16'],
     accountId: '222222222222',
     region: 'eu-west-1',
   },
 };
+
+/** The version 2 inventory the recorded responses describe, for the caller in us-east-1 and the member in eu-west-1. */
+export function expectedInventory(regions: readonly string[] = ['us-east-1', 'eu-west-1'], member = true) {
+  const unmanaged = (accountId: string, region: string) => ({
+    accountId,
+    region,
+    mode: 'unmanaged',
+    state: 'default-state',
+    managedBy: 'account',
+  });
+  return {
+    schemaVersion: 2,
+    accountControls: [CALLER_ACCOUNT, ...(member ? [MEMBER_ACCOUNT] : [])].flatMap((accountId) =>
+      regions.map((region) =>
+        accountId === CALLER_ACCOUNT && region === 'us-east-1'
+          ? {
+              accountId,
+              region,
+              mode: 'attempt-enforce',
+              state: 'transitions-successful',
+              exclusions: { InternetGateway: 'enabled', NatGateway: 'enabled' },
+              managedBy: 'declarative-policy',
+              lastUpdatedAt: '2026-11-20T09:30:00.000Z',
+            }
+          : unmanaged(accountId, region),
+      ),
+    ),
+    transitGateways: {
+      'tgw-0a1b2c3d4e5f60718': {
+        accountId: CALLER_ACCOUNT,
+        region: 'us-east-1',
+        name: 'core',
+        state: 'available',
+        encryptionSupport: 'enabling',
+        stateMessage: 'Encryption support is being enabled',
+      },
+      'tgw-0b2c3d4e5f6071829': { accountId: CALLER_ACCOUNT, region: 'us-east-1', state: 'available' },
+    },
+    interfaces: {
+      'eni-0c3c3c3c3c3c3c3c3': {
+        vpcId: 'vpc-0a9b8c7d6e5f4a3b2',
+        interfaceType: 'interface',
+        description: 'Primary network interface',
+        instanceId: 'i-0c3c3c3c3c3c3c3c3',
+        instanceType: 'm4.large',
+        nitro: 'not-nitro',
+        label: 'i-0c3c3c3c3c3c3c3c3 (m4.large, not Nitro)',
+      },
+      'eni-0e5e5e5e5e5e5e5e5': {
+        vpcId: 'vpc-0a9b8c7d6e5f4a3b2',
+        interfaceType: 'interface',
+        instanceId: 'i-0e5e5e5e5e5e5e5e5',
+        instanceType: 'm6i.large',
+        nitro: 'encrypts',
+        label: 'i-0e5e5e5e5e5e5e5e5 (m6i.large, Nitro, encrypts in transit)',
+      },
+    },
+  };
+}

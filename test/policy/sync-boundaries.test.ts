@@ -13,6 +13,7 @@ import { tempDir } from '../helpers/sources.js';
 import {
   CALLER_ACCOUNT,
   EXPECTED_VPCS as EXPECTED,
+  expectedInventory,
   jsonResponse,
   MEMBER_ACCOUNT,
   MEMBER_KEY,
@@ -71,6 +72,7 @@ describe('sync-boundaries against recorded EC2 responses', () => {
       now: T0,
     });
     expect(policy).toEqual({
+      ...expectedInventory(),
       generatedAt: T0.toISOString(),
       source: 'ciphertrail sync-boundaries',
       vpcs: EXPECTED,
@@ -98,21 +100,41 @@ describe('sync-boundaries against recorded EC2 responses', () => {
     const memberCalls = server.requests
       .filter((r) => r.accessKeyId === MEMBER_KEY)
       .map((r) => `${r.region} ${r.action}`);
+    // A region with no controls costs two calls; one with only enforced, healthy VPCs no blocking or ENI calls.
     expect(memberCalls).toEqual([
       'us-east-1 DescribeVpcEncryptionControls',
+      'us-east-1 DescribeAccountVpcEncryptionControl',
       'eu-west-1 DescribeVpcEncryptionControls',
+      'eu-west-1 DescribeAccountVpcEncryptionControl',
       'eu-west-1 DescribeVpcs',
+      'eu-west-1 DescribeTransitGateways',
     ]);
+    // Blocking resources only for the monitor-mode VPC, over both pages.
+    const blocking = server.requests.filter((r) => r.action === 'GetVpcResourcesBlockingEncryptionEnforcement');
+    expect(blocking.map((r) => [r.params.get('VpcId'), r.params.get('NextToken')])).toEqual([
+      ['vpc-0a9b8c7d6e5f4a3b2', null],
+      ['vpc-0a9b8c7d6e5f4a3b2', 'eyJ2IjoxLCJjIjoiYmxvY2tpbmcyIn0='],
+    ]);
+    // The instances behind the monitor VPC's ENIs, by id filter.
+    const instances = server.requests.filter((r) => r.action === 'DescribeInstances');
+    expect(instances).toHaveLength(1);
+    expect(Object.fromEntries([...instances[0]!.params].filter(([k]) => k.startsWith('Filter.')))).toEqual({
+      'Filter.1.Name': 'instance-id',
+      'Filter.1.Value.1': 'i-0c3c3c3c3c3c3c3c3',
+      'Filter.1.Value.2': 'i-0e5e5e5e5e5e5e5e5',
+    });
     const pages = server.requests.filter(
       (r) => r.action === 'DescribeVpcEncryptionControls' && r.accessKeyId !== MEMBER_KEY && r.region === 'us-east-1',
     );
     expect(pages.map((r) => r.params.get('NextToken'))).toEqual([null, 'eyJ2IjoxLCJjIjoicGFnZTIifQ==']);
-    // Interfaces are only described for VPCs whose NAT/Lambda/EFS/... exclusions are enabled.
+    // Interfaces are only described for VPCs whose NAT/Lambda/EFS/... exclusions are enabled (payments)
+    // and for the VPCs a plan is made for (legacy, monitor mode): never for analytics.
     const enis = server.requests.filter((r) => r.action === 'DescribeNetworkInterfaces');
     expect(enis).toHaveLength(1);
     expect(Object.fromEntries([...enis[0]!.params].filter(([k]) => k.startsWith('Filter.')))).toEqual({
       'Filter.1.Name': 'vpc-id',
-      'Filter.1.Value.1': 'vpc-0e1f2a3b4c5d6e7f8',
+      'Filter.1.Value.1': 'vpc-0a9b8c7d6e5f4a3b2',
+      'Filter.1.Value.2': 'vpc-0e1f2a3b4c5d6e7f8',
     });
     expect(() => parseBoundaryPolicy(JSON.stringify(policy))).not.toThrow();
   });

@@ -1,5 +1,5 @@
 import type { FindingClass } from '../../../schemas/alert.js';
-import type { ControlMode } from '../../../schemas/boundary-policy.js';
+import type { BoundaryPolicy, BoundaryVpc, ControlMode } from '../../../schemas/boundary-policy.js';
 import { definedProps } from '../defined.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
 import { formatBoundaryPolicy } from '../policy/policy-document.js';
@@ -13,6 +13,7 @@ import type {
   PolicySource,
   RecordStore,
 } from './alert-ports.js';
+import { controlStateAlerts } from './control-state.js';
 import { type PageResult, pageAlerts } from './page-alerts.js';
 
 /** Keys of the run records, under the output folder or prefix (the CLI's `--out`). */
@@ -130,6 +131,53 @@ export async function runAlerts(
         }
       : {}),
   };
+}
+
+export interface ControlStatePorts {
+  readonly dedup: DedupStore;
+  readonly publisher?: AlertPublisher;
+  readonly clock: () => number;
+  readonly remainingMs?: () => number;
+}
+
+export interface ControlStateOutcome {
+  /** The policy to write: every failed VPC that paged now (or that another run paged) carries `stateAlertedAt`. */
+  readonly policy: BoundaryPolicy;
+  readonly alerts: readonly Alert[];
+  readonly paging: PageResult;
+}
+
+/**
+ * The other half of the alerting orchestration, run by sync-boundaries: each VPC whose
+ * encryption control entered a failed state pages once, through the same pageAlerts (two-phase
+ * claims, suppression window, per-VPC cap, SNS message per boundary) as cleartext violations.
+ * A paged (or already suppressed) state is marked `stateAlertedAt` in the returned policy, so the
+ * next sync in the same state does not page again; a failed message leaves it unmarked, so the
+ * next sync tries again. Like runAlerts it never throws for a failed message.
+ */
+export async function runControlStateAlerts(
+  policy: BoundaryPolicy,
+  ports: ControlStatePorts,
+  settings: AlertRunSettings = {},
+): Promise<ControlStateOutcome> {
+  const now = ports.clock();
+  const alerts = controlStateAlerts(policy, now);
+  const paging = await pageAlerts(
+    alerts,
+    definedProps({
+      dedup: ports.dedup,
+      publisher: ports.publisher,
+      now,
+      clock: ports.clock,
+      remainingMs: ports.remainingMs,
+      ...settings,
+    }),
+  );
+  const at = new Date(now).toISOString();
+  const done = new Set([...paging.paged, ...paging.suppressed].map((a) => a.vpc_id));
+  const vpcs: Record<string, BoundaryVpc> = { ...policy.vpcs };
+  for (const id of done) if (id && vpcs[id]) vpcs[id] = { ...vpcs[id]!, stateAlertedAt: at };
+  return { policy: { ...policy, vpcs }, alerts, paging };
 }
 
 const NDJSON = 'application/x-ndjson';

@@ -3,7 +3,7 @@ import type { FindingRow } from '../../../schemas/tables.js';
 import type { CleartextGroup } from '../flow-log-aggregator.js';
 import type { BoundaryIndex } from '../policy/boundary-index.js';
 import { classifyFlow, type FlowClassification, protocolName } from '../policy/classify-flow.js';
-import type { RuleId } from '../policy/rules.js';
+import type { AlertRuleId } from '../policy/rules.js';
 import { remediationHint } from './remediation.js';
 
 /** A group the policy did not find `ok`, with the verdict. */
@@ -18,7 +18,7 @@ export interface ClassifiedGroup {
  * offenders of an SNS message. The shape is schemas/alert.schema.json's; the schema leaves `rule`
  * an open string (a new rule is no contract change), the rule catalog (rules.ts) owns the ids.
  */
-export type Alert = Omit<AlertRecord, 'rule'> & { readonly rule: RuleId };
+export type Alert = Omit<AlertRecord, 'rule'> & { readonly rule: AlertRuleId };
 
 /** Classifies groups; `ok` ones are dropped (they are neither findings nor alerts). */
 export function classifyGroups(groups: readonly CleartextGroup[], index: BoundaryIndex): ClassifiedGroup[] {

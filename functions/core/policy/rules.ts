@@ -62,3 +62,13 @@ export const RULES = {
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * The one alert that comes from the EC2 API rather than a flow: a VPC's encryption control in
+ * enforce-failed or monitor-failed (the mode change did not happen). sync-boundaries pages it
+ * once, as a violation (high), through the same paging as the flow rules above.
+ */
+export const CONTROL_FAILED_RULE = 'encryption-control-failed';
+
+/** Every rule an alert can carry. */
+export type AlertRuleId = RuleId | typeof CONTROL_FAILED_RULE;
