@@ -3,8 +3,8 @@ import { buildEnforcementPlan, type EnforcementPlan, type PlanFlow } from '../co
 import { LocalTables, type QueryRow } from './duckdb-tables.js';
 
 export interface PlanWindow {
-  /** How far back from the newest window_start in the tables, in milliseconds (`--since 14d`). */
-  readonly sinceMs: number;
+  /** The first instant of the window, from the newest window_start in the tables (`--since 14d`). */
+  readonly startOf: (untilMs: number) => number;
   readonly vpcIds?: readonly string[];
 }
 
@@ -25,7 +25,7 @@ export async function planFromTables(
       'SELECT epoch_ms(max(window_start)) AS latest FROM (SELECT window_start FROM summary UNION ALL SELECT window_start FROM unencrypted)',
     );
     const untilMs = latest?.latest === null || latest?.latest === undefined ? 0 : Number(latest.latest);
-    const sinceMs = untilMs - window.sinceMs;
+    const sinceMs = window.startOf(untilMs);
     const rows = untilMs === 0 ? [] : await tables.query(cleartextConversations(sinceMs, untilMs));
     return buildEnforcementPlan(policy, rows.map(planFlow), {
       since: new Date(sinceMs).toISOString(),

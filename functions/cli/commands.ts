@@ -40,8 +40,8 @@ const SINCE_HELP =
 
 export interface PlanOptionValues {
   readonly vpc?: string[];
-  /** Milliseconds before the newest window_start in the tables. */
-  readonly since: number;
+  /** The window, back from the newest window_start in the tables. */
+  readonly since: Since;
   readonly boundaries?: string;
   readonly json?: boolean;
 }
@@ -127,9 +127,12 @@ export function definePlan(command: Command): Command {
     .argument('<dir>', 'the --out folder of an ingest run')
     .option('--vpc <id...>', 'only these VPCs (any mode)')
     .addOption(
-      new Option('--since <age>', 'window: this far back from the newest window_start in the tables (14d, 36h)')
-        .argParser(age)
-        .default(14 * 86_400_000, '14d'),
+      new Option(
+        '--since <age>',
+        'window: this far back from the newest window_start in the tables (14d, 36h, 2w) or from a day (2025-11-20)',
+      )
+        .argParser(parseSince)
+        .default(parseSince('14d'), '14d'),
     )
     .option(
       '--boundaries <file>',
@@ -137,16 +140,6 @@ export function definePlan(command: Command): Command {
     )
     .option('--json', 'print the plan as JSON')
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
-}
-
-/** An age such as 14d or 36h, in milliseconds. */
-function age(value: string): number {
-  const match = /^(\d+)([dh])$/.exec(value.trim());
-  const n = match ? Number(match[1]) : NaN;
-  if (!match || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InvalidArgumentError(`must be an age such as 14d or 36h, got "${value}"`);
-  }
-  return n * (match[2] === 'd' ? 86_400_000 : 3_600_000);
 }
 
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */

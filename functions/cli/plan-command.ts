@@ -7,6 +7,7 @@ import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import type { EnforcementPlan, PlanPath, VpcPlan } from '../core/enforcement-plan.js';
 import type { PlanOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
+import { windowStartOf } from './since.js';
 import { formatBytes, formatCount, UsageError } from './usage.js';
 
 /**
@@ -28,7 +29,7 @@ export async function runPlanCommand(dir: string, options: PlanOptionValues): Pr
   }
   const policy = await readPolicy(location);
   const plan = await planFromTables(dir, policy, {
-    sinceMs: options.since,
+    startOf: (untilMs) => windowStartOf(options.since, untilMs),
     ...(options.vpc ? { vpcIds: options.vpc } : {}),
   });
   console.log(options.json ? JSON.stringify({ policy: location, ...plan }, null, 2) : renderPlan(plan, location));

@@ -103,9 +103,9 @@ describe('ciphertrail plan', () => {
   });
 
   it('refuses bad input with a usage error (exit 2) naming the problem', async () => {
-    const since = await runCli(['plan', dir.path, '--since', '2w']);
+    const since = await runCli(['plan', dir.path, '--since', '2 weeks']);
     expect(since.code).toBe(2);
-    expect(since.stderr).toContain('must be an age such as 14d or 36h, got "2w"');
+    expect(since.stderr).toContain('must be hours, days or weeks (36h, 30d, 2w) or a day (2025-11-20), got "2 weeks"');
     const empty = tempDir('plan-empty');
     try {
       const none = await runCli(['plan', empty.path]);

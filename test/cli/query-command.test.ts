@@ -97,7 +97,10 @@ describe('ciphertrail query', () => {
     [['query', 'DIR', 'coverage_by_vpc', '--sql', 'SELECT 1'], /not both/],
     [['query', 'DIR', '--sql', 'SELEC nonsense'], /the SQL failed: Parser Error/],
     [['query', 'DIR', '--sql', 'SELECT nope FROM summary'], /the SQL failed: .*nope/],
-    [['query', 'DIR', 'coverage_by_vpc', '--since', 'yesterday'], /--since must be days or weeks \(30d, 2w\) or a day/],
+    [
+      ['query', 'DIR', 'coverage_by_vpc', '--since', 'yesterday'],
+      /--since must be hours, days or weeks \(36h, 30d, 2w\) or a day/,
+    ],
     [['query', 'DIR', 'coverage_by_vpc', '--format', 'xml'], /--format Allowed choices are table, csv, json/],
     [['query', 'no/such/dir', 'coverage_by_vpc'], /no such folder: no\/such\/dir/],
     [['query', '--list', 'DIR'], /--list takes no folder/],
