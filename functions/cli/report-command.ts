@@ -1,14 +1,48 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { planFromTables } from '../adapters/plan-tables.js';
+import { readPolicy } from '../adapters/policy-store.js';
+import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import { describeError } from '../core/describe-error.js';
+import type { VpcPlan } from '../core/enforcement-plan.js';
 import { OutputError } from '../core/errors.js';
 import type { ReportOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
-import { renderReportHtml } from './html/report-html.js';
+import { type PlanVerdict, renderReportHtml } from './html/report-html.js';
 import { openLocalTables } from './open-tables.js';
 import { buildReportData, type ReportData } from './report-data.js';
 import { renderReportText } from './report-text.js';
+import { parseSince, windowStartOf } from './since.js';
 import { formatBytes } from './usage.js';
+
+const VERDICT_WORDS: Record<VpcPlan['verdict'], PlanVerdict['verdict']> = {
+  ready: 'ready',
+  'needs-exclusions': 'needs exclusions',
+  blocked: 'blocked',
+};
+
+/**
+ * The `plan` verdict of each VPC for the HTML readiness table, over plan's default window, when
+ * the run kept a policy snapshot (`<dir>/boundaries.json`); blocking resources as plan names them
+ * (the ones enforce mode cannot exclude first).
+ */
+async function planVerdictsOf(dir: string): Promise<Map<string, PlanVerdict> | undefined> {
+  const location = join(dir, ALERT_FILES.policy);
+  if (!existsSync(location)) return undefined;
+  const since = parseSince('14d');
+  const plan = await planFromTables(dir, await readPolicy(location), {
+    startOf: (untilMs) => windowStartOf(since, untilMs),
+  });
+  return new Map(
+    plan.vpcs.map((vpc) => [
+      vpc.vpcId,
+      {
+        verdict: VERDICT_WORDS[vpc.verdict],
+        blocking: (vpc.blockingResources ?? []).filter((r) => !r.excludable).map((r) => r.label),
+      },
+    ]),
+  );
+}
 
 /** `ciphertrail report <dir>`: the coverage report of an ingest run's tables (text, --json, and --html <file>). */
 export async function runReportCommand(dir: string, options: ReportOptionValues): Promise<number> {
@@ -21,7 +55,8 @@ export async function runReportCommand(dir: string, options: ReportOptionValues)
     runner.close();
   }
   if (options.html) {
-    const html = renderReportHtml(report, { source: dir });
+    const planVerdicts = await planVerdictsOf(dir);
+    const html = renderReportHtml(report, { source: dir, ...(planVerdicts ? { planVerdicts } : {}) });
     try {
       mkdirSync(dirname(options.html), { recursive: true });
       writeFileSync(options.html, html);

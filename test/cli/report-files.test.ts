@@ -31,6 +31,28 @@ describe('report files', () => {
     expect(html).toContain('The ingest run had no boundary policy');
   });
 
+  it('--html of a run with a policy snapshot joins the plan verdict to each monitor-mode VPC', async () => {
+    const withPolicy = join(dir.path, 'with-policy');
+    await runCli([
+      'ingest',
+      'samples/flow-logs',
+      '--out',
+      withPolicy,
+      '--boundaries',
+      'samples/boundaries.json',
+      '--quiet',
+    ]);
+    const file = join(dir.path, 'with-policy.html');
+    expect((await runCli(['report', withPolicy, '--html', file])).code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<th scope="col">plan verdict</th>');
+    // The samples' legacy VPC: its m4.large ENI carries cleartext Redis, which enforce mode would drop.
+    const plan = JSON.parse((await runCli(['plan', withPolicy, '--json'])).stdout);
+    const legacy = plan.vpcs.find((v: { vpcId: string }) => v.vpcId === 'vpc-0a9b8c7d6e5f4a3b2');
+    expect(legacy.verdict).toBe('blocked');
+    expect(html).toMatch(/<td>blocked(: [^<]*)?<\/td>/);
+  });
+
   it('--html to a path that cannot be written exits 3 naming it', async () => {
     const result = await runCli(['report', tables, '--html', '/dev/null/report.html']);
     expect(result.code).toBe(3);

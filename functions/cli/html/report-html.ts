@@ -17,7 +17,7 @@ import {
  * What `plan` (issue 14) says about a monitor-mode VPC: its verdict and what blocks enforcement.
  * `report --html` shows these in the readiness table once a caller passes them; without them the
  * table shows the cleartext evidence only.
- * @public (the hook `plan` fills; no caller yet)
+ * Filled by `report --html` from `plan` when the run kept a policy snapshot.
  */
 export interface PlanVerdict {
   readonly verdict: 'ready' | 'needs exclusions' | 'blocked';
