@@ -34,7 +34,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const store = new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix);
   const ports: S3ObjectPorts = {
     resolve: (ref) => resolveS3Object(s3, ref),
-    sink: new ParquetTableSink(store),
+    sink: new ParquetTableSink(store, '', { ledger: true }),
     quarantine: new BlobQuarantine(store),
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
     now: Date.now,
@@ -78,7 +78,9 @@ export const handler = lazyHandler(() => {
   const config = ingestConfig(process.env);
   const alerting = alertConfig(process.env);
   const s3 = createS3Client({ ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
-  const tables = new ParquetTableSink(new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix));
+  const tables = new ParquetTableSink(new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix), '', {
+    ledger: true,
+  });
   return createIngestHandler({
     config,
     s3,

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertAthenaPortable, athenaQueries } from '../../infra/athena-queries.js';
+import { assertAthenaPortable } from '../../functions/core/tables/athena-dialect.js';
+import { athenaQueries } from '../../infra/athena-queries.js';
 import { QUERIES_DIR } from '../../schemas/queries.js';
 
 const query = (sql: string) => ({ name: 'probe', description: 'probe', sql });
