@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
+import { liveRows, recoverCompaction } from './local-compaction.js';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -24,6 +25,8 @@ export class LocalTables {
   ) {}
 
   static async open(dir: string, extraViews: Record<string, string> = {}): Promise<LocalTables> {
+    // A compaction interrupted between its two renames is finished first (functions/adapters/local-compaction.ts).
+    recoverCompaction(dir);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const tables = new LocalTables(connection, instance);
@@ -45,9 +48,18 @@ export class LocalTables {
   private async bind(spec: TableSpec, dir: string): Promise<void> {
     const tableDir = join(dir, spec.name);
     if (hasParquet(tableDir)) {
-      const glob = join(tableDir, '**', '*.parquet').replace(/'/g, "''");
+      const glob = join(tableDir, '**', '*.parquet');
+      if (hasParquet(tableDir, /^compacted-/)) {
+        // After `compact`: a re-ingested object's own files replace its rows in the compacted file.
+        const described = await this.connection.runAndReadAll(
+          `DESCRIBE SELECT * FROM read_parquet('${glob.replace(/'/g, "''")}', union_by_name = true)`,
+        );
+        const withSource = described.getRowObjectsJson().some((r) => r.column_name === 'source_object');
+        await this.connection.run(`CREATE VIEW ${spec.name} AS ${liveRows(glob, withSource, true)}`);
+        return;
+      }
       await this.connection.run(
-        `CREATE VIEW ${spec.name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
+        `CREATE VIEW ${spec.name} AS SELECT * FROM read_parquet('${glob.replace(/'/g, "''")}', hive_partitioning = true, union_by_name = true)`,
       );
     } else {
       const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
@@ -56,11 +68,12 @@ export class LocalTables {
   }
 }
 
-function hasParquet(dir: string): boolean {
+function hasParquet(dir: string, name: RegExp = /./): boolean {
   if (!existsSync(dir)) return false;
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory() ? hasParquet(path) : entry.endsWith('.parquet')) return true;
+    if (statSync(path).isDirectory() ? hasParquet(path, name) : entry.endsWith('.parquet') && name.test(entry))
+      return true;
   }
   return false;
 }

@@ -1,6 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/describe-error.js';
-import { defineIngest, defineReport, type IngestOptionValues, type ReportOptionValues } from './commands.js';
+import {
+  type CompactOptionValues,
+  defineCompact,
+  defineIngest,
+  defineReport,
+  type IngestOptionValues,
+  type ReportOptionValues,
+} from './commands.js';
 import { EXIT, EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './usage.js';
 
@@ -31,10 +38,17 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = await runReportCommand(dir, options);
   });
 
+  const compact = defineCompact(program.command('compact')).action(
+    async (dir: string, options: CompactOptionValues) => {
+      const { runCompactCommand } = await import('./compact-command.js');
+      exitCode = await runCompactCommand(dir, options);
+    },
+  );
+
   // Parsed by its own command file until it moves to commander too; listed here for `--help`.
   program.command('sync-boundaries').summary('build the boundary policy from the EC2 API');
 
-  for (const command of [ingest, report]) configure(command, (message) => (failure = message));
+  for (const command of [ingest, report, compact]) configure(command, (message) => (failure = message));
 
   const name = argv[0];
   if (name === 'sync-boundaries') return syncBoundaries(argv.slice(1));
