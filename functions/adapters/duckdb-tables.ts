@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
+import { type ColumnType, OUTPUT_TABLES, stagedColumns, type TableSpec } from '../../schemas/tables.js';
 import { liveRows, recoverCompaction } from './local-compaction.js';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -62,7 +62,9 @@ export class LocalTables {
         `CREATE VIEW ${spec.name} AS SELECT * FROM read_parquet('${glob.replace(/'/g, "''")}', hive_partitioning = true, union_by_name = true)`,
       );
     } else {
-      const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
+      const columns = stagedColumns(spec)
+        .map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`)
+        .join(', ');
       await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
     }
   }
