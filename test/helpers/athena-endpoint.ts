@@ -23,6 +23,8 @@ interface Execution {
 export interface AthenaEndpointOptions {
   /** The staged tables' folder (the sink's output): each `<table>_staging` reads `<dir>/<table>/`. */
   readonly stagingDir: string;
+  /** The S3 folder `stagingDir` was downloaded from: `"$path"` then spells S3 URLs, as in Athena. */
+  readonly stagingLocation?: string;
   /** Decides, before a statement runs, that it fails as Athena would report it (a reason), or runs (undefined). */
   readonly fail?: (sql: string) => string | undefined;
 }
@@ -171,7 +173,15 @@ export class AthenaEndpoint {
       const folder = join(this.options.stagingDir, spec.name);
       const name = stagingTableName(spec);
       if (hasParquet(folder)) {
-        await this.connection.run(duckDbStagingView(name, join(folder, '**', '*.parquet')));
+        await this.connection.run(
+          duckDbStagingView(
+            name,
+            join(folder, '**', '*.parquet'),
+            this.options.stagingLocation
+              ? { dir: `${this.options.stagingDir}/`, location: this.options.stagingLocation }
+              : undefined,
+          ),
+        );
       } else {
         const columns = stagedColumns(spec).map((c) => `CAST(NULL AS ${DUCK_TYPES[c.type]}) AS ${c.name}`);
         await this.connection.run(

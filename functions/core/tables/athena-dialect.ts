@@ -71,12 +71,15 @@ export function duckDbStatement(athenaSql: string): string | null {
 /**
  * A staging (Hive, partition-projected) table as a DuckDB view over its Parquet files: `dt` from
  * the folder names as projection computes it, `"$path"` as Athena names the file of each row.
- * `glob` is the files' pattern (`<dir>/summary/**\/*.parquet`).
+ * `glob` is the files' pattern (`<dir>/summary/**\/*.parquet`); with `url`, paths under `url.dir`
+ * read as under `url.location` (a folder downloaded from `s3://bucket/prefix/` keeps its S3 paths).
  */
-export function duckDbStagingView(name: string, glob: string): string {
+export function duckDbStagingView(name: string, glob: string, url?: { dir: string; location: string }): string {
   const pattern = glob.replace(/'/g, "''");
+  const q = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const path = url ? `${q(url.location)} || substr(filename, ${url.dir.length + 1})` : 'filename';
   return (
-    `CREATE OR REPLACE VIEW ${name} AS SELECT * EXCLUDE (filename), filename AS "$path" ` +
+    `CREATE OR REPLACE VIEW ${name} AS SELECT * EXCLUDE (filename), ${path} AS "$path" ` +
     `FROM read_parquet('${pattern}', hive_partitioning = true, union_by_name = true, filename = true)`
   );
 }
