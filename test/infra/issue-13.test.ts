@@ -94,7 +94,7 @@ describe('the committer', () => {
     expect(JSON.stringify(athena.Resource)).toContain(':workgroup/');
     const deletes = statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
     expect(deletes.map((s) => s.Sid)).toEqual(['WriteIcebergFiles']);
-    expect(JSON.stringify(deletes[0].Resource)).toContain(`/${DEFAULTS.curatedPrefix}iceberg/*`);
+    expect(JSON.stringify(deletes[0]!.Resource)).toContain(`/${DEFAULTS.curatedPrefix}iceberg/*`);
     const writes = statements
       .filter((s) => [s.Action].flat().includes('s3:PutObject'))
       .map((s) => s.Sid)
