@@ -9,7 +9,7 @@ import { type ColumnType, stagedColumns, stagingTableName, type TableSpec } from
 import { dayOfKey, type ObjectCommit, type TableCommit } from './staged-ledger.js';
 
 /** Iceberg column types as Athena's CREATE TABLE spells them. */
-export const ICEBERG_TYPES: Record<ColumnType, string> = {
+const ICEBERG_TYPES: Record<ColumnType, string> = {
   string: 'string',
   int32: 'int',
   int64: 'bigint',
@@ -28,7 +28,7 @@ export const ICEBERG_TYPES: Record<ColumnType, string> = {
  * https://docs.aws.amazon.com/athena/latest/ug/vacuum-statement.html
  * https://docs.aws.amazon.com/athena/latest/ug/optimize-statement.html
  */
-export const ICEBERG_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
+const ICEBERG_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   table_type: 'ICEBERG',
   format: 'PARQUET',
   write_compression: 'ZSTD',
@@ -67,7 +67,7 @@ export function icebergTableDdl(spec: TableSpec, location: string): string {
  * identities and paths never make one fail.
  * https://docs.aws.amazon.com/athena/latest/ug/service-limits.html
  */
-export const MAX_STATEMENT_BYTES = 200_000;
+const MAX_STATEMENT_BYTES = 200_000;
 
 export interface MergeOptions {
   /** Where the staged keys live, as the staging table's `"$path"` spells them (`s3://bucket/prefix/`). */
@@ -192,6 +192,6 @@ function day(dt: string): string {
 }
 
 /** A SQL string literal (both engines double a quote inside one). */
-export function literal(text: string): string {
+function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
