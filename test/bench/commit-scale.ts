@@ -10,8 +10,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AthenaSqlRunner } from '../../functions/adapters/athena-sql-runner.js';
-import { listLocalInputs } from '../../functions/adapters/local-files.js';
 import { LocalDirStore } from '../../functions/adapters/local-dir-store.js';
+import { listLocalInputs } from '../../functions/adapters/local-files.js';
 import { ParquetTableSink } from '../../functions/adapters/parquet-sink.js';
 import { BlobWatermarkStore, FolderLedgerSource } from '../../functions/adapters/staged-ledger-source.js';
 import { ingestObject } from '../../functions/core/ingest-object.js';
@@ -21,10 +21,15 @@ import { BENCH, cliCommand, log, runProcess } from './harness.js';
 import { ensureSmallObjects } from './small-objects-corpus.js';
 
 const parquetFiles = (dir: string) =>
-  readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.parquet') && !String(f).startsWith('_')).length;
+  readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.parquet') && !String(f).startsWith('_'))
+    .length;
 
 export async function commitScaleStep(n: number): Promise<Record<string, unknown>> {
-  log(`\ncommit scale: ${n.toLocaleString('en-US')} small objects, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `\ncommit scale: ${n.toLocaleString('en-US')} small objects, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const set = ensureSmallObjects(join(BENCH, `corpus/small-${n}`), n, log);
   const staged = join(BENCH, `out/commit-${n}`);
   rmSync(staged, { recursive: true, force: true });
@@ -35,7 +40,9 @@ export async function commitScaleStep(n: number): Promise<Record<string, unknown
   for (const object of objects) await ingestObject(object, { sink });
   const stageMs = performance.now() - started;
   const stagedFiles = parquetFiles(staged);
-  log(`  staged ${objects.length} objects in ${(stageMs / 1000).toFixed(1)} s: ${stagedFiles} Parquet files + ${objects.length} ledger entries`);
+  log(
+    `  staged ${objects.length} objects in ${(stageMs / 1000).toFixed(1)} s: ${stagedFiles} Parquet files + ${objects.length} ledger entries`,
+  );
 
   const athena = await AthenaEndpoint.start({ stagingDir: staged });
   const sql = new AthenaSqlRunner(athena.client(), { workGroup: 'bench', database: 'bench', pollMs: 1 });
@@ -94,7 +101,8 @@ export async function commitScaleStep(n: number): Promise<Record<string, unknown
   const local = join(BENCH, `out/compact-${n}`);
   rmSync(local, { recursive: true, force: true });
   const ingest = runProcess(undefined, cliCommand('ingest', set.dir, '--out', local, '--quiet'));
-  if (ingest.status !== 0) log(`  ingest exited ${ingest.status}: ${ingest.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  if (ingest.status !== 0)
+    log(`  ingest exited ${ingest.status}: ${ingest.stderr.trim().split('\n').slice(-2).join(' | ')}`);
   const filesBefore = parquetFiles(local);
   const reportBefore = runProcess(undefined, cliCommand('report', local));
   const compact = runProcess(undefined, cliCommand('compact', local));

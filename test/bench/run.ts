@@ -27,6 +27,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commitScaleStep } from './commit-scale.js';
 import {
   type BenchObject,
   type BenchObjectSpec,
@@ -39,7 +40,6 @@ import {
 import { fuzzStep } from './fuzz.js';
 import { BENCH, build, hasTaskset, log, type Measure, median, task } from './harness.js';
 import { installPeers, peersStep } from './peers.js';
-import { commitScaleStep } from './commit-scale.js';
 import { smallObjectsStep } from './small-objects.js';
 
 /** `--small-objects` and `--fuzz` take an optional count (`--fuzz`, `--fuzz 5000`, `--fuzz=5000`). */
