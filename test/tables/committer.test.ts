@@ -1,3 +1,5 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaSqlRunner } from '../../functions/adapters/athena-sql-runner.js';
@@ -46,7 +48,10 @@ describe('committer: staged rows into the committed tables, exactly once', () =>
   const stage = async (object: CorpusObject, text = object.text) =>
     ingestObject(memoryObject(object.key, gzipSync(text), { key: object.key }), { sink });
 
-  const commit = (watermark: WatermarkStore = new BlobWatermarkStore(store)): Promise<CommitReport> =>
+  const commit = (
+    watermark: WatermarkStore = new BlobWatermarkStore(store),
+    more: Partial<Parameters<typeof runCommit>[0]> = {},
+  ): Promise<CommitReport> =>
     runCommit({
       ledger: new FolderLedgerSource(store, dir.path),
       sql,
@@ -55,6 +60,7 @@ describe('committer: staged rows into the committed tables, exactly once', () =>
       // Entries written a moment ago are committed too (the deployed committer waits 2 minutes).
       settleMs: 0,
       now: () => Date.now() + 1_000,
+      ...more,
     });
 
   /** Per UTC day of window_start, from the committed table. */
@@ -145,6 +151,35 @@ describe('committer: staged rows into the committed tables, exactly once', () =>
     expect(Math.min(...[...lateDays].map(Date.parse))).toBeLessThan(
       Math.min(...before.map((d) => Date.parse(String(d.dt)))),
     );
+  });
+
+  it('splits a large commit into several statements and runs of at most maxEntries, still exact', async () => {
+    const objects = corpus(50, 6);
+    for (const o of objects) await stage(o);
+    // About two objects per statement: staged paths are under the temp folder, so the limit follows its length.
+    const maxStatementBytes = 5_000 + 8 * dir.path.length;
+    const first = await commit(undefined, { maxEntries: 4, maxStatementBytes });
+    expect(first).toMatchObject({ entries: 4, more: true });
+    expect(first.statements).toBeGreaterThan(2);
+    const rest = await commit(undefined, { maxEntries: 4, maxStatementBytes });
+    expect(rest).toMatchObject({ entries: 2, more: false });
+    expect(await committed()).toEqual(expectedTotals(objects));
+  });
+
+  it('names and skips an unreadable ledger entry; the object commits with its next entry', async () => {
+    const [object] = corpus(51, 1);
+    await stage(object!);
+    const [key] = readdirSync(join(dir.path, '_staged'));
+    writeFileSync(join(dir.path, '_staged', key!), '{"not": "an entry"}');
+    const warnings: string[] = [];
+    const report = await commit(undefined, { warn: (m) => warnings.push(m) });
+    expect(report).toMatchObject({ entries: 0, unreadable: 1 });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^staged-ledger entry _staged\/.+ skipped: not a staged-ledger entry/),
+    ]);
+    await stage(object!);
+    await commit();
+    expect(await committed()).toEqual(expectedTotals([object!]));
   });
 
   it('a rejected object commits nothing; fixed and re-ingested, it commits its rows', async () => {
