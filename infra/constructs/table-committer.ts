@@ -209,6 +209,21 @@ export class TableCommitter extends Construct {
         ...[results, icebergObjects, watermark, ...stagedObjects].map((p) => objectWildcardFinding(bucket, p)),
       );
 
+    // The committed tables and the watermark are written by the committer alone (the ingest role may
+    // write the whole tables prefix): a bucket-policy Deny for every other principal, as for the policy file.
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CommittedTablesWrittenByCommitterOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [bucket.arnForObjects(icebergObjects), bucket.arnForObjects(watermark)],
+        conditions: {
+          ArnNotEquals: { 'aws:PrincipalArn': [this.committer.role.roleArn, this.tablesFunction.role.roleArn] },
+        },
+      }),
+    );
+
     // Deploy time: the tables, from the same DDL the tests check. The hash re-runs it when the DDL changes.
     const ddl = OUTPUT_TABLES.map((t) => icebergTableDdl(t, `s3://bucket/${icebergPrefix}${t.name}/`)).join('\n');
     this.tables = new CustomResource(this, 'IcebergTables', {

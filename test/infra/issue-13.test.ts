@@ -107,6 +107,22 @@ describe('the committer', () => {
     expect(JSON.stringify(glue.find((s) => s.Sid === 'ReadStagingTables'))).not.toContain('UpdateTable');
   });
 
+  it('is the only writer of the committed tables and the watermark (bucket-policy Deny for everyone else)', () => {
+    const policies = Object.values(app.template.findResources('AWS::S3::BucketPolicy'));
+    const deny = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>)
+      .find((s) => s.Sid === 'CommittedTablesWrittenByCommitterOnly')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Principal).toEqual({ AWS: '*' });
+    expect([deny.Action].flat().sort()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject']);
+    expect(JSON.stringify(deny.Resource)).toContain(`/${DEFAULTS.curatedPrefix}iceberg/*`);
+    expect(JSON.stringify(deny.Resource)).toContain(`/${DEFAULTS.curatedPrefix}_commit/*`);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([
+      { 'Fn::GetAtt': [roleOf(app, 'commit-tables'), 'Arn'] },
+      { 'Fn::GetAtt': [roleOf(app, 'iceberg-tables'), 'Arn'] },
+    ]);
+  });
+
   it('raises an alarm when a task fails', () => {
     app.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
