@@ -13,6 +13,7 @@ import { IngestPipeline } from './constructs/ingest-pipeline.js';
 import { IngestQueue } from './constructs/ingest-queue.js';
 import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
 import { PolicyWriteWatch } from './constructs/policy-write-watch.js';
+import { TableCommitter } from './constructs/table-committer.js';
 
 export interface CiphertrailStackProps extends StackProps {
   readonly config: CiphertrailConfig;
@@ -33,6 +34,7 @@ export class CiphertrailStack extends Stack {
   readonly firehose?: FirehoseDelivery;
   readonly policyWatch: PolicyWriteWatch;
   readonly monitoring: PipelineMonitoring;
+  readonly committer: TableCommitter;
 
   constructor(scope: Construct, id: string, props: CiphertrailStackProps) {
     super(scope, id, props);
@@ -73,6 +75,19 @@ export class CiphertrailStack extends Stack {
       workgroupName: config.athenaWorkgroupName,
       projectionStartDate: config.projectionStartDate,
       bytesScannedCutoffGb: config.athenaBytesScannedCutoffGb,
+    });
+    this.committer = new TableCommitter(this, 'Committed', {
+      bucket: this.curated.bucket,
+      curatedPrefix: config.curatedPrefix,
+      catalog: this.catalog,
+      commitSchedule: config.commitSchedule,
+      optimizeSchedule: config.optimizeSchedule,
+      vacuumSchedule: config.vacuumSchedule,
+      optimizeDays: config.optimizeDays,
+      stagingExpirationDays: config.stagingExpirationDays,
+      memoryMb: config.committerMemoryMb,
+      timeoutSeconds: config.committerTimeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
     });
     this.alerting = new Alerting(this, 'Alerting', {
       emails: config.alertEmails,
@@ -147,7 +162,7 @@ export class CiphertrailStack extends Stack {
       cleartextFlowsAlarmThreshold: config.cleartextFlowsAlarmThreshold,
       ingestHeartbeatHours: config.ingestHeartbeatHours,
       boundaryPolicyMaxAgeHours: config.boundaryPolicyMaxAgeHours,
-      extraAlarms: [this.policyWatch.alarm],
+      extraAlarms: [this.policyWatch.alarm, this.committer.errorsAlarm],
     });
 
     new CfnOutput(this, 'FlowLogBucketName', {
@@ -157,6 +172,7 @@ export class CiphertrailStack extends Stack {
     new CfnOutput(this, 'CuratedBucketName', { value: this.curated.bucket.bucketName });
     new CfnOutput(this, 'GlueDatabase', { value: config.glueDatabaseName });
     new CfnOutput(this, 'AthenaWorkgroup', { value: config.athenaWorkgroupName });
+    new CfnOutput(this, 'IcebergLocation', { value: this.committer.icebergLocation });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn });
     new CfnOutput(this, 'IngestRoleArn', {
       value: this.ingest.handler.role.roleArn,

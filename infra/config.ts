@@ -40,6 +40,13 @@ export interface CiphertrailConfig {
   /** Regions the boundary sync describes; empty means the deployment region. */
   readonly syncRegions: readonly string[];
   readonly logRetentionDays: number;
+  readonly commitSchedule: string;
+  readonly optimizeSchedule: string;
+  readonly vacuumSchedule: string;
+  readonly optimizeDays: number;
+  readonly stagingExpirationDays: number;
+  readonly committerMemoryMb: number;
+  readonly committerTimeoutSeconds: number;
   readonly windowSeconds: number;
   readonly curatedPrefix: string;
   readonly policyKey: string;
@@ -157,6 +164,13 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     organizationId: ctx.optionalString('organizationId', ORGANIZATION_ID, 'an organization id (o-...)'),
     syncRegions: ctx.list('syncRegions', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1'),
     logRetentionDays: ctx.oneOf('logRetentionDays', LOG_RETENTION_DAYS),
+    commitSchedule: ctx.string('commitSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
+    optimizeSchedule: ctx.string('optimizeSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
+    vacuumSchedule: ctx.string('vacuumSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
+    optimizeDays: ctx.int('optimizeDays', 1, 30),
+    stagingExpirationDays: ctx.int('stagingExpirationDays', 2, 3650),
+    committerMemoryMb: ctx.int('committerMemoryMb', 128, 10_240),
+    committerTimeoutSeconds: ctx.int('committerTimeoutSeconds', 60, 900),
     windowSeconds: ctx.int('windowSeconds', 60, 86_400),
     curatedPrefix: ctx.string('curatedPrefix', /^([A-Za-z0-9_.-]+\/)+$/, 'a key prefix ending in "/", e.g. tables/'),
     policyKey: ctx.string('policyKey', /^[A-Za-z0-9_./-]+\.json$/, 'an S3 key ending in .json'),

@@ -52,6 +52,29 @@ export const DEFAULTS = {
   boundarySyncSchedule: 'rate(1 hour)',
   logRetentionDays: 90,
 
+  // ── Committed (Iceberg) tables (docs/tables.md) ──────────────────────────────────────────────
+  /**
+   * EventBridge schedule of the committer: how stale the committed tables may be. Every 15
+   * minutes keeps them within ~17 minutes of the staging tables while each MERGE reads a
+   * quarter-hour of staged files; more often costs more Athena minimum-scan charges per day.
+   */
+  commitSchedule: 'rate(15 minutes)',
+  /** OPTIMIZE of the recent days: folds the commits' small files and delete files. */
+  optimizeSchedule: 'rate(1 hour)',
+  /** VACUUM: expires snapshots older than the tables' vacuum_max_snapshot_age_seconds (3 days). */
+  vacuumSchedule: 'rate(1 day)',
+  /** Days OPTIMIZE covers, today included (late objects land in earlier days). */
+  optimizeDays: 3,
+  /**
+   * Days staged files (and their ledger entries and manifests) are kept: far longer than a
+   * commit takes (15 minutes), so only a committer broken for a week (its error alarm fires on
+   * the first failure) could let staged rows expire uncommitted.
+   */
+  stagingExpirationDays: 7,
+  committerMemoryMb: 512,
+  /** Lambda's maximum: a MERGE after an outage may run for minutes; the schedule never overlaps (concurrency 1). */
+  committerTimeoutSeconds: 900,
+
   // ── Boundary sync across the organisation ──────────────────────────────────────────────────
   /**
    * Where the sync finds the member accounts to describe: `parameter` (the SSM parameter this

@@ -1,5 +1,5 @@
 import type { CfnTable } from 'aws-cdk-lib/aws-glue';
-import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../schemas/tables.js';
+import { type ColumnType, OUTPUT_TABLES, stagedColumns, stagingTableName, type TableSpec } from '../schemas/tables.js';
 
 /** Glue (Hive) type of each schema column type. */
 const GLUE_TYPES: Record<ColumnType, string> = {
@@ -23,7 +23,8 @@ export interface GlueTableOptions {
 }
 
 /**
- * The Glue table input of one output table: Parquet SerDe, columns mapped from the schema, and
+ * The Glue table input of one staging table (`summary_staging`, …: the per-object files the
+ * ingest writes, with the commit columns; the Iceberg tables take the plain names): Parquet SerDe, columns mapped from the schema, and
  * partition projection on every partition key (no crawler, no MSCK REPAIR TABLE): Athena computes
  * partition locations from `storage.location.template`, which is exactly the layout the Parquet
  * sink writes (`<table>/dt=YYYY-MM-DD/`).
@@ -43,8 +44,8 @@ export function glueTableInput(spec: TableSpec, options: GlueTableOptions): CfnT
   }
   const template = location + spec.partitionKeys.map((k) => `${k.name}=\${${k.name}}/`).join('');
   return {
-    name: spec.name,
-    description: spec.description,
+    name: stagingTableName(spec),
+    description: `Staging (per-object files, last days only) of ${spec.name}: ${spec.description}`.slice(0, 2048),
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       EXTERNAL: 'TRUE',
@@ -59,7 +60,7 @@ export function glueTableInput(spec: TableSpec, options: GlueTableOptions): CfnT
       inputFormat: PARQUET.inputFormat,
       outputFormat: PARQUET.outputFormat,
       serdeInfo: { serializationLibrary: PARQUET.serde, parameters: { 'serialization.format': '1' } },
-      columns: spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.type], comment: c.description })),
+      columns: stagedColumns(spec).map((c) => ({ name: c.name, type: GLUE_TYPES[c.type], comment: c.description })),
       compressed: false,
       storedAsSubDirectories: false,
     },

@@ -173,6 +173,50 @@ export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE, FINDINGS_TABLE] 
  */
 export const MANIFEST_FOLDER = '_manifests/';
 
+/**
+ * The commit columns every staged row carries after its table's columns, so that committing
+ * staged rows into the Iceberg tables is exactly-once (docs/tables.md): `(source_object, row_key)`
+ * names one row of one source object, and a commit inserts a row only when no committed row has
+ * that name. Both derive from the object alone (its identity and the order the aggregator emits
+ * groups), so a re-run of the same object stages the same names again.
+ */
+export const COMMIT_COLUMNS = [
+  c(
+    'source_object',
+    'string',
+    'Identity of the flow-log object the row came from (bucket/key/version, or the real path)',
+  ),
+  c('row_key', 'int64', "The row's number among its source object's rows of this table, from 0"),
+] as const satisfies readonly ColumnSpec[];
+
+/**
+ * The analyst tables (`summary`, `unencrypted`, `findings`) are the Iceberg tables the committer
+ * writes; the per-object Parquet files the ingest writes are the staging tables, named with this
+ * suffix (`summary_staging`, …) and queryable for the minutes before a commit.
+ */
+const STAGING_SUFFIX = '_staging';
+
+/** The Glue name of a table's staging (Hive, per-object Parquet) table. */
+export function stagingTableName(spec: Pick<TableSpec, 'name'>): string {
+  return `${spec.name}${STAGING_SUFFIX}`;
+}
+
+/** Columns of a staged file and of the Iceberg table: the table's columns, then the commit columns. */
+export function stagedColumns(spec: TableSpec): readonly ColumnSpec[] {
+  return [...spec.columns, ...COMMIT_COLUMNS];
+}
+
+/**
+ * `<tables location>_staged/<ISO time>-<object stem>.json`: one entry each time an object's staged
+ * files change (written, replaced or retracted), named by the time it was written so that the
+ * committer lists only entries after its watermark (S3 lists keys in order). Beside the table
+ * folders like `_manifests/`: no table location or DuckDB glob reaches it.
+ */
+export const STAGED_LEDGER_FOLDER = '_staged/';
+
+/** `<tables location>_commit/`: the committer's watermark (the last ledger entry it committed). */
+export const COMMIT_STATE_FOLDER = '_commit/';
+
 /** TypeScript value type of a column type (int64 values are bigint; timestamps are epoch milliseconds). */
 interface ColumnValueTypes {
   string: string;

@@ -2,7 +2,8 @@ import { type Dirent, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { type ColumnType, OUTPUT_TABLES, type TableSpec } from '../../schemas/tables.js';
+import { type ColumnType, OUTPUT_TABLES, stagedColumns, type TableSpec } from '../../schemas/tables.js';
+import { recoverCompaction } from './local-compaction.js';
 import type { QueryRow, QueryRunner } from './query-runner.js';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -49,6 +50,8 @@ export class LocalTables implements QueryRunner {
 
   static async open(dir: string, options: LocalTablesOptions = {}): Promise<LocalTables> {
     const fromDay = options.fromDay === undefined ? undefined : isoDay(options.fromDay);
+    // A compaction interrupted between its two renames is finished first (functions/adapters/local-compaction.ts).
+    recoverCompaction(dir);
     const scratch = mkdtempSync(join(tmpdir(), 'ciphertrail-tables-'));
     let instance: DuckDBInstance | undefined;
     try {
@@ -88,24 +91,34 @@ export class LocalTables implements QueryRunner {
   }
 
   /**
-   * Creates the table with the schema's columns and `dt`, then inserts its files by name:
-   * files written before a column existed give NULL there. With `fromDay`, only the files of
-   * the `dt=` folders from that day on.
+   * Creates the table with the schema's columns (commit columns included) and `dt`, then inserts
+   * its files by name: files written before a column existed give NULL there. With `fromDay`, only
+   * the files of the `dt=` folders from that day on. Per-object files first, then the day files of
+   * `ciphertrail compact`, without the rows of objects ingested again since (their per-object files
+   * replace them; the same rule as `liveRows` in local-compaction.ts).
    */
   private async load(spec: TableSpec, dir: string, fromDay: string | undefined): Promise<void> {
-    const columns = spec.columns.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ');
+    const columns = stagedColumns(spec)
+      .map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`)
+      .join(', ');
     await this.connection.run(`CREATE TABLE ${spec.name} (${columns}, dt VARCHAR)`);
     const files = parquetFiles(join(dir, spec.name)).filter(
       (f) => fromDay === undefined || (dayOf(f) ?? '') >= fromDay,
     );
-    for (let at = 0; at < files.length; at += FILES_PER_BATCH) {
-      const list = files
-        .slice(at, at + FILES_PER_BATCH)
-        .map((f) => `'${f.replace(/'/g, "''")}'`)
-        .join(', ');
-      await this.connection.run(
-        `INSERT INTO ${spec.name} BY NAME SELECT * FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`,
-      );
+    const compacted = files.filter(isCompacted);
+    const perObject = files.filter((f) => !isCompacted(f));
+    for (let at = 0; at < perObject.length; at += FILES_PER_BATCH) {
+      const read = readParquet(perObject.slice(at, at + FILES_PER_BATCH));
+      await this.connection.run(`INSERT INTO ${spec.name} BY NAME SELECT * FROM ${read}`);
+    }
+    for (const file of compacted) {
+      const read = readParquet([file]);
+      const described = await this.query(`DESCRIBE SELECT * FROM ${read}`);
+      const superseded = described.some((r) => r.column_name === 'source_object')
+        ? ` WHERE f.source_object IS NULL OR NOT EXISTS (SELECT 1 FROM ${spec.name} t ` +
+          'WHERE CAST(t.dt AS VARCHAR) = CAST(f.dt AS VARCHAR) AND t.source_object = f.source_object)'
+        : '';
+      await this.connection.run(`INSERT INTO ${spec.name} BY NAME SELECT f.* FROM ${read} f${superseded}`);
     }
   }
 }
@@ -119,6 +132,15 @@ export function latestDay(dir: string, table: string): string | null {
   }
   return latest;
 }
+
+/** read_parquet over these files, by column name, `dt` from the folder names. */
+function readParquet(files: readonly string[]): string {
+  const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+  return `read_parquet([${list}], hive_partitioning = true, union_by_name = true)`;
+}
+
+/** A day file written by `ciphertrail compact` (local-compaction.ts names them compacted-*). */
+const isCompacted = (file: string) => /[/\\]compacted-[^/\\]*\.parquet$/.test(file);
 
 /** The day of a file's `dt=yyyy-mm-dd` folder. */
 function dayOf(file: string): string | null {

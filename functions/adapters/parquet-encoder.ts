@@ -1,10 +1,10 @@
 import { constants } from 'node:zlib';
-import { type ColumnSpec, partitionDate, type TableSpec } from '../../schemas/tables.js';
+import { COMMIT_COLUMNS, type ColumnSpec, partitionDate, type TableSpec } from '../../schemas/tables.js';
 import type { GroupColumns } from '../core/group-columns.js';
 import { splitWideSums } from '../core/int64-sums.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
-import { columnFromGroups } from './parquet/columns-from-groups.js';
+import { columnFromGroups, constantStringColumn, sequenceInt64Column } from './parquet/columns-from-groups.js';
 import { gzipCodec, UNCOMPRESSED } from './parquet/page-codec.js';
 import { writeParquetFile } from './parquet/parquet-file.js';
 
@@ -100,11 +100,26 @@ export interface EncodedFile {
 }
 
 /**
- * Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's
- * columns in order. A group whose sum passes INT64 is written as several rows whose sums add up
- * to it (`splitWideSums`); every value written is exact.
+ * The commit columns of a staged file (`COMMIT_COLUMNS`): the source object's identity, and the
+ * `row_key` of the file's first row (the next rows count up from it).
  */
-export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32Array): EncodedFile {
+export interface CommitColumns {
+  readonly sourceObject: string;
+  readonly firstRowKey: number;
+}
+
+/**
+ * Encodes the given rows (indexes) of a batch of groups as one Parquet file, with the spec's
+ * columns in order, then the commit columns when `commit` is given. A group whose sum passes
+ * INT64 is written as several rows whose sums add up to it (`splitWideSums`); every value
+ * written is exact, and each of those rows has its own `row_key`.
+ */
+export function encodeColumns(
+  spec: TableSpec,
+  group: GroupColumns,
+  rows: Int32Array,
+  commit?: CommitColumns,
+): EncodedFile {
   const split = splitWideSums(group, rows, sumColumns(spec));
   if (split !== null) ({ group, rows } = split);
   const columns = spec.columns.map((column) => {
@@ -112,6 +127,12 @@ export function encodeColumns(spec: TableSpec, group: GroupColumns, rows: Int32A
     if (!data) throw new Error(`groups lack column ${column.name} of table ${spec.name}`);
     return toWrite(column, columnFromGroups(column.type, data, rows));
   });
+  if (commit) {
+    const [source, rowKey] = COMMIT_COLUMNS;
+    columns.push(toWrite(source, constantStringColumn(commit.sourceObject, rows.length)));
+    // Keys count up: a dictionary would only add a page.
+    columns.push({ ...toWrite(rowKey, sequenceInt64Column(commit.firstRowKey, rows.length)), dictionary: false });
+  }
   const codec = rows.length < MIN_ROWS_TO_COMPRESS ? UNCOMPRESSED : CODEC;
   return { bytes: writeParquetFile(columns, rows.length, codec), rows: rows.length };
 }

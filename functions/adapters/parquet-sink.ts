@@ -11,6 +11,7 @@ import {
   type TableKeys,
 } from '../core/output-replacement.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
+import { ledgerEntryKey, ledgerEntryText } from '../core/tables/staged-ledger.js';
 import type { BlobStore } from './blob-store.js';
 import { encodeColumns, partitionByDay } from './parquet-encoder.js';
 import { SpillArea, type StagedBody } from './spill.js';
@@ -34,6 +35,11 @@ type PartKeys = ReturnType<typeof partKeys>;
 export interface ParquetSinkOptions {
   /** Encoded bytes an object keeps in memory before further parts spill to a temp file (default 8 MB). */
   readonly spillAfterBytes?: number;
+  /**
+   * Write an entry in the staged ledger (`_staged/`) each time an object's files change, for the
+   * committer of the Iceberg tables (the Lambda's sink). Off for local runs: nothing commits them.
+   */
+  readonly ledger?: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export class ParquetTableSink implements OutputSink {
     const stem = outputStem(identity, key);
     const staged: StagedFile[] = [];
     const keyOf = partKeys(this.prefix, stem);
+    const rowKeys = new RowKeys(identity);
     let open = true;
     // Staged parts past 8 MB go to a temp file: memory stays flat for objects of any size.
     const spill = new SpillArea(this.options.spillAfterBytes);
@@ -72,8 +79,8 @@ export class ParquetTableSink implements OutputSink {
         };
         const status = cleartext.columns.encryption_status;
         const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
-        keep(this.encodePartitions(SUMMARY_TABLE, keyOf, summary));
-        keep(this.encodePartitions(UNENCRYPTED_TABLE, keyOf, cleartext, isCleartext));
+        keep(this.encodePartitions(SUMMARY_TABLE, keyOf, rowKeys, summary));
+        keep(this.encodePartitions(UNENCRYPTED_TABLE, keyOf, rowKeys, cleartext, isCleartext));
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
@@ -108,14 +115,22 @@ export class ParquetTableSink implements OutputSink {
       identity,
       stem,
       (table) => table === spec.name,
-      this.encodePartitions(spec, partKeys(this.prefix, stem), columnsOfRows(spec.columns, rows)),
+      this.encodePartitions(
+        spec,
+        partKeys(this.prefix, stem),
+        new RowKeys(identity),
+        columnsOfRows(spec.columns, rows),
+      ),
     );
   }
 
   /**
    * Makes `staged` the object's files of the tables `owns` accepts, removing the keys an earlier
    * run listed in the manifest that this run does not write: the steps of `planReplacement`
-   * (functions/core/output-replacement.ts), in its order.
+   * (functions/core/output-replacement.ts), in its order. Before the manifest shrinks (step 4),
+   * an entry in the staged ledger tells the committer that the object's staged files changed;
+   * written before it, a crash in between leaves the manifest listing the old days, so the next
+   * run's entry still names them (the committer removes committed rows of days an object lost).
    */
   private async replace(
     identity: string,
@@ -124,16 +139,27 @@ export class ParquetTableSink implements OutputSink {
     staged: readonly StagedFile[],
   ): Promise<OutputFile[]> {
     const key = manifestKey(this.prefix, stem);
+    const previous = await this.readManifest(key);
     const plan = planReplacement({
       prefix: this.prefix,
       stem,
-      previous: await this.readManifest(key),
+      previous,
       owns,
       files: staged,
     });
     if (plan.claim !== null) await this.writeManifest(key, identity, plan.claim);
     const files = await this.put(staged);
     for (const stale of plan.stale) await this.store.delete(stale);
+    if (this.options.ledger) {
+      const touched = plan.claim ?? previous;
+      const current = plan.final === null ? touched : plan.final === 'delete' ? {} : plan.final;
+      const at = new Date();
+      await this.store.put(
+        ledgerEntryKey(this.prefix, at, stem),
+        new TextEncoder().encode(ledgerEntryText({ identity, at: at.toISOString(), files: current, touched })),
+        'application/json',
+      );
+    }
     if (plan.final === 'delete') await this.store.delete(key);
     else if (plan.final !== null) await this.writeManifest(key, identity, plan.final);
     return files;
@@ -156,11 +182,13 @@ export class ParquetTableSink implements OutputSink {
   private encodePartitions(
     spec: TableSpec,
     keyOf: PartKeys,
+    rowKeys: RowKeys,
     groups: GroupColumns,
     where?: (row: number) => boolean,
   ): StagedFile[] {
     return partitionByDay(groups, where).map(({ dt, rows }) => {
-      const file = encodeColumns(spec, groups, rows);
+      const file = encodeColumns(spec, groups, rows, rowKeys.next(spec.name));
+      rowKeys.advance(spec.name, file.rows);
       return { table: spec.name, key: keyOf(spec.name, dt), rows: file.rows, body: file.bytes };
     });
   }
@@ -173,6 +201,25 @@ export class ParquetTableSink implements OutputSink {
       files.push({ table: file.table, key: file.key, rows: file.rows, bytes: body.length });
     }
     return files;
+  }
+}
+
+/**
+ * The `row_key`s of one object's rows, per table: numbered from 0 in the order the files are
+ * encoded, which is the order the aggregator emits its groups (deterministic for one input and
+ * window), so a re-run numbers the same rows the same way.
+ */
+class RowKeys {
+  private readonly used = new Map<string, number>();
+
+  constructor(private readonly identity: string) {}
+
+  next(table: string): { sourceObject: string; firstRowKey: number } {
+    return { sourceObject: this.identity, firstRowKey: this.used.get(table) ?? 0 };
+  }
+
+  advance(table: string, rows: number): void {
+    this.used.set(table, (this.used.get(table) ?? 0) + rows);
   }
 }
 

@@ -142,6 +142,21 @@ export function definePlan(command: Command): Command {
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
 }
 
+export interface CompactOptionValues {
+  readonly json?: boolean;
+}
+
+export function defineCompact(command: Command): Command {
+  return command
+    .summary('rewrite each day of the local tables into one file per table')
+    .description(
+      'Rewrites the per-object Parquet files of each table and day under <dir> (an ingest --out folder) into one file per table and day, with the same rows and totals. Safe to interrupt: report and query see either the old files or the new ones, never both (docs/tables.md). Run it when no ingest writes into <dir>.',
+    )
+    .argument('<dir>', 'the --out folder of an ingest run')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */
 function positive(value: string): number {
   const n = Number(value);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/describe-error.js';
 import {
+  type CompactOptionValues,
+  defineCompact,
   defineIngest,
   definePlan,
   defineQuery,
@@ -50,11 +52,17 @@ export async function main(argv: string[]): Promise<number> {
     const { runPlanCommand } = await import('./plan-command.js');
     exitCode = await runPlanCommand(dir, options);
   });
+  const compact = defineCompact(program.command('compact')).action(
+    async (dir: string, options: CompactOptionValues) => {
+      const { runCompactCommand } = await import('./compact-command.js');
+      exitCode = await runCompactCommand(dir, options);
+    },
+  );
 
   // Parsed by its own command file until it moves to commander too; listed here for `--help`.
   program.command('sync-boundaries').summary('build the boundary policy from the EC2 API');
 
-  for (const command of [ingest, report, query, plan]) configure(command, (message) => (failure = message));
+  for (const command of [ingest, report, query, plan, compact]) configure(command, (message) => (failure = message));
 
   const name = argv[0];
   if (name === 'sync-boundaries') return syncBoundaries(argv.slice(1));

@@ -35,8 +35,9 @@ type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResp
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const { config, s3, telemetry } = deps;
   const store = new S3BlobStore(s3, config.curatedBucket, config.curatedPrefix);
-  // One sink over the curated prefix: the tables, their manifests and the alert step's findings.
-  const sink = new ParquetTableSink(store);
+  // One sink over the curated prefix: the tables, their manifests and the alert step's findings,
+  // with a staged-ledger entry per change for the table committer (docs/tables.md).
+  const sink = new ParquetTableSink(store, '', { ledger: true });
   const ports: S3ObjectPorts = {
     resolve: (ref) => resolveS3Object(s3, ref),
     sink,

@@ -2,7 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { athenaQueries } from '../athena-queries.js';
 import { glueTableInputs } from '../glue-tables.js';
 
@@ -25,7 +25,11 @@ export interface AnalyticsCatalogProps {
  */
 export class AnalyticsCatalog extends Construct {
   readonly database: glue.CfnDatabase;
+  /** Glue tables by name: the staging tables here; `TableCommitter` adds no CfnTable (Athena DDL creates the Iceberg ones). */
   readonly tables = new Map<string, glue.CfnTable>();
+  readonly stagingTables: glue.CfnTable[] = [];
+  readonly resultsPrefix: string;
+  readonly bucket: s3.IBucket;
   readonly workgroup: athena.CfnWorkGroup;
   readonly namedQueries: athena.CfnNamedQuery[] = [];
   readonly databaseName: string;
@@ -33,6 +37,8 @@ export class AnalyticsCatalog extends Construct {
   constructor(scope: Construct, id: string, props: AnalyticsCatalogProps) {
     super(scope, id);
     this.databaseName = props.databaseName;
+    this.resultsPrefix = props.resultsPrefix;
+    this.bucket = props.bucket;
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: {
@@ -49,6 +55,7 @@ export class AnalyticsCatalog extends Construct {
       });
       table.node.addDependency(this.database);
       this.tables.set(input.name!, table);
+      this.stagingTables.push(table);
     }
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
       name: props.workgroupName,
@@ -76,8 +83,23 @@ export class AnalyticsCatalog extends Construct {
       });
       named.node.addDependency(this.database);
       for (const table of this.tables.values()) named.node.addDependency(table);
+      for (const dependency of this.queryDependencies) named.node.addDependency(dependency);
       this.namedQueries.push(named);
     }
+  }
+
+  /** What the named queries wait for besides the Glue tables (the Iceberg tables' custom resource). */
+  private readonly queryDependencies: IDependable[] = [];
+
+  /** Named queries are created after `dependency` (they name the Iceberg tables it creates). */
+  addQueryDependency(dependency: IDependable): void {
+    this.queryDependencies.push(dependency);
+    for (const named of this.namedQueries) named.node.addDependency(dependency);
+  }
+
+  /** The workgroup's ARN. */
+  workgroupArn(): string {
+    return `arn:${Aws.PARTITION}:athena:${Aws.REGION}:${Aws.ACCOUNT_ID}:workgroup/${this.workgroup.name}`;
   }
 
   /** Glue ARNs of the catalog, the database and one table (what reading its schema needs). */

@@ -4,6 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { stagingTableName } from '../../schemas/tables.js';
 import { METRICS } from '../defaults.js';
 import { acknowledge, objectWildcardFinding } from '../nag.js';
 import type { Alerting } from './alerting.js';
@@ -87,7 +88,7 @@ export class FirehoseDelivery extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadSummarySchema',
         actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-        resources: props.catalog.tableArns(props.tableName),
+        resources: props.catalog.tableArns(stagingTableName({ name: props.tableName })),
       }),
     );
     role.addToPrincipalPolicy(
@@ -134,7 +135,8 @@ export class FirehoseDelivery extends Construct {
           schemaConfiguration: {
             catalogId: Aws.ACCOUNT_ID,
             databaseName: props.catalog.databaseName,
-            tableName: props.tableName,
+            // The staging table's schema (the Glue table of the folder it writes to).
+            tableName: stagingTableName({ name: props.tableName }),
             region: Aws.REGION,
             roleArn: role.roleArn,
             versionId: 'LATEST',
@@ -148,7 +150,7 @@ export class FirehoseDelivery extends Construct {
       },
     });
     this.stream.node.addDependency(role);
-    const table = props.catalog.tables.get(props.tableName);
+    const table = props.catalog.tables.get(stagingTableName({ name: props.tableName }));
     if (!table) throw new Error(`FirehoseDelivery: no Glue table "${props.tableName}" in the catalog.`);
     this.stream.node.addDependency(table);
 

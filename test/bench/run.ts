@@ -17,6 +17,7 @@
  * Focused steps (each runs only itself; they combine):
  *   --peers                install Polars and chdb into .bench/peers/ if missing, run the peers step
  *   --small-objects [N]    ingest and report over N small objects and N/10 (default 50,000)
+ *   --commit-scale [N]     stage N small objects, commit them (local Athena), compact and report (default 10,000)
  *   --fuzz [N]             the kernel against the reference for N cases (default 100,000);
  *                          --fuzz-seed S --fuzz-path P replays a counterexample
  * Data and results live in `.bench/` (git-ignored). Results: `.bench/results.json`.
@@ -27,6 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDist } from '../../scripts/build.js';
+import { commitScaleStep } from './commit-scale.js';
 import {
   type BenchObject,
   type BenchObjectSpec,
@@ -45,6 +47,7 @@ import { smallObjectsStep } from './small-objects.js';
 const COUNTED = new Map([
   ['--small-objects', 50_000],
   ['--fuzz', 100_000],
+  ['--commit-scale', 10_000],
 ]);
 function withCounts(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -68,6 +71,7 @@ const { values: opts } = parseArgs({
     core: { type: 'string', default: '0' },
     peers: { type: 'boolean', default: false },
     'small-objects': { type: 'string' },
+    'commit-scale': { type: 'string' },
     fuzz: { type: 'string' },
     'fuzz-seed': { type: 'string' },
     'fuzz-path': { type: 'string' },
@@ -80,7 +84,8 @@ const BIG = !opts['no-big'] && !opts.quick;
 /** `--peers`, `--small-objects` and `--fuzz` run only the steps they name. */
 // The CLI steps start the built bin and the --jobs steps its built worker: build first, so a run never measures a stale dist/.
 await buildDist({ quiet: true });
-const FOCUSED = opts.peers || opts['small-objects'] !== undefined || opts.fuzz !== undefined;
+const FOCUSED =
+  opts.peers || opts['small-objects'] !== undefined || opts.fuzz !== undefined || opts['commit-scale'] !== undefined;
 
 /** `RUNS` repetitions; every numeric field is the median over the runs. */
 function repeat(label: string, cpuList: string, script: string, args: readonly string[], tsx = false): Measure {
@@ -133,6 +138,7 @@ async function main(): Promise<number> {
     );
   }
   if (opts['small-objects'] !== undefined) results.smallObjects = smallObjectsStep(Number(opts['small-objects']), CORE);
+  if (opts['commit-scale'] !== undefined) results.commitScale = await commitScaleStep(Number(opts['commit-scale']));
   let exitCode = 0;
   if (opts.fuzz !== undefined) {
     const fuzz = fuzzStep(Number(opts.fuzz), CORE, opts['fuzz-seed'], opts['fuzz-path']);

@@ -46,7 +46,7 @@ describe('--help on every command (exit 0)', () => {
       .filter((l) => /^ {2}\S/.test(l))
       .map((l) => l.trim().split(' ')[0]!)
       .filter((c) => c !== 'help');
-    expect(commands).toEqual(['ingest', 'report', 'query', 'plan', 'sync-boundaries']);
+    expect(commands).toEqual(['ingest', 'report', 'query', 'plan', 'compact', 'sync-boundaries']);
     for (const command of commands) {
       for (const flag of ['--help', '-h']) {
         stdout.length = 0;

@@ -68,7 +68,11 @@ describe('S3 → SQS → ingest handler', () => {
     expect(failures(response)).toEqual([]);
     const written = (await listKeys(servers.s3.client, CURATED, prefix)).map((k) => k.key.slice(prefix.length));
     for (const key of written)
-      expect(key).toMatch(/^((summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet|_manifests\/[^/]+\.json)$/);
+      expect(key).toMatch(
+        /^((summary|unencrypted)\/dt=\d{4}-\d{2}-\d{2}\/[^/]+\.parquet|(_manifests|_staged)\/[^/]+\.json)$/,
+      );
+    // One staged-ledger entry per accepted object, for the committer of the Iceberg tables.
+    expect(written.filter((k) => k.startsWith('_staged/'))).toHaveLength(objects.length);
     expect(await curatedTotals(servers.s3.client, prefix)).toEqual(expectedTotals(objects));
 
     // The local run over the same bytes has the same partitions.
@@ -101,7 +105,10 @@ describe('S3 → SQS → ingest handler', () => {
         lambdaContext(),
       );
       expect(failures(response)).toEqual([]);
-      snapshots.push(JSON.stringify(await listKeys(servers.s3.client, CURATED, prefix)));
+      // The staged ledger grows by one entry per object and delivery; the tables stay the same.
+      const keys = await listKeys(servers.s3.client, CURATED, prefix);
+      snapshots.push(JSON.stringify(keys.filter((k) => !k.key.startsWith(`${prefix}_staged/`))));
+      expect(keys.filter((k) => k.key.startsWith(`${prefix}_staged/`)).length).toBe(2 * snapshots.length);
     }
     expect(snapshots[1]).toBe(snapshots[0]);
     expect(snapshots[2]).toBe(snapshots[0]);

@@ -35,12 +35,14 @@ export class QueryApiServer {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(respond: (request: QueryRequest) => QueryResponse): Promise<QueryApiServer> {
+  static async start(
+    respond: (request: QueryRequest) => QueryResponse | Promise<QueryResponse>,
+  ): Promise<QueryApiServer> {
     let self: QueryApiServer | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const target = req.headers['x-amz-target'];
         const params = new URLSearchParams(typeof target === 'string' ? '' : text);
@@ -54,7 +56,7 @@ export class QueryApiServer {
           region: scope?.[2],
         };
         self!.requests.push(request);
-        const response = respond(request);
+        const response = await respond(request);
         res.writeHead(response.status ?? 200, { 'content-type': response.contentType ?? 'text/xml' });
         res.end(response.body);
       });

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertAthenaPortable, athenaQueries } from '../../infra/athena-queries.js';
+import { assertAthenaPortable } from '../../functions/core/tables/athena-dialect.js';
+import { athenaQueries } from '../../infra/athena-queries.js';
 import { QUERIES_DIR } from '../../schemas/queries.js';
 
 const query = (sql: string) => ({ name: 'probe', description: 'probe', sql });

@@ -37,7 +37,13 @@ afterAll(() => {
 
 describe('Lambda bundles (real local esbuild bundling)', () => {
   it('bundles every handler as ESM, with the AWS SDK inside and DuckDB left out', () => {
-    expect([...assetOf.keys()].sort()).toEqual(['firehose-transform', 'ingest', 'sync-boundaries']);
+    expect([...assetOf.keys()].sort()).toEqual([
+      'commit-tables',
+      'firehose-transform',
+      'iceberg-tables',
+      'ingest',
+      'sync-boundaries',
+    ]);
     for (const [service, dir] of assetOf) {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle, service).not.toMatch(/@duckdb\/node-api/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { glueTableInput, glueTableInputs } from '../../infra/glue-tables.js';
-import { OUTPUT_TABLES } from '../../schemas/tables.js';
+import { OUTPUT_TABLES, stagedColumns, stagingTableName } from '../../schemas/tables.js';
 
 const options = { tablesLocation: 's3://curated-bucket/tables/', projectionStartDate: '2025-11-01' };
 
@@ -19,7 +19,8 @@ describe('Glue tables generated from schemas/tables.ts', () => {
   });
 
   it('generates one table per OUTPUT_TABLES entry, in order', () => {
-    expect(glueTableInputs(options).map((t) => t.name)).toEqual(OUTPUT_TABLES.map((t) => t.name));
+    expect(glueTableInputs(options).map((t) => t.name)).toEqual(OUTPUT_TABLES.map((t) => `${t.name}_staging`));
+    expect(OUTPUT_TABLES.map(stagingTableName)).toEqual(['summary_staging', 'unencrypted_staging', 'findings_staging']);
   });
 
   it.each(OUTPUT_TABLES.map((spec) => [spec.name, spec] as const))(
@@ -30,7 +31,7 @@ describe('Glue tables generated from schemas/tables.ts', () => {
       const sd = input.storageDescriptor as Record<string, any>;
       const glueType = { string: 'string', int32: 'int', int64: 'bigint', timestamp: 'timestamp' } as const;
       expect(sd.columns).toEqual(
-        spec.columns.map((c) => ({ name: c.name, type: glueType[c.type], comment: c.description })),
+        stagedColumns(spec).map((c) => ({ name: c.name, type: glueType[c.type], comment: c.description })),
       );
       expect(sd.location).toBe(`s3://curated-bucket/tables/${name}/`);
       expect(sd.serdeInfo.serializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');

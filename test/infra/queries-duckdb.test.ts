@@ -11,6 +11,7 @@ import { main } from '../../functions/cli/main.js';
 import { ingestObject, type ObjectReport } from '../../functions/core/ingest-object.js';
 import { glueTableInputs } from '../../infra/glue-tables.js';
 import { loadNamedQueries, QUERIES_DIR } from '../../schemas/queries.js';
+import { stagingTableName } from '../../schemas/tables.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 /**
@@ -93,7 +94,7 @@ describe('queries shared by DuckDB and Athena', () => {
     const keys = reports.flatMap((r) => r.outputs);
     expect(keys.length).toBeGreaterThan(0);
     for (const file of keys) {
-      const template = templates.get(file.table)!.replace('s3://b/', '');
+      const template = templates.get(stagingTableName({ name: file.table }))!.replace('s3://b/', '');
       const pattern = new RegExp(`^${template.replace('${dt}', '\\d{4}-\\d{2}-\\d{2}')}[^/]+\\.parquet$`);
       expect(file.key).toMatch(pattern);
     }
@@ -101,7 +102,8 @@ describe('queries shared by DuckDB and Athena', () => {
 
   it('reads back every column with the type its Glue table declares', async () => {
     for (const input of glueTableInputs({ tablesLocation: 's3://b/', projectionStartDate: '2025-11-01' })) {
-      const described = await tables.query(`DESCRIBE ${input.name}`);
+      // The local views take the plain names; the Glue staging tables the suffix.
+      const described = await tables.query(`DESCRIBE ${input.name!.replace(/_staging$/, '')}`);
       const actual = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
       const columns = (input.storageDescriptor as { columns: { name: string; type: string }[] }).columns;
       for (const column of columns) {

@@ -7,7 +7,7 @@ import { ingestConfig, transformConfig } from '../../functions/adapters/lambda-c
 import { BOUNDARY_READ_ACTIONS } from '../../infra/constructs/boundary-sync.js';
 import { DEFAULTS, RECOMMENDED_LOG_FORMAT } from '../../infra/defaults.js';
 import { loadNamedQueries, QUERIES_DIR } from '../../schemas/queries.js';
-import { OUTPUT_TABLES } from '../../schemas/tables.js';
+import { OUTPUT_TABLES, stagedColumns, stagingTableName } from '../../schemas/tables.js';
 import { logicalIdOf, roleStatements, type Synthesized, synthesize } from './synth.js';
 
 const MEMBERS = ['111111111111', '222222222222'];
@@ -281,14 +281,14 @@ describe('ingest queue and function', () => {
 });
 
 describe('curated data, Glue and Athena', () => {
-  it('creates one Glue table per output table, with partition projection on dt', () => {
+  it('creates one Glue staging table per output table (suffix _staging), with partition projection on dt', () => {
     full.template.resourceCountIs('AWS::Glue::Database', 1);
     full.template.resourceCountIs('AWS::Glue::Table', OUTPUT_TABLES.length);
     for (const spec of OUTPUT_TABLES) {
       full.template.hasResourceProperties('AWS::Glue::Table', {
         DatabaseName: DEFAULTS.glueDatabaseName,
         TableInput: Match.objectLike({
-          Name: spec.name,
+          Name: stagingTableName(spec),
           PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' })],
           Parameters: Match.objectLike({
             'projection.enabled': 'true',
@@ -301,7 +301,9 @@ describe('curated data, Glue and Athena', () => {
               `/tables/${spec.name}/dt=\${dt}/`,
             ),
           }),
-          StorageDescriptor: Match.objectLike({ Columns: spec.columns.map((c) => Match.objectLike({ Name: c.name })) }),
+          StorageDescriptor: Match.objectLike({
+            Columns: stagedColumns(spec).map((c) => Match.objectLike({ Name: c.name })),
+          }),
         }),
       });
     }
@@ -425,7 +427,10 @@ describe('Firehose path (optional)', () => {
         DataFormatConversionConfiguration: Match.objectLike({
           Enabled: true,
           OutputFormatConfiguration: { Serializer: { ParquetSerDe: Match.anyValue() } },
-          SchemaConfiguration: Match.objectLike({ DatabaseName: DEFAULTS.glueDatabaseName, TableName: 'summary' }),
+          SchemaConfiguration: Match.objectLike({
+            DatabaseName: DEFAULTS.glueDatabaseName,
+            TableName: 'summary_staging',
+          }),
         }),
       }),
     });
@@ -464,9 +469,9 @@ describe('monitoring', () => {
       Threshold: DEFAULTS.cleartextFlowsAlarmThreshold,
       Metrics: [Match.objectLike({ Expression: Match.stringLikeRegexp('SUM\\(CleartextFlows\\).*GROUP BY VpcId') })],
     });
-    // + the heartbeats (ingest, Firehose), the boundary-policy age and the foreign-write alarm.
-    full.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
-    imported.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // + the heartbeats (ingest, Firehose), the boundary-policy age, the foreign-write alarm and the committer's errors.
+    full.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+    imported.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     full.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     full.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

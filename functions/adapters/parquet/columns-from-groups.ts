@@ -97,3 +97,22 @@ function int64Column(
   }
   return { kind, low, high, defined };
 }
+
+/** One string for every row (a file's `source_object`): a dictionary of one entry. */
+export function constantStringColumn(value: string, n: number): StringColumn {
+  const data = new TextEncoder().encode(value);
+  return {
+    kind: 'string',
+    indices: new Int32Array(n),
+    nullCount: 0,
+    dictionary: { count: 1, data, starts: Int32Array.of(0), ends: Int32Array.of(data.length) },
+  };
+}
+
+/** `first`, `first + 1`, … for `n` rows (a file's `row_key`). */
+export function sequenceInt64Column(first: number, n: number): IntColumn {
+  const low = new Int32Array(n);
+  const high = new Int32Array(n);
+  for (let i = 0; i < n; i++) setHalves(low, high, i, first + i);
+  return { kind: 'int64', low, high, defined: null };
+}
