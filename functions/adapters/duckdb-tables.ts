@@ -66,6 +66,9 @@ export class LocalTables implements QueryRunner {
         enable_external_file_cache: 'false',
       });
       const connection = await instance.connect();
+      // Days of window_start (CAST AS DATE) are UTC days, as in Athena and as `dt` is, whatever the
+      // machine's zone. (A session setting: ICU is not loaded yet when the instance is configured.)
+      await connection.run("SET TimeZone = 'UTC'");
       const tables = new LocalTables(connection, instance, scratch);
       for (const spec of OUTPUT_TABLES) await tables.load(spec, dir, fromDay);
       for (const [name, select] of Object.entries(options.extraViews ?? {})) {

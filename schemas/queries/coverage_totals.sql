@@ -2,7 +2,7 @@
 SELECT
   min(window_start) AS period_start,
   max(last_seen) AS period_end,
-  count(DISTINCT dt) AS days,
+  count(DISTINCT CAST(window_start AS DATE)) AS days,
   count(DISTINCT vpc_id) AS vpcs,
   count(DISTINCT interface_id) AS interfaces,
   sum(flows) AS flows,

@@ -2,7 +2,7 @@
 WITH daily AS (
   SELECT
     coalesce(vpc_id, '(no vpc-id in format)') AS vpc_id,
-    CAST(dt AS VARCHAR) AS day,
+    CAST(CAST(window_start AS DATE) AS VARCHAR) AS day,
     sum(flows) AS flows,
     sum(bytes) AS bytes,
     sum(CASE WHEN encryption_status = 0 THEN bytes ELSE 0 END) AS cleartext_bytes,
@@ -21,7 +21,7 @@ WITH daily AS (
 pairs AS (
   SELECT
     coalesce(vpc_id, '(no vpc-id in format)') AS vpc_id,
-    CAST(dt AS VARCHAR) AS day,
+    CAST(CAST(window_start AS DATE) AS VARCHAR) AS day,
     interface_id,
     CASE WHEN flow_direction = 'ingress' THEN srcaddr ELSE dstaddr END AS peer
   FROM unencrypted

@@ -1,8 +1,8 @@
 -- Accepted cleartext ENI/peer pairs (with protocol and service port) first seen in the latest 7 days of the tables and never before them: what changed since the previous week. Empty until the tables hold more than 7 days.
 WITH bounds AS (
   SELECT
-    max(CAST(dt AS DATE)) AS last_day,
-    min(CAST(dt AS DATE)) AS first_day
+    max(CAST(window_start AS DATE)) AS last_day,
+    min(CAST(window_start AS DATE)) AS first_day
   FROM unencrypted
 ),
 pairs AS (
@@ -16,7 +16,7 @@ pairs AS (
     sum(bytes) AS bytes,
     min(first_seen) AS first_seen,
     max(last_seen) AS last_seen,
-    min(CAST(dt AS DATE)) AS first_day
+    min(CAST(window_start AS DATE)) AS first_day
   FROM unencrypted
   WHERE action = 'ACCEPT'
   GROUP BY 1, 2, 3, 4, 5

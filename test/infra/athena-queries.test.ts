@@ -23,6 +23,7 @@ describe('Athena named queries from schemas/queries/*.sql', () => {
   });
 
   it.each([
+    ['SELECT count(DISTINCT dt) FROM summary', /Iceberg tables have no dt column/],
     ['SELECT bytes::double FROM summary', /CAST/],
     ["SELECT * FROM summary WHERE vpc_id ILIKE 'vpc-%'", /LIKE/],
     ['SELECT vpc_id, sum(bytes) FROM summary GROUP BY ALL', /GROUP BY/],

@@ -19,10 +19,13 @@ const DUCKDB_ONLY: ReadonlyArray<{ pattern: RegExp; use: string }> = [
   { pattern: /\bCOLUMNS\s*\(/i, use: 'an explicit column list instead of COLUMNS(...)' },
   {
     pattern: /\b(strftime|strptime|epoch_ms|list_\w+|struct_pack|read_parquet|string_agg)\s*\(/i,
-    use: 'a function both engines have (date_format/format_datetime differ: compute dates from dt or window_start with CAST)',
+    use: 'a function both engines have (date_format/format_datetime differ: compute dates from window_start with CAST)',
   },
   { pattern: /^\s*FROM\b/i, use: "SELECT ... FROM (DuckDB's FROM-first syntax is not SQL)" },
   { pattern: /\$\d+|\?/, use: 'literal values (Athena named queries have no parameters)' },
+  // Not a dialect difference but a table one: the named queries run on the Iceberg tables, which
+  // are partitioned by day(window_start) and have no `dt` column (only the staging tables do).
+  { pattern: /\bdt\b/i, use: 'CAST(window_start AS DATE): the Iceberg tables have no dt column' },
 ];
 
 /** Throws, naming the query and the construct, when SQL is not portable to Athena. */
