@@ -92,6 +92,7 @@ export class AthenaSqlRunner implements SqlRunner {
     // A SELECT's result starts with its header row; a MERGE or DDL result has none.
     const isSelect = execution.SubstatementType === 'SELECT';
     let columns: string[] = [];
+    let types: string[] = [];
     const rows: Record<string, string | null>[] = [];
     let updateCount: number | undefined;
     let token: string | undefined;
@@ -104,7 +105,11 @@ export class AthenaSqlRunner implements SqlRunner {
           ...(token ? { NextToken: token } : {}),
         }),
       );
-      if (first) columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? '');
+      if (first) {
+        const info = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+        columns = info.map((c) => c.Name ?? '');
+        types = info.map((c) => c.Type ?? 'varchar');
+      }
       if (page.UpdateCount !== undefined) updateCount = page.UpdateCount;
       let data = page.ResultSet?.Rows ?? [];
       if (first && isSelect && data.length > 0 && isHeader(data[0]!.Data ?? [], columns)) data = data.slice(1);
@@ -122,6 +127,7 @@ export class AthenaSqlRunner implements SqlRunner {
     return {
       queryId,
       columns,
+      types,
       rows,
       ...(scanned !== undefined ? { bytesScanned: scanned } : {}),
       ...(updateCount !== undefined ? { updateCount } : {}),

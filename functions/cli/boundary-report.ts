@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { QueryRow } from '../adapters/duckdb-tables.js';
-import { readPolicy } from '../adapters/policy-store.js';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
+import type { QueryRow } from '../adapters/query-runner.js';
 import { protocolName } from '../core/policy/classify-flow.js';
-import { ALERT_FILES } from './alerting.js';
 import { formatBytes, formatCount, utcMinute } from './usage.js';
 
 export interface BoundaryReport {
@@ -17,16 +15,16 @@ export interface BoundaryReport {
 }
 
 /**
- * The boundary sections of `report`, from the `findings` table and the policy copy the ingest
- * run left in `<dir>`; undefined when the run had no --boundaries.
+ * The boundary sections of `report`, from the `findings` table and the boundary policy (the copy a
+ * local ingest run with --boundaries keeps, or the sync's snapshot); undefined without a policy.
+ * Remediation hints come from the pages sent (`alerts.jsonl`), when there is such a file.
  */
 export async function buildBoundaryReport(
-  dir: string,
+  policy: BoundaryPolicy | undefined,
+  alertsPath: string | undefined,
   run: (query: string) => Promise<QueryRow[]>,
 ): Promise<BoundaryReport | undefined> {
-  const policyPath = join(dir, ALERT_FILES.policy);
-  if (!existsSync(policyPath)) return undefined;
-  const policy = await readPolicy(policyPath);
+  if (!policy) return undefined;
   const monitorVpcs = Object.entries(policy.vpcs)
     .filter(([, v]) => v.mode === 'monitor')
     .map(([id, v]) => ({ id, ...(v.name ? { name: v.name } : {}) }));
@@ -35,7 +33,7 @@ export async function buildBoundaryReport(
     mode: v.mode,
     ...(v.name ? { name: v.name } : {}),
   }));
-  const hints = remediationHints(join(dir, ALERT_FILES.alerts));
+  const hints = alertsPath ? remediationHints(alertsPath) : new Map<string, string>();
   const violations = (await run('cleartext_crossing_enforced_boundaries')).map((r) => ({
     ...r,
     remediation: hints.get([r.vpc_id, r.interface_id, r.peer, r.protocol, r.port, r.rule].join('|')) ?? null,

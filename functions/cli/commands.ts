@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { AthenaOptionValues } from './athena-tables.js';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
 import { parseSince, type Since } from './since.js';
 
@@ -22,13 +23,14 @@ export interface IngestOptionValues {
   readonly json?: boolean;
 }
 
-export interface ReportOptionValues {
+export interface ReportOptionValues extends AthenaOptionValues {
   readonly json?: boolean;
+  readonly boundaries?: string;
   readonly since?: Since;
   readonly html?: string;
 }
 
-export interface QueryOptionValues {
+export interface QueryOptionValues extends AthenaOptionValues {
   readonly list?: boolean;
   readonly sql?: string;
   readonly format: 'table' | 'csv' | 'json';
@@ -87,12 +89,12 @@ export function defineIngest(command: Command): Command {
 }
 
 export function defineReport(command: Command): Command {
-  return command
+  return withAthenaOptions(command)
     .summary('encryption-coverage report over the tables of an ingest run')
     .description(
       'Reads the Parquet tables written by `ciphertrail ingest --out <dir>` with an embedded DuckDB and prints the period covered, the evidence (objects in the tables, accepted and rejected), what each status means, the encryption coverage per VPC and per path (bytes and flows by status: cleartext / nitro / application / both / unknown `-` / no status field) and the top cleartext talkers. When the ingest run had --boundaries (it leaves <dir>/boundaries.json), also the violations, the EC-blocked flows and the enforcement readiness of each monitor-mode VPC. The same named queries (schemas/queries/) build --json and --html.',
     )
-    .argument('<dir>', 'the --out folder of an ingest run')
+    .argument('[dir]', 'the --out folder of an ingest run (none with --athena)')
     .option('--json', 'print the report sections as JSON')
     .addOption(
       new Option('--since <days>', `${SINCE_HELP}; adds the daily trend per VPC and the new cleartext pairs`).argParser(
@@ -100,11 +102,15 @@ export function defineReport(command: Command): Command {
       ),
     )
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts and tables, no network)')
+    .option(
+      '--boundaries <file>',
+      'with --athena: the policy snapshot (file or s3://) for the violation and readiness sections',
+    )
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
 }
 
 export function defineQuery(command: Command): Command {
-  return command
+  return withAthenaOptions(command)
     .summary('run a named query or ad-hoc SQL over the tables of an ingest run')
     .description(
       'Runs a named query of schemas/queries/ (the same SQL deployed as Athena named queries; `ciphertrail query --list` lists them with their descriptions) or ad-hoc SQL (--sql) over the tables summary, unencrypted and findings of <dir>, on an embedded DuckDB.',
@@ -155,6 +161,19 @@ export function defineCompact(command: Command): Command {
     .argument('<dir>', 'the --out folder of an ingest run')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `\n${EXIT_STATUS_HELP}`);
+}
+
+/** `--athena` and its settings: the deployed tables instead of a local folder (the same named queries). */
+function withAthenaOptions(command: Command): Command {
+  for (const option of [
+    new Option('--athena', 'read the deployed tables through Athena instead of a local folder'),
+    new Option('--workgroup <name>', 'with --athena: the workgroup').default('ciphertrail'),
+    new Option('--database <name>', 'with --athena: the Glue database of the tables').default('ciphertrail'),
+    new Option('--region <region>', "with --athena: the region (default: the AWS SDK's)"),
+    new Option('--endpoint <url>', 'with --athena: an Athena endpoint URL (VPC endpoints, tests)'),
+  ])
+    command.addOption(option);
+  return command;
 }
 
 /** A positive whole number ("5m", "0" and "-5" are refused in words). */

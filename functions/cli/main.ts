@@ -37,10 +37,12 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await runIngestCommand(inputs, options);
     },
   );
-  const report = defineReport(program.command('report')).action(async (dir: string, options: ReportOptionValues) => {
-    const { runReportCommand } = await import('./report-command.js');
-    exitCode = await runReportCommand(dir, options);
-  });
+  const report = defineReport(program.command('report')).action(
+    async (dir: string | undefined, options: ReportOptionValues) => {
+      const { runReportCommand } = await import('./report-command.js');
+      exitCode = await runReportCommand(dir, options);
+    },
+  );
 
   const query = defineQuery(program.command('query')).action(
     async (dir: string | undefined, name: string | undefined, options: QueryOptionValues) => {

@@ -22,7 +22,12 @@ export async function runQueryCommand(
     console.log(listText(queries));
     return EXIT.ok;
   }
-  if (dir === undefined)
+  // With --athena there is no folder: the one positional is the query name.
+  if (options.athena && dir !== undefined) {
+    if (name !== undefined) throw new UsageError(`--athena reads the deployed tables: give no folder (got ${dir})`);
+    [dir, name] = [undefined, dir];
+  }
+  if (dir === undefined && !options.athena)
     throw new UsageError('give the folder of an ingest run and a query name (or --sql), or --list');
   if (options.sql !== undefined && name !== undefined) throw new UsageError(`give a query name or --sql, not both`);
   if (options.sql === undefined && name === undefined) {
@@ -39,12 +44,17 @@ export async function runQueryCommand(
     sql = query.sql;
   }
   if (sql.trim() === '') throw new UsageError('--sql is empty');
-  const { runner } = await openLocalTables('query', dir, options.since);
+  const { runner } =
+    dir === undefined
+      ? await (await import('./athena-tables.js')).openAthenaTables(options, options.since)
+      : await openLocalTables('query', dir, options.since);
   let rows: QueryRow[];
   try {
     rows = await runner.query(sql);
   } catch (err) {
-    // DuckDB's message names the problem (a column, a syntax error); the SQL is the user's input.
+    // Athena that cannot be reached or refuses the caller is not a mistake in the SQL.
+    if (dir === undefined && (err as Error).name !== 'AthenaQueryError') throw err;
+    // The engine's message names the problem (a column, a syntax error); the SQL is the user's input.
     throw new UsageError(`the SQL failed: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     runner.close();

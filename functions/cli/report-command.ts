@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { planFromTables } from '../adapters/plan-tables.js';
 import { readPolicy } from '../adapters/policy-store.js';
+import type { QueryRunner } from '../adapters/query-runner.js';
 import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import { describeError } from '../core/describe-error.js';
 import type { VpcPlan } from '../core/enforcement-plan.js';
@@ -9,11 +10,30 @@ import { OutputError } from '../core/errors.js';
 import type { ReportOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
 import { type PlanVerdict, renderReportHtml } from './html/report-html.js';
-import { openLocalTables } from './open-tables.js';
-import { buildReportData, type ReportData } from './report-data.js';
+import { openLocalTables, type TableWindow } from './open-tables.js';
+import { buildReportData, type ReportData, type ReportSource } from './report-data.js';
 import { renderReportText } from './report-text.js';
 import { parseSince, windowStartOf } from './since.js';
-import { formatBytes } from './usage.js';
+import { formatBytes, UsageError } from './usage.js';
+
+/** The local folder's tables, or with --athena the deployed ones (and the policy snapshot given). */
+async function openReportTables(
+  dir: string | undefined,
+  options: ReportOptionValues,
+): Promise<{ runner: QueryRunner; window: TableWindow; source: ReportSource; label: string }> {
+  if (options.athena) {
+    if (dir !== undefined) throw new UsageError(`--athena reads the deployed tables: give no folder (got ${dir})`);
+    const { openAthenaTables } = await import('./athena-tables.js');
+    const policy = options.boundaries ? await readPolicy(options.boundaries) : undefined;
+    const { runner, window, label } = await openAthenaTables(options, options.since);
+    return { runner, window, label, source: { athena: label, ...(policy ? { policy } : {}) } };
+  }
+  if (dir === undefined) throw new UsageError('give the --out folder of an ingest run, or --athena');
+  if (options.boundaries)
+    throw new UsageError('--boundaries goes with --athena; a local run keeps its policy in <dir>');
+  const { runner, window } = await openLocalTables('report', dir, options.since);
+  return { runner, window, label: dir, source: { dir } };
+}
 
 const VERDICT_WORDS: Record<VpcPlan['verdict'], PlanVerdict['verdict']> = {
   ready: 'ready',
@@ -44,19 +64,24 @@ async function planVerdictsOf(dir: string): Promise<Map<string, PlanVerdict> | u
   );
 }
 
-/** `ciphertrail report <dir>`: the coverage report of an ingest run's tables (text, --json, and --html <file>). */
-export async function runReportCommand(dir: string, options: ReportOptionValues): Promise<number> {
-  const { runner, window } = await openLocalTables('report', dir, options.since);
+/**
+ * `ciphertrail report <dir>`: the coverage report of an ingest run's tables (text, --json, and
+ * --html <file>); `report --athena`: the same over the deployed tables.
+ */
+export async function runReportCommand(dir: string | undefined, options: ReportOptionValues): Promise<number> {
+  const opened = await openReportTables(dir, options);
   let report: ReportData;
   try {
     // The HTML page always charts the daily trend; the terminal shows it with --since.
-    report = await buildReportData(dir, runner, window, { trend: options.since !== undefined || !!options.html });
+    report = await buildReportData(opened.source, opened.runner, opened.window, {
+      trend: options.since !== undefined || !!options.html,
+    });
   } finally {
-    runner.close();
+    opened.runner.close();
   }
   if (options.html) {
-    const planVerdicts = await planVerdictsOf(dir);
-    const html = renderReportHtml(report, { source: dir, ...(planVerdicts ? { planVerdicts } : {}) });
+    const planVerdicts = dir === undefined ? undefined : await planVerdictsOf(dir);
+    const html = renderReportHtml(report, { source: opened.label, ...(planVerdicts ? { planVerdicts } : {}) });
     try {
       mkdirSync(dirname(options.html), { recursive: true });
       writeFileSync(options.html, html);
@@ -66,7 +91,7 @@ export async function runReportCommand(dir: string, options: ReportOptionValues)
   }
   const { trend, ...withoutTrend } = report;
   const shown: ReportData = options.since === undefined || !trend ? withoutTrend : report;
-  console.log(options.json ? JSON.stringify(shown, null, 2) : renderReportText(shown, dir));
+  console.log(options.json ? JSON.stringify(shown, null, 2) : renderReportText(shown, opened.label));
   if (options.html) {
     // Last, so it is the line a reader sees; on stderr, so stdout stays the text or JSON report.
     const size = formatBytes(statSync(options.html).size);

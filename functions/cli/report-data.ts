@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { namedQuery } from '../../schemas/queries.js';
 import { MANIFEST_FOLDER } from '../../schemas/tables.js';
+import { readPolicy } from '../adapters/policy-store.js';
 import type { QueryRow, QueryRunner } from '../adapters/query-runner.js';
+import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import { definedProps } from '../core/defined.js';
 import { STATUS_LEGEND, type StatusLegendEntry } from '../core/encryption-status.js';
 import { type BoundaryReport, buildBoundaryReport } from './boundary-report.js';
@@ -22,8 +25,8 @@ export interface Evidence {
     readonly malformedLines: number;
     readonly rejectedObjects: readonly { readonly name: string; readonly reason: string }[];
   } | null;
-  /** Objects quarantined as never readable (`rejects/`, written by the ingest Lambda). */
-  readonly quarantined: number;
+  /** Objects quarantined as never readable (`rejects/`, written by the ingest Lambda); null when not known (Athena). */
+  readonly quarantined: number | null;
 }
 
 /** The sections of `report` (text, `--json` and `--html` are renderings of this). */
@@ -47,18 +50,25 @@ export interface ReportData {
 const REJECTED_SHOWN = 10;
 
 /**
- * Runs the report's named queries through `runner` (DuckDB locally; any QueryRunner) and reads
- * the evidence files of the local folder `dir`.
+ * Where the tables of a report are: a local ingest folder (its run report, manifests, policy copy
+ * and alerts are evidence too), or deployed tables through Athena (evidence from the tables only;
+ * the policy from the snapshot the sync wrote, when given).
+ */
+export type ReportSource = { readonly dir: string } | { readonly athena: string; readonly policy?: BoundaryPolicy };
+
+/**
+ * Runs the report's named queries through `runner` (DuckDB locally, Athena deployed) and reads
+ * the evidence the source has besides the tables.
  */
 export async function buildReportData(
-  dir: string,
+  source: ReportSource,
   runner: QueryRunner,
   window: TableWindow,
   options: { readonly trend: boolean; readonly now?: Date },
 ): Promise<ReportData> {
   const run = (name: string) => runNamed(runner, name);
   const [totals] = await run('coverage_totals');
-  const evidence = readEvidence(dir, totals ?? {});
+  const evidence = 'dir' in source ? readEvidence(source.dir, totals ?? {}) : await tableEvidence(totals ?? {}, run);
   return {
     generatedAt: (options.now ?? new Date()).toISOString(),
     window,
@@ -76,7 +86,12 @@ export async function buildReportData(
           },
         }
       : {}),
-    ...definedProps({ boundaries: await buildBoundaryReport(dir, run) }),
+    ...definedProps({
+      boundaries:
+        'dir' in source
+          ? await buildBoundaryReport(await localPolicy(source.dir), join(source.dir, ALERT_FILES.alerts), run)
+          : await buildBoundaryReport(source.policy, undefined, run),
+    }),
   };
 }
 
@@ -87,17 +102,38 @@ function runNamed(runner: QueryRunner, name: string): Promise<QueryRow[]> {
   return runner.query(query.sql);
 }
 
+/** The policy copy a local ingest run with --boundaries keeps in its folder. */
+async function localPolicy(dir: string): Promise<BoundaryPolicy | undefined> {
+  const path = join(dir, ALERT_FILES.policy);
+  return existsSync(path) ? readPolicy(path) : undefined;
+}
+
+/** Evidence of deployed tables: the period from the tables, the source objects from their commit column. */
+async function tableEvidence(totals: QueryRow, run: (name: string) => Promise<QueryRow[]>): Promise<Evidence> {
+  const [objects] = await run('source_objects');
+  return {
+    period: periodOf(totals),
+    objectsInTables: objects?.objects === undefined || objects.objects === null ? null : Number(objects.objects),
+    lastIngestRun: null,
+    quarantined: null,
+  };
+}
+
+function periodOf(totals: QueryRow): Evidence['period'] {
+  return {
+    start: (totals.period_start as string | null | undefined) ?? null,
+    end: (totals.period_end as string | null | undefined) ?? null,
+    days: Number(totals.days ?? 0),
+  };
+}
+
 function readEvidence(dir: string, totals: QueryRow): Evidence {
   const manifests = join(dir, MANIFEST_FOLDER);
   const objectsInTables = existsSync(manifests)
     ? readdirSync(manifests).filter((f) => f.endsWith('.json')).length
     : null;
   return {
-    period: {
-      start: (totals.period_start as string | null | undefined) ?? null,
-      end: (totals.period_end as string | null | undefined) ?? null,
-      days: Number(totals.days ?? 0),
-    },
+    period: periodOf(totals),
     objectsInTables,
     lastIngestRun: readLastRun(join(dir, 'ingest-report.json')),
     quarantined: countJson(join(dir, 'rejects')),

@@ -126,7 +126,8 @@ function evidenceLines(e: Evidence): string[] {
       lines.push(`             ... ${formatCount(run.rejected - run.rejectedObjects.length)} more rejected`);
     }
   } else lines.push('             no ingest-report.json: objects rejected by the run that wrote these tables unknown');
-  if (e.quarantined > 0) lines.push(`             ${plural(e.quarantined, 'object')} quarantined under rejects/`);
+  if (e.quarantined !== null && e.quarantined > 0)
+    lines.push(`             ${plural(e.quarantined, 'object')} quarantined under rejects/`);
   return lines;
 }
 

@@ -192,14 +192,18 @@ export class AthenaEndpoint {
   }
 }
 
+/** Athena classifies a statement after its leading comments (a named query starts with one). */
+const withoutLeadingComments = (sql: string) => sql.replace(/^(\s*--[^\n]*\n)*/, '');
+
 function describe(execution: Execution) {
   const state = execution.polls <= 1 && execution.state !== 'FAILED' ? 'RUNNING' : execution.state;
-  const type = /^\s*(CREATE|ALTER|DROP)\b/i.test(execution.sql)
+  const code = withoutLeadingComments(execution.sql);
+  const type = /^\s*(CREATE|ALTER|DROP)\b/i.test(code)
     ? 'DDL'
-    : /^\s*(OPTIMIZE|VACUUM)\b/i.test(execution.sql)
+    : /^\s*(OPTIMIZE|VACUUM)\b/i.test(code)
       ? 'UTILITY'
       : 'DML';
-  const sub = /^\s*(\w+)/.exec(execution.sql)?.[1]?.toUpperCase();
+  const sub = /^\s*(\w+)/.exec(code)?.[1]?.toUpperCase();
   return {
     QueryExecutionId: execution.id,
     Query: execution.sql,
@@ -212,7 +216,7 @@ function describe(execution: Execution) {
 
 /** One page of results: a SELECT's first page starts with the header row, as Athena's does. */
 function resultsPage(execution: Execution, maxResults: number, token: string | undefined) {
-  const isSelect = /^\s*(SELECT|WITH)\b/i.test(execution.sql);
+  const isSelect = /^\s*(SELECT|WITH)\b/i.test(withoutLeadingComments(execution.sql));
   const header = isSelect ? [execution.columns.map((c) => c.name)] : [];
   const all = [...header, ...(isSelect ? execution.rows : [])];
   const from = token ? Number(token) : 0;

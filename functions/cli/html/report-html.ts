@@ -176,7 +176,7 @@ function evidence(report: ReportData): string {
     items.push(
       '<li>No <code>ingest-report.json</code>: rejected objects of the run that wrote these tables are unknown.</li>',
     );
-  if (e.quarantined > 0)
+  if (e.quarantined !== null && e.quarantined > 0)
     items.push(`<li>${num(e.quarantined)} objects were quarantined as unreadable (<code>rejects/</code>).</li>`);
   const t = report.totals;
   items.push(

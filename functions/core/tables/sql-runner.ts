@@ -7,6 +7,8 @@ export interface SqlResult {
   /** The engine's id of the statement (Athena's QueryExecutionId). */
   readonly queryId: string;
   readonly columns: readonly string[];
+  /** The engine's type of each column, when it says (Athena's ColumnInfo.Type: varchar, bigint, double, ...). */
+  readonly types?: readonly string[];
   /** Values as the engine prints them (Athena returns every value as text); null is SQL NULL. */
   readonly rows: readonly Readonly<Record<string, string | null>>[];
   /** Bytes the engine read, when it says (what Athena bills). */
