@@ -14,6 +14,7 @@ import { IngestQueue } from './constructs/ingest-queue.js';
 import { PipelineMonitoring } from './constructs/pipeline-monitoring.js';
 import { PolicyWriteWatch } from './constructs/policy-write-watch.js';
 import { TableCommitter } from './constructs/table-committer.js';
+import { WeeklyReport } from './constructs/weekly-report.js';
 
 export interface CiphertrailStackProps extends StackProps {
   readonly config: CiphertrailConfig;
@@ -35,6 +36,7 @@ export class CiphertrailStack extends Stack {
   readonly policyWatch: PolicyWriteWatch;
   readonly monitoring: PipelineMonitoring;
   readonly committer: TableCommitter;
+  readonly weeklyReport: WeeklyReport;
 
   constructor(scope: Construct, id: string, props: CiphertrailStackProps) {
     super(scope, id, props);
@@ -151,6 +153,15 @@ export class CiphertrailStack extends Stack {
         logRetentionDays: config.logRetentionDays,
       });
     }
+    this.weeklyReport = new WeeklyReport(this, 'WeeklyReport', {
+      bucket: this.curated.bucket,
+      catalog: this.catalog,
+      icebergPrefix: this.committer.icebergPrefix,
+      alerting: this.alerting,
+      schedule: config.weeklyReportSchedule,
+      notify: config.weeklyReportNotify,
+      logRetentionDays: config.logRetentionDays,
+    });
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       queue: this.queue,
       ingest: this.ingest.handler.function,

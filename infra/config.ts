@@ -43,6 +43,8 @@ export interface CiphertrailConfig {
   readonly commitSchedule: string;
   readonly optimizeSchedule: string;
   readonly vacuumSchedule: string;
+  readonly weeklyReportSchedule: string;
+  readonly weeklyReportNotify: boolean;
   readonly optimizeDays: number;
   readonly stagingExpirationDays: number;
   readonly committerMemoryMb: number;
@@ -167,6 +169,12 @@ export function resolveConfig(read: ContextReader): CiphertrailConfig {
     commitSchedule: ctx.string('commitSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
     optimizeSchedule: ctx.string('optimizeSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
     vacuumSchedule: ctx.string('vacuumSchedule', SCHEDULE, 'an EventBridge rate(...) or cron(...) expression'),
+    weeklyReportSchedule: ctx.string(
+      'weeklyReportSchedule',
+      SCHEDULE,
+      'an EventBridge rate(...) or cron(...) expression',
+    ),
+    weeklyReportNotify: ctx.boolean('weeklyReportNotify'),
     optimizeDays: ctx.int('optimizeDays', 1, 30),
     stagingExpirationDays: ctx.int('stagingExpirationDays', 2, 3650),
     committerMemoryMb: ctx.int('committerMemoryMb', 128, 10_240),

@@ -63,6 +63,13 @@ export const DEFAULTS = {
   optimizeSchedule: 'rate(1 hour)',
   /** VACUUM: expires snapshots older than the tables' vacuum_max_snapshot_age_seconds (3 days). */
   vacuumSchedule: 'rate(1 day)',
+  /** The weekly HTML coverage report of the committed tables, to `reports/` in the curated bucket (Monday 07:00 UTC). */
+  weeklyReportSchedule: 'cron(0 7 ? * MON *)',
+  /**
+   * Whether the weekly report's S3 location goes to the alert topic too. Off by default: the alert
+   * topic pages on-call, and a page should be something to act on.
+   */
+  weeklyReportNotify: false,
   /** Days OPTIMIZE covers, today included (late objects land in earlier days). */
   optimizeDays: 3,
   /**

@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryRunner } from '../adapters/athena-query-runner.js';
 import { AthenaSqlRunner } from '../adapters/athena-sql-runner.js';
 import type { QueryRunner } from '../adapters/query-runner.js';
+import type { SqlRunner } from '../core/tables/sql-runner.js';
 import type { TableWindow } from './open-tables.js';
 import { firstDayOf, type Since } from './since.js';
 
@@ -30,10 +31,19 @@ export async function openAthenaTables(
   });
   const sql = new AthenaSqlRunner(client, { workGroup: options.workgroup, database: options.database });
   const label = `Athena workgroup ${options.workgroup}, database ${options.database}`;
-  const all = new AthenaQueryRunner(sql, options.database);
+  return { ...(await athenaTables(sql, options.database, since)), label };
+}
+
+/** The deployed tables over any Athena `SqlRunner` (the CLI's, or the weekly report Lambda's). */
+export async function athenaTables(
+  sql: SqlRunner,
+  database: string,
+  since?: Since,
+): Promise<{ runner: QueryRunner; window: TableWindow }> {
+  const all = new AthenaQueryRunner(sql, database);
   const [row] = await all.query('SELECT CAST(CAST(max(window_start) AS DATE) AS VARCHAR) AS last_day FROM summary');
   const lastDay = (row?.last_day as string | null | undefined) ?? null;
   const fromDay = since && lastDay !== null ? firstDayOf(since, lastDay) : null;
-  const runner = fromDay === null ? all : new AthenaQueryRunner(sql, options.database, fromDay);
-  return { runner, window: { since: since?.text ?? null, fromDay, lastDay }, label };
+  const runner = fromDay === null ? all : new AthenaQueryRunner(sql, database, fromDay);
+  return { runner, window: { since: since?.text ?? null, fromDay, lastDay } };
 }

@@ -48,6 +48,8 @@ export class TableCommitter extends Construct {
   readonly tables: CustomResource;
   readonly rules: events.Rule[] = [];
   readonly icebergLocation: string;
+  /** Key prefix of the Iceberg tables' files in the curated bucket. */
+  readonly icebergPrefix: string;
   /** Any failed task: the watermark stays and the next schedule redoes the commit, but someone should look. */
   readonly errorsAlarm: cloudwatch.Alarm;
 
@@ -56,6 +58,7 @@ export class TableCommitter extends Construct {
     const { bucket, catalog } = props;
     const prefix = props.curatedPrefix;
     const icebergPrefix = `${prefix}${ICEBERG_FOLDER}`;
+    this.icebergPrefix = icebergPrefix;
     this.icebergLocation = `s3://${bucket.bucketName}/${icebergPrefix}`;
     const environment = {
       CURATED_BUCKET: bucket.bucketName,

@@ -26,12 +26,7 @@ beforeAll(async () => {
     '--quiet',
   ]);
   athena = await AthenaEndpoint.start({ stagingDir: dir.path });
-  // The committed tables of database "ciphertrail", as the committer leaves them (here: every staged row).
-  await athena.query('CREATE SCHEMA IF NOT EXISTS ciphertrail');
-  for (const table of ['summary', 'unencrypted', 'findings']) {
-    await athena.query(`CREATE VIEW ciphertrail.${table} AS SELECT * EXCLUDE ("$path") FROM ${table}_staging`);
-    await athena.query(`CREATE VIEW ${table} AS SELECT * FROM ciphertrail.${table}`);
-  }
+  await athena.standInCommittedTables();
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,

@@ -137,7 +137,11 @@ describe('usage errors (exit 2, one balanced line and the command synopsis on st
       'ciphertrail ingest: --out README.md is a file: give a folder',
       'Usage',
     ],
-    [['report'], "ciphertrail report: missing required argument 'dir'", 'Usage: ciphertrail report'],
+    [
+      ['report'],
+      'ciphertrail report: give the --out folder of an ingest run, or --athena',
+      'Usage: ciphertrail report',
+    ],
     [['report', 'a', 'b'], 'ciphertrail report: too many arguments', 'Usage: ciphertrail report'],
     [['report', 'no/such/dir'], 'ciphertrail report: no such folder: no/such/dir', 'Usage: ciphertrail report'],
     [['report', 'README.md'], 'ciphertrail report: no ciphertrail tables in README.md', 'Usage: ciphertrail report'],

@@ -76,6 +76,20 @@ export class AthenaEndpoint {
     });
   }
 
+  /**
+   * Stands in for what the committer leaves: the tables of `database` (schema-qualified, as the
+   * report's window clause names them, and plain) over every staged row.
+   */
+  async standInCommittedTables(database = 'ciphertrail'): Promise<void> {
+    await this.query(`CREATE SCHEMA IF NOT EXISTS ${database}`);
+    for (const spec of OUTPUT_TABLES) {
+      await this.query(
+        `CREATE OR REPLACE VIEW ${database}.${spec.name} AS SELECT * EXCLUDE ("$path") FROM ${stagingTableName(spec)}`,
+      );
+      await this.query(`CREATE OR REPLACE VIEW ${spec.name} AS SELECT * FROM ${database}.${spec.name}`);
+    }
+  }
+
   /** The statements run, in order. */
   statements(): string[] {
     return this.executions.map((e) => e.sql);
