@@ -43,6 +43,7 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
       'iceberg-tables',
       'ingest',
       'sync-boundaries',
+      'weekly-report',
     ]);
     for (const [service, dir] of assetOf) {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
