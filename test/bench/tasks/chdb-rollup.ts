@@ -50,17 +50,19 @@ const summary = (from: string) => `${out(job.summaryPath)}
   ) ORDER BY window_start ${settings}`;
 
 const unencrypted = (from: string) => `${out(job.unencryptedPath)}
-  SELECT window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port, pkt_src_aws_service,
-    pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason, interface_type, flows, packets, bytes,
+  SELECT window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port, server_side,
+    pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason, interface_type, flows, packets, bytes,
     first_seen, last_seen
   FROM (
     SELECT object, ${window}, ${account}, ${region}, vpc_id, interface_id, coalesce(pkt_srcaddr, srcaddr) AS srcaddr,
       coalesce(pkt_dstaddr, dstaddr) AS dstaddr, protocol,
       if(srcport IS NULL OR dstport IS NULL, coalesce(srcport, dstport), least(srcport, dstport)) AS port,
+      -- The address on the service (lower) port: the source for a reply, the destination for a request or equal ports.
+      multiIf(srcport IS NULL AND dstport IS NULL, NULL, dstport IS NULL OR srcport < dstport, 'src', 'dst') AS server_side,
       pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason,
       CAST(NULL, 'Nullable(String)') AS interface_type, ${measures}
     FROM ${flows(from)} WHERE encryption_status = 0
-    GROUP BY object, window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port,
+    GROUP BY object, window_start, account_id, region, vpc_id, interface_id, srcaddr, dstaddr, protocol, port, server_side,
       pkt_src_aws_service, pkt_dst_aws_service, traffic_path, flow_direction, action, reject_reason, interface_type
   ) ORDER BY window_start ${settings}`;
 

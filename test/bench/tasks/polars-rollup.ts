@@ -78,6 +78,7 @@ const UNENCRYPTED_KEY = [
   'dstaddr',
   'protocol',
   'port',
+  'server_side',
   'pkt_src_aws_service',
   'pkt_dst_aws_service',
   'traffic_path',
@@ -100,6 +101,19 @@ flows
     pl.col('pkt_srcaddr').fillNull(pl.col('srcaddr')).alias('srcaddr'),
     pl.col('pkt_dstaddr').fillNull(pl.col('dstaddr')).alias('dstaddr'),
     pl.minHorizontal([pl.col('srcport'), pl.col('dstport')]).alias('port'),
+    // The address on the service (lower) port: the source for a reply, the destination for a request or equal ports.
+    pl
+      .when(pl.col('srcport').isNull().and(pl.col('dstport').isNull()))
+      .then(pl.lit(null).cast(pl.String))
+      .when(
+        pl
+          .col('dstport')
+          .isNull()
+          .or(pl.col('srcport').lt(pl.col('dstport'))),
+      )
+      .then(pl.lit('src'))
+      .otherwise(pl.lit('dst'))
+      .alias('server_side'),
     pl.lit(null).cast(pl.String).alias('interface_type'),
   )
   .groupBy(['object', ...UNENCRYPTED_KEY])
