@@ -5,8 +5,8 @@
  * for the Iceberg tables of the database; the report must equal the local report of the same rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AthenaEndpoint } from '../helpers/athena-endpoint.js';
-import { runCli } from '../helpers/cli.js';
+import type { AthenaEndpoint } from '../helpers/athena-endpoint.js';
+import { athenaOverSamples } from '../helpers/athena-samples.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { TEST_CREDENTIALS } from '../helpers/query-api-server.js';
 import { tempDir } from '../helpers/sources.js';
@@ -16,17 +16,7 @@ let athena: AthenaEndpoint;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  await runCli([
-    'ingest',
-    'samples/flow-logs',
-    '--out',
-    dir.path,
-    '--boundaries',
-    'samples/boundaries.json',
-    '--quiet',
-  ]);
-  athena = await AthenaEndpoint.start({ stagingDir: dir.path });
-  await athena.standInCommittedTables();
+  athena = await athenaOverSamples(dir.path);
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,

@@ -10,8 +10,8 @@ import { AthenaSqlRunner } from '../../functions/adapters/athena-sql-runner.js';
 import { readPolicy } from '../../functions/adapters/policy-store.js';
 import { S3BlobStore } from '../../functions/adapters/s3-store.js';
 import { createWeeklyReportHandler } from '../../functions/handlers/weekly-report.js';
-import { AthenaEndpoint } from '../helpers/athena-endpoint.js';
-import { runCli } from '../helpers/cli.js';
+import type { AthenaEndpoint } from '../helpers/athena-endpoint.js';
+import { athenaOverSamples } from '../helpers/athena-samples.js';
 import { tempDir } from '../helpers/sources.js';
 import { s3Client, withLocalS3 } from '../s3/local-s3.js';
 
@@ -20,17 +20,7 @@ const dir = tempDir('weekly-report');
 let athena: AthenaEndpoint;
 
 beforeAll(async () => {
-  await runCli([
-    'ingest',
-    'samples/flow-logs',
-    '--out',
-    dir.path,
-    '--boundaries',
-    'samples/boundaries.json',
-    '--quiet',
-  ]);
-  athena = await AthenaEndpoint.start({ stagingDir: dir.path });
-  await athena.standInCommittedTables();
+  athena = await athenaOverSamples(dir.path);
 });
 afterAll(async () => {
   await athena?.close();
