@@ -11,7 +11,8 @@ import type { ObjectReport } from '../core/ingest-object.js';
 import { BoundaryIndex } from '../core/policy/boundary-index.js';
 import { BoundaryPolicyError } from '../core/policy/policy-document.js';
 import type { SourceObject } from '../core/ports.js';
-import { formatBytes, formatCount, UsageError } from './usage.js';
+import { formatBytes, formatCount } from '../report/format.js';
+import { UsageError } from './usage.js';
 
 export { ALERT_FILES };
 

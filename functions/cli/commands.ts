@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { AthenaOptionValues } from './athena-tables.js';
+import type { AthenaOptionValues } from '../report/athena-tables.js';
+import { parseSince, type Since } from '../report/since.js';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
-import { parseSince, type Since } from './since.js';
 
 /**
  * The arguments and options of each command, in one place: `main` adds the actions, and

@@ -7,13 +7,14 @@ import { type FlowLogLayout, formatString, parseLogFormat, UnknownFieldError } f
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
 import { type RunReport, RunSummary } from '../core/run-report.js';
+import { formatBytes, formatCount, plural } from '../report/format.js';
 import type { AlertingOutcome } from './alerting.js';
 import { DEFAULT_MAX_OBJECT_TEXT, defineIngest, type IngestOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { Progress } from './progress.js';
-import { formatBytes, formatCount, plural, UsageError } from './usage.js';
+import { UsageError } from './usage.js';
 import { defaultJobs, ingestInWorkers } from './worker-pool.js';
 
 export interface IngestSettings {

@@ -4,18 +4,9 @@ import { OUTPUT_TABLES } from '../../schemas/tables.js';
 import { LocalTables, latestDay } from '../adapters/duckdb-tables.js';
 import type { QueryRunner } from '../adapters/query-runner.js';
 import { isS3Url } from '../adapters/s3-url.js';
-import { firstDayOf, type Since } from './since.js';
+import type { TableWindow } from '../report/report-data.js';
+import { firstDayOf, type Since } from '../report/since.js';
 import { UsageError } from './usage.js';
-
-/** The days a report or query covers: all of the tables, or from `fromDay` to the latest day. */
-export interface TableWindow {
-  /** `--since` as given (30d, 2025-11-20), or null for all days. */
-  readonly since: string | null;
-  /** First UTC day the tables show (null: from their first day). */
-  readonly fromDay: string | null;
-  /** Latest UTC day in the tables (null: no rows). */
-  readonly lastDay: string | null;
-}
 
 /**
  * The tables of a local ingest run (`<dir>`), for `report` and `query`, limited to the window

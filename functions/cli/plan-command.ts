@@ -5,10 +5,11 @@ import { readPolicy } from '../adapters/policy-store.js';
 import { isS3Url } from '../adapters/s3-url.js';
 import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import type { EnforcementPlan, PlanPath, VpcPlan } from '../core/enforcement-plan.js';
+import { formatBytes, formatCount } from '../report/format.js';
+import { windowStartOf } from '../report/since.js';
 import type { PlanOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
-import { windowStartOf } from './since.js';
-import { formatBytes, formatCount, UsageError } from './usage.js';
+import { UsageError } from './usage.js';
 
 /**
  * `ciphertrail plan <dir>`: the enforcement plan over an ingest run's tables. The policy snapshot

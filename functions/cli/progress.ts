@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from './usage.js';
+import { formatBytes, formatCount } from '../report/format.js';
 
 export interface ProgressOptions {
   readonly quiet: boolean;

@@ -1,9 +1,9 @@
 import { loadNamedQueries } from '../../schemas/queries.js';
 import type { QueryRow } from '../adapters/query-runner.js';
+import { table } from '../report/report-text.js';
 import type { QueryOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
 import { openLocalTables } from './open-tables.js';
-import { table } from './report-text.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -46,7 +46,7 @@ export async function runQueryCommand(
   if (sql.trim() === '') throw new UsageError('--sql is empty');
   const { runner } =
     dir === undefined
-      ? await (await import('./athena-tables.js')).openAthenaTables(options, options.since)
+      ? await (await import('../report/athena-tables.js')).openAthenaTables(options, options.since)
       : await openLocalTables('query', dir, options.since);
   let rows: QueryRow[];
   try {

@@ -7,14 +7,15 @@ import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import { describeError } from '../core/describe-error.js';
 import type { VpcPlan } from '../core/enforcement-plan.js';
 import { OutputError } from '../core/errors.js';
+import { formatBytes } from '../report/format.js';
+import { type PlanVerdict, renderReportHtml } from '../report/html/report-html.js';
+import { buildReportData, type ReportData, type ReportSource, type TableWindow } from '../report/report-data.js';
+import { renderReportText } from '../report/report-text.js';
+import { parseSince, windowStartOf } from '../report/since.js';
 import type { ReportOptionValues } from './commands.js';
 import { EXIT } from './exit-codes.js';
-import { type PlanVerdict, renderReportHtml } from './html/report-html.js';
-import { openLocalTables, type TableWindow } from './open-tables.js';
-import { buildReportData, type ReportData, type ReportSource } from './report-data.js';
-import { renderReportText } from './report-text.js';
-import { parseSince, windowStartOf } from './since.js';
-import { formatBytes, UsageError } from './usage.js';
+import { openLocalTables } from './open-tables.js';
+import { UsageError } from './usage.js';
 
 /** The local folder's tables, or with --athena the deployed ones (and the policy snapshot given). */
 async function openReportTables(
@@ -23,7 +24,7 @@ async function openReportTables(
 ): Promise<{ runner: QueryRunner; window: TableWindow; source: ReportSource; label: string }> {
   if (options.athena) {
     if (dir !== undefined) throw new UsageError(`--athena reads the deployed tables: give no folder (got ${dir})`);
-    const { openAthenaTables } = await import('./athena-tables.js');
+    const { openAthenaTables } = await import('../report/athena-tables.js');
     const policy = options.boundaries ? await readPolicy(options.boundaries) : undefined;
     const { runner, window, label } = await openAthenaTables(options, options.since);
     return { runner, window, label, source: { athena: label, ...(policy ? { policy } : {}) } };

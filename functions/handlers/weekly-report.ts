@@ -7,11 +7,11 @@ import { LambdaTelemetry } from '../adapters/lambda-telemetry.js';
 import { readPolicy } from '../adapters/policy-store.js';
 import { createS3Client } from '../adapters/s3-client.js';
 import { S3BlobStore } from '../adapters/s3-store.js';
-import { athenaTables } from '../cli/athena-tables.js';
-import { renderReportHtml } from '../cli/html/report-html.js';
-import { buildReportData } from '../cli/report-data.js';
-import { parseSince } from '../cli/since.js';
 import type { SqlRunner } from '../core/tables/sql-runner.js';
+import { athenaTables } from '../report/athena-tables.js';
+import { renderReportHtml } from '../report/html/report-html.js';
+import { buildReportData } from '../report/report-data.js';
+import { parseSince } from '../report/since.js';
 
 /** The window of the weekly page: 30 days, so its daily trend shows this week against the weeks before. */
 const WINDOW = parseSince('30d');

@@ -1,8 +1,8 @@
 /** renderReportHtml on hand-made report data: escaping, the plan-verdict hook, empty sections. */
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml } from '../../functions/cli/html/report-html.js';
-import type { ReportData } from '../../functions/cli/report-data.js';
 import { STATUS_LEGEND } from '../../functions/core/encryption-status.js';
+import { renderReportHtml } from '../../functions/report/html/report-html.js';
+import type { ReportData } from '../../functions/report/report-data.js';
 
 const base: ReportData = {
   generatedAt: '2025-12-01T00:00:00.000Z',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import type { QueryRow } from '../adapters/query-runner.js';
 import { protocolName } from '../core/policy/classify-flow.js';
-import { formatBytes, formatCount, utcMinute } from './usage.js';
+import { formatBytes, formatCount, utcMinute } from './format.js';
 
 export interface BoundaryReport {
   /** Every VPC of the policy the ingest run classified with (`<dir>/boundaries.json`), with its mode. */

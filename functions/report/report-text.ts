@@ -2,8 +2,8 @@ import type { QueryRow } from '../adapters/query-runner.js';
 import { encryptionStatusLabel, trafficPathLabel } from '../core/encryption-status.js';
 import { protocolName } from '../core/policy/classify-flow.js';
 import { renderBoundaryReport } from './boundary-report.js';
+import { formatBytes, formatCount, plural, utcMinute } from './format.js';
 import type { Evidence, ReportData } from './report-data.js';
-import { formatBytes, formatCount, plural, utcMinute } from './usage.js';
 
 const pct = (v: unknown) => (v === null || v === undefined ? '-' : `${Number(v).toFixed(1)}%`);
 const share = (part: unknown, total: unknown) =>

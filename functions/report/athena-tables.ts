@@ -3,7 +3,7 @@ import { AthenaQueryRunner } from '../adapters/athena-query-runner.js';
 import { AthenaSqlRunner } from '../adapters/athena-sql-runner.js';
 import type { QueryRunner } from '../adapters/query-runner.js';
 import type { SqlRunner } from '../core/tables/sql-runner.js';
-import type { TableWindow } from './open-tables.js';
+import type { TableWindow } from './report-data.js';
 import { firstDayOf, type Since } from './since.js';
 
 /** `--athena` and its settings, shared by `report` and `query`. */

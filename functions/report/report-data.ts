@@ -9,7 +9,16 @@ import { ALERT_FILES } from '../core/alerts/alert-run.js';
 import { definedProps } from '../core/defined.js';
 import { STATUS_LEGEND, type StatusLegendEntry } from '../core/encryption-status.js';
 import { type BoundaryReport, buildBoundaryReport } from './boundary-report.js';
-import type { TableWindow } from './open-tables.js';
+
+/** The days a report or query covers: all of the tables, or from `fromDay` to the latest day. */
+export interface TableWindow {
+  /** `--since` as given (30d, 2025-11-20), or null for all days. */
+  readonly since: string | null;
+  /** First UTC day the tables show (null: from their first day). */
+  readonly fromDay: string | null;
+  /** Latest UTC day in the tables (null: no rows). */
+  readonly lastDay: string | null;
+}
 
 /** What the evidence behind a report is: the period its rows cover and the objects read. */
 export interface Evidence {

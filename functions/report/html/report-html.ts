@@ -1,8 +1,8 @@
 import type { QueryRow } from '../../adapters/query-runner.js';
 import { trafficPathLabel } from '../../core/encryption-status.js';
+import { formatBytes, formatCount, utcMinute } from '../format.js';
 import type { ReportData } from '../report-data.js';
 import { periodText, service } from '../report-text.js';
-import { formatBytes, formatCount, utcMinute } from '../usage.js';
 import {
   barChart,
   escapeHtml as h,
