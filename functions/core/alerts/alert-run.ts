@@ -95,17 +95,7 @@ export async function runAlerts(
 
   const records = ports.records;
   await records?.put(ALERT_FILES.policy, Buffer.from(formatBoundaryPolicy(index.policy)), 'application/json');
-  const paging = await pageAlerts(
-    findings.violation,
-    definedProps({
-      dedup: ports.dedup,
-      publisher: ports.publisher,
-      now,
-      clock: ports.clock,
-      remainingMs: ports.remainingMs,
-      ...settings,
-    }),
-  );
+  const paging = await pageWithPorts(findings.violation, ports, now, settings);
   if (records) {
     // S3 has no append: the log is read and written back whole (one run at a time, like the dedup file).
     const earlier = await records.get(ALERT_FILES.alerts);
@@ -131,6 +121,26 @@ export async function runAlerts(
         }
       : {}),
   };
+}
+
+/** One paging of `alerts` through the ports both runs share (dedup claims, publisher, clock, deadline). */
+function pageWithPorts(
+  alerts: Parameters<typeof pageAlerts>[0],
+  ports: ControlStatePorts,
+  now: number,
+  settings: AlertRunSettings,
+): Promise<PageResult> {
+  return pageAlerts(
+    alerts,
+    definedProps({
+      dedup: ports.dedup,
+      publisher: ports.publisher,
+      now,
+      clock: ports.clock,
+      remainingMs: ports.remainingMs,
+      ...settings,
+    }),
+  );
 }
 
 export interface ControlStatePorts {
@@ -162,17 +172,7 @@ export async function runControlStateAlerts(
 ): Promise<ControlStateOutcome> {
   const now = ports.clock();
   const alerts = controlStateAlerts(policy, now);
-  const paging = await pageAlerts(
-    alerts,
-    definedProps({
-      dedup: ports.dedup,
-      publisher: ports.publisher,
-      now,
-      clock: ports.clock,
-      remainingMs: ports.remainingMs,
-      ...settings,
-    }),
-  );
+  const paging = await pageWithPorts(alerts, ports, now, settings);
   const at = new Date(now).toISOString();
   const done = new Set([...paging.paged, ...paging.suppressed].map((a) => a.vpc_id));
   const vpcs: Record<string, BoundaryVpc> = { ...policy.vpcs };
