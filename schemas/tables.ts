@@ -167,8 +167,9 @@ export const FINDINGS_TABLE = {
 export const OUTPUT_TABLES = [SUMMARY_TABLE, UNENCRYPTED_TABLE, FINDINGS_TABLE] as const;
 
 /**
- * `<tables location>_manifests/<object stem>.json`: the keys each source object's runs wrote, so
- * a re-run removes the files it no longer writes. Beside the table folders, never inside one:
+ * `<tables location>_manifests/<object stem>.json`: the keys each source object's runs wrote to
+ * S3, so a re-run removes the files it no longer writes (a local folder is its own manifest:
+ * functions/adapters/output-manifests.ts). Beside the table folders, never inside one:
  * neither the Glue table locations (`<prefix><table>/`) nor the DuckDB globs (under `<dir>/<table>/`) reach it.
  */
 export const MANIFEST_FOLDER = '_manifests/';

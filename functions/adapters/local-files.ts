@@ -11,7 +11,7 @@ import {
   statSync,
 } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { ObjectRejectedError, UsageError } from '../core/errors.js';
 import type { SkippedInput, SourceObject } from '../core/ports.js';
 
@@ -28,9 +28,67 @@ export interface LocalObjectRef {
 }
 
 export interface LocalInputs {
-  readonly objects: SourceObject[];
+  readonly objects: SourceList;
   /** Entries inside input folders that are not read, each with the reason. */
   readonly skipped: SkippedInput[];
+}
+
+/** A folder of the listing: its path as reached, its real path, and the key prefix of its files. */
+interface ListedFolder {
+  readonly path: string;
+  readonly real: string;
+  readonly keyPrefix: string;
+}
+
+/** A regular file found in a listed folder, kept in a few bytes until it is read. */
+interface ListedFile {
+  readonly folder: ListedFolder;
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * The objects of a listing, in order. A run over 50,000 files holds them all before it reads the
+ * first (it lists once: progress knows the total, and every worker sees the same order), so each
+ * file of a folder is its folder, its name and its size (about 150 bytes), and becomes a
+ * SourceObject (paths, identity, readers: a kilobyte or more) only when `at` asks for it.
+ * Memory then stays flat in the number of objects (docs/performance.md, "Many small objects").
+ */
+class SourceList implements Iterable<SourceObject> {
+  private readonly entries: (ListedFile | SourceObject)[] = [];
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** The stored bytes of every object, or undefined when one of them has no known size. */
+  get totalBytes(): number | undefined {
+    let total = 0;
+    for (const entry of this.entries) {
+      const size = entry.size;
+      if (size === undefined) return undefined;
+      total += size;
+    }
+    return total;
+  }
+
+  at(index: number): SourceObject | undefined {
+    const entry = this.entries[index];
+    if (entry === undefined || !('folder' in entry)) return entry;
+    const { folder, name, size } = entry;
+    const path = join(folder.path, name);
+    const identity = folder.real === folder.path ? path : join(folder.real, name);
+    return localObjectAt({ path, key: folder.keyPrefix + name, identity, size });
+  }
+
+  *[Symbol.iterator](): Iterator<SourceObject> {
+    for (let i = 0; i < this.entries.length; i++) yield this.at(i)!;
+  }
+
+  /** @internal for the listing */
+  push(entry: ListedFile | SourceObject): void {
+    this.entries.push(entry);
+  }
 }
 
 /**
@@ -40,7 +98,10 @@ export interface LocalInputs {
  * - A path that does not exist is an UsageError (a usage error at the CLI).
  * - Symlinks are followed, to files and to folders; a folder already being walked (a loop) is
  *   not entered again.
- * - The same file reached twice (a folder given twice, a symlink to a listed file) is read once.
+ * - The same file reached twice (a folder given twice, a folder inside another given, a symlink
+ *   to a listed file or folder) is read once, the first time. Folders are compared by real path
+ *   (a folder is walked once) and only the files reached one by one (named on the command line,
+ *   or through a symlink) are kept by identity: no set of every file's path.
  * - Dotfiles inside folders (`.DS_Store`, editors' swap files; AWS never writes one), broken
  *   symlinks and non-regular files (FIFOs, sockets, devices) are skipped and named in `skipped`:
  *   a FIFO would block the run forever.
@@ -49,57 +110,21 @@ export interface LocalInputs {
  *   opened, like any unreadable object.
  */
 export async function listLocalInputs(paths: readonly string[]): Promise<LocalInputs> {
-  const objects: SourceObject[] = [];
-  const skipped: SkippedInput[] = [];
-  const seen = new Set<string>();
-  const add = (ref: LocalObjectRef) => {
-    if (seen.has(ref.identity)) return;
-    seen.add(ref.identity);
-    objects.push(localObjectAt(ref));
-  };
+  const lister = new LocalLister();
+  for (const path of paths) lister.add(path);
+  return { objects: lister.objects, skipped: lister.skipped };
+}
 
-  function walk(dir: string, root: string, ancestors: ReadonlySet<string>): void {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      skipped.push({ path: dir, reason: `unreadable folder: ${(err as Error).message}` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.name.startsWith('.')) {
-        skipped.push({ path, reason: 'dotfile' });
-        continue;
-      }
-      let info: Stats;
-      try {
-        info = statSync(path);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (entry.isSymbolicLink())
-          skipped.push({ path, reason: code === 'ELOOP' ? 'symlink loop' : 'broken symlink' });
-        // Listed a moment ago and gone now: a rejected object, as when it vanishes before it is read.
-        else add({ path, key: keyOf(root, path), identity: path, size: 0 });
-        continue;
-      }
-      if (info.isDirectory()) {
-        const real = realpathSync(path);
-        if (ancestors.has(real)) {
-          skipped.push({ path, reason: 'symlink loop (a folder that contains it)' });
-          continue;
-        }
-        walk(path, root, new Set([...ancestors, real]));
-      } else if (info.isFile()) {
-        add({ path, key: keyOf(root, path), identity: realPath(path), size: info.size });
-      } else {
-        skipped.push({ path, reason: `not a regular file (${fileType(info)})` });
-      }
-    }
-  }
+/** One listing over several paths (IoTargets adds them in argument order, S3 prefixes between). */
+export class LocalLister {
+  readonly objects = new SourceList();
+  readonly skipped: SkippedInput[] = [];
+  /** Real paths of the folders walked. */
+  private readonly walked = new Set<string>();
+  /** Identities of the files reached one by one (not as a plain entry of a walked folder). */
+  private readonly singles = new Set<string>();
 
-  for (const path of paths) {
+  add(path: string): void {
     let info: Stats;
     try {
       info = statSync(path);
@@ -109,19 +134,78 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
       throw err;
     }
     if (info.isDirectory()) {
-      walk(path, path, new Set([realpathSync(path)]));
+      const real = realpathSync(path);
+      if (!this.walked.has(real)) this.walk({ path, real, keyPrefix: '' }, new Set([real]));
     } else if (info.isFile()) {
-      add({ path, key: path.split(sep).join('/'), identity: realPath(path), size: info.size });
+      this.addSingle(path, path.split(sep).join('/'), info.size);
     } else {
-      objects.push(rejectedObject(path, `not a regular file (${fileType(info)}): give flow-log files or folders`));
+      this.objects.push(rejectedObject(path, `not a regular file (${fileType(info)}): give flow-log files or folders`));
     }
   }
-  return { objects, skipped };
+
+  /** A file reached on its own: read unless the same real file was listed already. */
+  private addSingle(path: string, key: string, size: number): void {
+    const identity = realpathSync(path);
+    if (this.singles.has(identity)) return;
+    // Its real folder was walked: that walk listed it (a regular file that is not a dotfile).
+    const name = basename(identity);
+    if (this.walked.has(dirname(identity)) && !name.startsWith('.')) return;
+    this.singles.add(identity);
+    this.objects.push(localObjectAt({ path, key, identity: identity === path ? path : identity, size }));
+  }
+
+  private walk(folder: ListedFolder, ancestors: ReadonlySet<string>): void {
+    this.walked.add(folder.real);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder.path, { withFileTypes: true });
+    } catch (err) {
+      this.skipped.push({ path: folder.path, reason: `unreadable folder: ${(err as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(folder.path, entry.name);
+      if (entry.name.startsWith('.')) {
+        this.skipped.push({ path, reason: 'dotfile' });
+        continue;
+      }
+      let info: Stats;
+      try {
+        info = statSync(path);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (entry.isSymbolicLink())
+          this.skipped.push({ path, reason: code === 'ELOOP' ? 'symlink loop' : 'broken symlink' });
+        // Listed a moment ago and gone now: a rejected object, as when it vanishes before it is read.
+        else this.objects.push({ folder, name: entry.name, size: 0 });
+        continue;
+      }
+      if (info.isDirectory()) {
+        const real = realpathSync(path);
+        if (ancestors.has(real)) {
+          this.skipped.push({ path, reason: 'symlink loop (a folder that contains it)' });
+          continue;
+        }
+        if (this.walked.has(real)) continue;
+        this.walk({ path, real, keyPrefix: `${folder.keyPrefix}${entry.name}/` }, new Set([...ancestors, real]));
+      } else if (info.isFile()) {
+        if (entry.isSymbolicLink()) {
+          this.addSingle(path, folder.keyPrefix + entry.name, info.size);
+          continue;
+        }
+        if (this.singles.size > 0 && this.singles.has(join(folder.real, entry.name))) continue;
+        this.objects.push({ folder, name: entry.name, size: info.size });
+      } else {
+        this.skipped.push({ path, reason: `not a regular file (${fileType(info)})` });
+      }
+    }
+  }
 }
 
 /** The objects of `listLocalInputs`, for callers that do not report skipped entries. */
 export async function listLocalObjects(paths: readonly string[]): Promise<SourceObject[]> {
-  return (await listLocalInputs(paths)).objects;
+  return [...(await listLocalInputs(paths)).objects];
 }
 
 /** A local file as a source object. Nothing is read until `open` or `readRange`. */
@@ -135,12 +219,6 @@ export function localObjectAt(ref: LocalObjectRef): SourceObject & { readonly re
     open: async () => readLocal(ref.path),
     readRange: async (start, end) => readLocalRange(ref.path, start, end),
   };
-}
-
-/** The real path, as the same string as `path` when they are equal (most files): one string per object, not two. */
-function realPath(path: string): string {
-  const real = realpathSync(path);
-  return real === path ? path : real;
 }
 
 /** A local file given by path alone (tests, tools): stats it and resolves its identity. */

@@ -2,17 +2,11 @@ import { createHash } from 'node:crypto';
 import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
 import { columnsOfRows, type GroupColumns } from '../core/group-columns.js';
-import {
-  manifestKey,
-  manifestText,
-  parseManifest,
-  partKeys,
-  planReplacement,
-  type TableKeys,
-} from '../core/output-replacement.js';
+import { partKeys, planReplacement } from '../core/output-replacement.js';
 import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import { ledgerEntryKey, ledgerEntryText } from '../core/tables/staged-ledger.js';
 import type { BlobStore } from './blob-store.js';
+import { ManifestFiles, type OutputManifests } from './output-manifests.js';
 import { encodeColumns, partitionByDay } from './parquet-encoder.js';
 import { SpillArea, type StagedBody } from './spill.js';
 
@@ -40,6 +34,11 @@ export interface ParquetSinkOptions {
    * committer of the Iceberg tables (the Lambda's sink). Off for local runs: nothing commits them.
    */
   readonly ledger?: boolean;
+  /**
+   * Where each object's earlier keys are recorded: manifest objects in the store (the default),
+   * or, for a local folder, the folder itself (`FolderManifests`: no manifest file per object).
+   */
+  readonly manifests?: OutputManifests;
 }
 
 /**
@@ -51,11 +50,15 @@ export interface ParquetSinkOptions {
  * output) and written only on commit.
  */
 export class ParquetTableSink implements OutputSink {
+  private readonly manifests: OutputManifests;
+
   constructor(
     private readonly store: BlobStore,
     private readonly prefix = '',
     private readonly options: ParquetSinkOptions = {},
-  ) {}
+  ) {
+    this.manifests = options.manifests ?? new ManifestFiles(store, prefix);
+  }
 
   begin(identity: string, key: string): ObjectOutput {
     const stem = outputStem(identity, key);
@@ -138,8 +141,7 @@ export class ParquetTableSink implements OutputSink {
     owns: (table: string) => boolean,
     staged: readonly StagedFile[],
   ): Promise<OutputFile[]> {
-    const key = manifestKey(this.prefix, stem);
-    const previous = await this.readManifest(key);
+    const previous = await this.manifests.read(stem);
     const plan = planReplacement({
       prefix: this.prefix,
       stem,
@@ -147,7 +149,7 @@ export class ParquetTableSink implements OutputSink {
       owns,
       files: staged,
     });
-    if (plan.claim !== null) await this.writeManifest(key, identity, plan.claim);
+    if (plan.claim !== null) await this.manifests.write(stem, identity, plan.claim);
     const files = await this.put(staged);
     for (const stale of plan.stale) await this.store.delete(stale);
     if (this.options.ledger) {
@@ -160,23 +162,8 @@ export class ParquetTableSink implements OutputSink {
         'application/json',
       );
     }
-    if (plan.final === 'delete') await this.store.delete(key);
-    else if (plan.final !== null) await this.writeManifest(key, identity, plan.final);
+    if (plan.final !== null) await this.manifests.write(stem, identity, plan.final);
     return files;
-  }
-
-  private async readManifest(key: string): Promise<TableKeys> {
-    const body = await this.store.get(key);
-    if (!body) return {};
-    try {
-      return parseManifest(new TextDecoder().decode(body));
-    } catch (err) {
-      throw new Error(`unreadable output manifest ${this.store.describe(key)}: ${(err as Error).message}`);
-    }
-  }
-
-  private async writeManifest(key: string, identity: string, tables: TableKeys): Promise<void> {
-    await this.store.put(key, new TextEncoder().encode(manifestText(identity, tables)), 'application/json');
   }
 
   private encodePartitions(

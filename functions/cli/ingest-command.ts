@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { isS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
@@ -106,25 +105,21 @@ export async function runIngest(
       : '';
     throw new UsageError(`no flow-log objects in ${settings.paths.join(', ')}${why}`);
   }
-  const sink = new ParquetTableSink(store);
+  const sink = targets.sink(store);
   const started = Date.now();
   const summary = new RunSummary();
   summary.skip(skipped);
   const collectCleartext = policy !== undefined;
   // Kept only for the alert rules (the policy classifies each object's cleartext groups).
   const ingested: { object: SourceObject; report: ObjectReport }[] = [];
-  const sizes = objects.map((o) => o.size);
-  const progress = new Progress({
-    quiet: settings.quiet,
-    objects: objects.length,
-    bytes: sizes.every((s) => s !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined,
-  });
-  const done = (object: SourceObject, report: ObjectReport) => {
+  const totalBytes = objects.totalBytes;
+  const progress = new Progress({ quiet: settings.quiet, objects: objects.length, bytes: totalBytes });
+  const done = (index: number, report: ObjectReport, object?: SourceObject) => {
     summary.add(report);
     progress.object(report.parse?.records ?? 0);
-    if (collectCleartext) ingested.push({ object, report });
+    if (collectCleartext) ingested.push({ object: object ?? objects.at(index)!, report });
   };
-  const jobs = settings.jobs ?? autoJobs(objects);
+  const jobs = settings.jobs ?? autoJobs(totalBytes ?? 0);
   if (jobs > 1 && objects.length > 1 && !settings.paths.some(isS3Url)) {
     await ingestInWorkers(
       objects,
@@ -137,12 +132,13 @@ export async function runIngest(
         maxTextBytes: settings.maxTextBytes,
       },
       jobs,
-      { onReport: (index, report) => done(objects[index]!, report), onBytes: (n) => progress.bytes(n) },
+      { onReport: (index, report) => done(index, report), onBytes: (n) => progress.bytes(n) },
     );
   } else {
-    for (const object of objects) {
+    for (let index = 0; index < objects.length; index++) {
+      const object = objects.at(index)!;
       done(
-        object,
+        index,
         await ingestOne(object, {
           sink,
           windowSeconds: settings.windowSeconds,
@@ -152,6 +148,7 @@ export async function runIngest(
           parquetReader: readParquetFlowLogLazily,
           onBytes: (n) => progress.bytes(n),
         }),
+        object,
       );
     }
   }
@@ -185,8 +182,7 @@ async function writeOutput(write: () => Promise<void>, where: string): Promise<v
 /** Starting a worker costs about half a second: runs under 16 MB stay in this thread. */
 const AUTO_PARALLEL_BYTES = 16 * 1024 * 1024;
 
-function autoJobs(objects: readonly SourceObject[]): number {
-  const bytes = objects.reduce((sum, object) => sum + (object.size ?? 0), 0);
+function autoJobs(bytes: number): number {
   return bytes >= AUTO_PARALLEL_BYTES ? defaultJobs() : 1;
 }
 

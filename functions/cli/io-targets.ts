@@ -1,12 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../adapters/blob-store.js';
 import { LocalDirStore } from '../adapters/local-dir-store.js';
-import { type LocalInputs, listLocalInputs } from '../adapters/local-files.js';
+import { type LocalInputs, LocalLister } from '../adapters/local-files.js';
+import { FolderManifests } from '../adapters/output-manifests.js';
+import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { asFolder, isS3Url, parseS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError, UsageError } from '../core/errors.js';
 import type { ParquetFlowLogReader } from '../core/ingest-object.js';
-import type { SkippedInput, SourceObject } from '../core/ports.js';
 
 /** The AWS Parquet flow-log reader, loaded (with hyparquet) only when an object turns out to be Parquet. */
 export const readParquetFlowLogLazily: ParquetFlowLogReader = async (object, aggregator) =>
@@ -28,21 +29,11 @@ export class IoTargets {
    * (the same file or S3 object reached twice is read once), and the folder entries not read.
    */
   async listInputs(paths: readonly string[]): Promise<LocalInputs> {
-    const objects: SourceObject[] = [];
-    const skipped: SkippedInput[] = [];
-    const seen = new Set<string>();
-    const add = (list: readonly SourceObject[]) => {
-      for (const object of list) {
-        if (seen.has(object.identity)) continue;
-        seen.add(object.identity);
-        objects.push(object);
-      }
-    };
+    const local = new LocalLister();
+    const seenInS3 = new Set<string>();
     for (const path of paths) {
       if (!isS3Url(path)) {
-        const local = await listLocalInputs([path]);
-        add(local.objects);
-        skipped.push(...local.skipped);
+        local.add(path);
         continue;
       }
       const { bucket, key } = parseS3Url(path);
@@ -55,9 +46,14 @@ export class IoTargets {
         const message = `cannot list ${path}: ${describeError(err)}`;
         throw (err as Error).name === 'NoSuchBucket' ? new UsageError(message) : new Error(message, { cause: err });
       }
-      add(refs.map((ref) => s3SourceObject(s3, ref)));
+      for (const ref of refs) {
+        const object = s3SourceObject(s3, ref);
+        if (seenInS3.has(object.identity)) continue;
+        seenInS3.add(object.identity);
+        local.objects.push(object);
+      }
     }
-    return { objects, skipped };
+    return { objects: local.objects, skipped: local.skipped };
   }
 
   /**
@@ -75,6 +71,16 @@ export class IoTargets {
       throw new OutputError(`cannot write to ${out}: ${describeError(err)}`, { cause: err });
     }
     return store;
+  }
+
+  /**
+   * The table sink over an output store. A local folder is its own manifest (FolderManifests:
+   * no manifest file per object); an S3 prefix keeps one manifest object per source object.
+   */
+  sink(store: BlobStore): ParquetTableSink {
+    return store instanceof LocalDirStore
+      ? new ParquetTableSink(store, '', { manifests: new FolderManifests(store.root) })
+      : new ParquetTableSink(store);
   }
 
   private async s3(): Promise<S3Client> {

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
-import { ParquetTableSink } from '../adapters/parquet-sink.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
 import { parseLogFormat } from '../core/flow-log-format.js';
@@ -31,6 +30,12 @@ export interface PoolSettings {
   readonly maxTextBytes: number;
 }
 
+/** The objects of a run by position (an array, or the listing's SourceList, which makes each when asked). */
+export interface ObjectSequence {
+  readonly length: number;
+  at(index: number): SourceObject | undefined;
+}
+
 export interface PoolCallbacks {
   /** Each object's report, in input order. */
   readonly onReport: (index: number, report: ObjectReport) => void;
@@ -58,17 +63,18 @@ export function defaultJobs(): number {
  * `entry` replaces the worker script (a test gives one that crashes).
  */
 export async function ingestInWorkers(
-  objects: readonly SourceObject[],
+  objects: ObjectSequence,
   settings: PoolSettings,
   jobs: number,
   callbacks: PoolCallbacks,
   entry?: string,
 ): Promise<void> {
-  const refs = objects.map((object, i) => {
+  const refAt = (i: number): LocalObjectRef => {
+    const object = objects.at(i)!;
     const ref = (object as { ref?: LocalObjectRef }).ref;
     if (!ref) throw new Error(`object ${i} (${object.name}) is not a local file: workers read local files only`);
     return ref;
-  });
+  };
   const reports = new Map<number, ObjectReport>();
   let folded = 0;
   const fold = () => {
@@ -83,15 +89,15 @@ export async function ingestInWorkers(
   const workers: Worker[] = [];
   const run = (worker: Worker) =>
     new Promise<void>((resolve) => {
-      let current = -1;
+      let current: { index: number; ref: LocalObjectRef } | undefined;
       const fail = (err: Error) => {
         failure ??= err;
         resolve();
       };
       const dispatch = () => {
-        if (next >= refs.length || failure) return resolve();
-        current = next++;
-        worker.postMessage({ index: current, ref: refs[current]! } satisfies Request);
+        if (next >= objects.length || failure) return resolve();
+        current = { index: next, ref: refAt(next++) };
+        worker.postMessage(current satisfies Request);
       };
       worker.on('message', (reply: Reply) => {
         if (reply.kind === 'bytes') return callbacks.onBytes?.(reply.bytes);
@@ -104,7 +110,7 @@ export async function ingestInWorkers(
         fail(
           new Error(
             `an ingest worker ${why}` +
-              (current >= 0 ? ` while reading ${refs[current]!.path}` : '') +
+              (current ? ` while reading ${current.ref.path}` : '') +
               ': re-run, or use --jobs 1 to read it in this process',
           ),
         );
@@ -116,7 +122,7 @@ export async function ingestInWorkers(
     });
   try {
     const file = entry ?? workerEntryFile();
-    for (let w = 0; w < Math.min(jobs, refs.length); w++) workers.push(new Worker(file, { workerData: settings }));
+    for (let w = 0; w < Math.min(jobs, objects.length); w++) workers.push(new Worker(file, { workerData: settings }));
     await Promise.all(workers.map(run));
   } finally {
     stopping = true;
@@ -131,7 +137,7 @@ export async function workerMain(): Promise<void> {
   const port = parentPort;
   const settings = workerData as PoolSettings;
   const targets = new IoTargets(settings.endpoint);
-  const sink: OutputSink = new ParquetTableSink(await targets.output(settings.out));
+  const sink: OutputSink = targets.sink(await targets.output(settings.out));
   const format = settings.format === undefined ? undefined : parseLogFormat(settings.format);
   let unsent = 0;
   const onBytes = (n: number) => {

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoundaryPolicy } from '../../schemas/boundary-policy.js';
 import { namedQuery } from '../../schemas/queries.js';
-import { MANIFEST_FOLDER } from '../../schemas/tables.js';
 import { readPolicy } from '../adapters/policy-store.js';
 import type { QueryRow, QueryRunner } from '../adapters/query-runner.js';
 import { ALERT_FILES } from '../core/alerts/alert-run.js';
@@ -24,7 +23,7 @@ export interface TableWindow {
 export interface Evidence {
   /** First window and last record end in the tables (ISO text), and the number of UTC days with rows. */
   readonly period: { readonly start: string | null; readonly end: string | null; readonly days: number };
-  /** Source objects whose rows are in the tables, over every ingest run (one manifest each); null without manifests. */
+  /** Source objects whose rows are in the tables, over every ingest run (their `source_object`s). */
   readonly objectsInTables: number | null;
   /** The latest ingest run into the folder (`ingest-report.json`), when there is one. */
   readonly lastIngestRun: {
@@ -77,7 +76,8 @@ export async function buildReportData(
 ): Promise<ReportData> {
   const run = (name: string) => runNamed(runner, name);
   const [totals] = await run('coverage_totals');
-  const evidence = 'dir' in source ? readEvidence(source.dir, totals ?? {}) : await tableEvidence(totals ?? {}, run);
+  const tables = await tableEvidence(totals ?? {}, run);
+  const evidence = 'dir' in source ? { ...tables, ...folderEvidence(source.dir) } : tables;
   return {
     generatedAt: (options.now ?? new Date()).toISOString(),
     window,
@@ -136,14 +136,9 @@ function periodOf(totals: QueryRow): Evidence['period'] {
   };
 }
 
-function readEvidence(dir: string, totals: QueryRow): Evidence {
-  const manifests = join(dir, MANIFEST_FOLDER);
-  const objectsInTables = existsSync(manifests)
-    ? readdirSync(manifests).filter((f) => f.endsWith('.json')).length
-    : null;
+/** Evidence a local ingest folder holds besides its tables: the last run's report and the quarantine. */
+function folderEvidence(dir: string): Pick<Evidence, 'lastIngestRun' | 'quarantined'> {
   return {
-    period: periodOf(totals),
-    objectsInTables,
     lastIngestRun: readLastRun(join(dir, 'ingest-report.json')),
     quarantined: countJson(join(dir, 'rejects')),
   };

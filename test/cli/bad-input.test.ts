@@ -124,7 +124,17 @@ describe('what a folder holds besides flow logs', () => {
     writeFileSync(join(dir.path, 'outside', 'c.log'), `${HEADER}\n${record(3, 11)}\n`);
     symlinkSync(join(dir.path, 'outside'), join(input, 'linked-folder'));
     const out = join(dir.path, 'links-out');
-    const result = await runCli(['ingest', input, input, join(input, 'real'), '--out', out, '--quiet']);
+    // The folder twice, a folder inside it, and a file of it: each file once.
+    const result = await runCli([
+      'ingest',
+      input,
+      input,
+      join(input, 'real'),
+      join(input, 'real', 'b.log'),
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('3 objects (3 accepted, 0 rejected)');
     expect(result.stdout).toContain(`skipped      ${join(input, 'broken.log')}: broken symlink`);

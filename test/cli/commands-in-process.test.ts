@@ -35,9 +35,11 @@ describe('ingest, in process', () => {
     expect(ingest.code).toBe(1);
     expect(ingest.stdout).toContain('7 objects (6 accepted, 1 rejected)');
     expect(ingest.stdout).toMatch(/REJECTED .*_deadbeef\.log\.gz: corrupt gzip/);
-    for (const path of ['summary', 'unencrypted', 'findings', '_manifests', 'alerts.jsonl', 'readiness.jsonl']) {
+    for (const path of ['summary', 'unencrypted', 'findings', 'alerts.jsonl', 'readiness.jsonl']) {
       expect(existsSync(join(out, path)), path).toBe(true);
     }
+    // A local folder is its own manifest (functions/adapters/output-manifests.ts): no file per object.
+    expect(existsSync(join(out, '_manifests'))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, 'ingest-report.json'), 'utf8'));
     expect(report.totals).toMatchObject({ objects: 7, accepted: 6, rejected: 1, cleartextRecords: 13 });
   });

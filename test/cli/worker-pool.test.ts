@@ -90,7 +90,7 @@ describe('the worker pool', () => {
   });
 
   it('lists once: an object deleted after the listing is a rejected object, the others are written', async () => {
-    const { objects } = await listLocalInputs([join(dir.path, 'in')]);
+    const objects = [...(await listLocalInputs([join(dir.path, 'in')])).objects];
     const gone = objects[2]!;
     const copy = join(dir.path, 'vanishing');
     // The listing stays; the file it named disappears before any worker reads it.
@@ -118,7 +118,7 @@ describe('the worker pool', () => {
       crash,
       "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n",
     );
-    const { objects } = await listLocalInputs([join(dir.path, 'in')]);
+    const objects = [...(await listLocalInputs([join(dir.path, 'in')])).objects];
     await expect(
       ingestInWorkers(
         objects.slice(0, 1),

@@ -1,9 +1,10 @@
 /**
  * Re-ingesting an object that now writes fewer files (fewer days, no findings, rejected) leaves
- * exactly the files a fresh run would write: the manifest of the earlier run names the stale
- * ones (docs/parsing.md §9). Real CLI code in-process, a real directory, DuckDB as the oracle.
+ * exactly the files a fresh run would write: in a local folder the object's files are found by
+ * name, the folder being its own manifest (docs/parsing.md §9). Real CLI code in-process, a real
+ * directory, DuckDB as the oracle.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type IngestSettings, parseIngestArgs, runIngest } from '../../functions/cli/ingest-command.js';
@@ -34,7 +35,7 @@ const outputFiles = (out: string) =>
     .sort();
 
 /** File names without the identity hash (a fresh run reads the object from another path). */
-const named = (files: string[]) => files.map((f) => f.replace(/-[0-9a-f]{12}(-\d+\.parquet|\.json)$/, '-<identity>$1'));
+const named = (files: string[]) => files.map((f) => f.replace(/-[0-9a-f]{12}(-\d+\.parquet)$/, '-<identity>$1'));
 
 /** What a run of `body` alone writes: files and sums, in a fresh directory. */
 async function fresh(label: string, body: string | Uint8Array) {
@@ -53,7 +54,6 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
     expect(await ingest(VERSIONS.twoDays, out)).toBe(0);
     const first = outputFiles(out);
     expect(first).toEqual([
-      expect.stringMatching(/^_manifests\/111111111111_vpcflowlogs_.*-[0-9a-f]{12}\.json$/),
       day('findings', '2025-11-21'),
       day('findings', '2025-11-22'),
       day('summary', '2025-11-21'),
@@ -69,8 +69,8 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
 
     expect(await ingest(VERSIONS.oneDay, out)).toBe(0);
     const second = outputFiles(out);
+    expect(existsSync(join(out, '_manifests'))).toBe(false);
     expect(second).toEqual([
-      first[0],
       day('findings', '2025-11-21'),
       day('summary', '2025-11-21'),
       day('unencrypted', '2025-11-21'),
@@ -87,16 +87,16 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
   it('no cleartext any more: the findings and unencrypted files of the earlier run go', async () => {
     expect(await ingest(VERSIONS.encrypted, out)).toBe(0);
     const files = outputFiles(out);
-    expect(files).toEqual([expect.stringMatching(/^_manifests\//), day('summary', '2025-11-21')]);
+    expect(files).toEqual([day('summary', '2025-11-21')]);
     expect(await tableSums(out, files)).toEqual({ summary: { '2025-11-21': '900' } });
     expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(
       await fresh('encrypted', VERSIONS.encrypted),
     );
   });
 
-  it('rejected on re-run: every file of the earlier runs goes, manifest included', async () => {
+  it('rejected on re-run: every file of the earlier runs goes', async () => {
     expect(await ingest(VERSIONS.twoDays, out)).toBe(0);
-    expect(outputFiles(out)).toHaveLength(7);
+    expect(outputFiles(out)).toHaveLength(6);
     expect(await ingest(VERSIONS.corrupt, out)).toBe(1);
     expect(outputFiles(out)).toEqual([]);
     // And a later good version starts from nothing.
@@ -104,6 +104,23 @@ describe('re-ingesting an object that now writes fewer files (local directory)',
     const files = outputFiles(out);
     expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(
       await fresh('one-day-again', VERSIONS.oneDay),
+    );
+  });
+
+  it('a file of the object that no run recorded (a crash, an older version) is found by its name and removed', async () => {
+    expect(await ingest(VERSIONS.oneDay, out)).toBe(0);
+    const [summary] = outputFiles(out).filter((f) => f.startsWith('summary/'));
+    // The object's own file name under a day this version does not write, as a run that died
+    // after writing it would leave it.
+    const stray = summary!.replace('dt=2025-11-21', 'dt=2025-11-25');
+    mkdirSync(dirname(join(out, stray)), { recursive: true });
+    copyFileSync(join(out, summary!), join(out, stray));
+    expect(outputFiles(out)).toContain(stray);
+    expect(await ingest(VERSIONS.oneDay, out)).toBe(0);
+    const files = outputFiles(out);
+    expect(files).not.toContain(stray);
+    expect({ files: named(files), sums: await tableSums(out, files) }).toEqual(
+      await fresh('one-day-stray', VERSIONS.oneDay),
     );
   });
 });
