@@ -14,6 +14,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { ObjectRejectedError, UsageError } from '../core/errors.js';
 import type { SkippedInput, SourceObject } from '../core/ports.js';
+import { type ListedFile, type ListedFolder, SourceList } from './source-list.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -33,62 +34,11 @@ export interface LocalInputs {
   readonly skipped: SkippedInput[];
 }
 
-/** A folder of the listing: its path as reached, its real path, and the key prefix of its files. */
-interface ListedFolder {
-  readonly path: string;
-  readonly real: string;
-  readonly keyPrefix: string;
-}
-
-/** A regular file found in a listed folder, kept in a few bytes until it is read. */
-interface ListedFile {
-  readonly folder: ListedFolder;
-  readonly name: string;
-  readonly size: number;
-}
-
-/**
- * The objects of a listing, in order. A run over 50,000 files holds them all before it reads the
- * first (it lists once: progress knows the total, and every worker sees the same order), so each
- * file of a folder is its folder, its name and its size (about 150 bytes), and becomes a
- * SourceObject (paths, identity, readers: a kilobyte or more) only when `at` asks for it.
- * Memory then stays flat in the number of objects (docs/performance.md, "Many small objects").
- */
-class SourceList implements Iterable<SourceObject> {
-  private readonly entries: (ListedFile | SourceObject)[] = [];
-
-  get length(): number {
-    return this.entries.length;
-  }
-
-  /** The stored bytes of every object, or undefined when one of them has no known size. */
-  get totalBytes(): number | undefined {
-    let total = 0;
-    for (const entry of this.entries) {
-      const size = entry.size;
-      if (size === undefined) return undefined;
-      total += size;
-    }
-    return total;
-  }
-
-  at(index: number): SourceObject | undefined {
-    const entry = this.entries[index];
-    if (entry === undefined || !('folder' in entry)) return entry;
-    const { folder, name, size } = entry;
-    const path = join(folder.path, name);
-    const identity = folder.real === folder.path ? path : join(folder.real, name);
-    return localObjectAt({ path, key: folder.keyPrefix + name, identity, size });
-  }
-
-  *[Symbol.iterator](): Iterator<SourceObject> {
-    for (let i = 0; i < this.entries.length; i++) yield this.at(i)!;
-  }
-
-  /** @internal for the listing */
-  push(entry: ListedFile | SourceObject): void {
-    this.entries.push(entry);
-  }
+/** A listed file as a source object, made when the run reaches it. */
+function listedObject({ folder, name, size }: ListedFile): SourceObject {
+  const path = join(folder.path, name);
+  const identity = folder.real === folder.path ? path : join(folder.real, name);
+  return localObjectAt({ path, key: folder.keyPrefix + name, identity, size });
 }
 
 /**
@@ -117,7 +67,7 @@ export async function listLocalInputs(paths: readonly string[]): Promise<LocalIn
 
 /** One listing over several paths (IoTargets adds them in argument order, S3 prefixes between). */
 export class LocalLister {
-  readonly objects = new SourceList();
+  readonly objects = new SourceList(listedObject);
   readonly skipped: SkippedInput[] = [];
   /** Real paths of the folders walked. */
   private readonly walked = new Set<string>();

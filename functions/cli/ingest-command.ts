@@ -114,10 +114,10 @@ export async function runIngest(
   const ingested: { object: SourceObject; report: ObjectReport }[] = [];
   const totalBytes = objects.totalBytes;
   const progress = new Progress({ quiet: settings.quiet, objects: objects.length, bytes: totalBytes });
-  const done = (index: number, report: ObjectReport, object?: SourceObject) => {
+  const done = (object: SourceObject, report: ObjectReport) => {
     summary.add(report);
     progress.object(report.parse?.records ?? 0);
-    if (collectCleartext) ingested.push({ object: object ?? objects.at(index)!, report });
+    if (collectCleartext) ingested.push({ object, report });
   };
   const jobs = settings.jobs ?? autoJobs(totalBytes ?? 0);
   if (jobs > 1 && objects.length > 1 && !settings.paths.some(isS3Url)) {
@@ -132,13 +132,12 @@ export async function runIngest(
         maxTextBytes: settings.maxTextBytes,
       },
       jobs,
-      { onReport: (index, report) => done(index, report), onBytes: (n) => progress.bytes(n) },
+      { onReport: (_index, report, object) => done(object, report), onBytes: (n) => progress.bytes(n) },
     );
   } else {
-    for (let index = 0; index < objects.length; index++) {
-      const object = objects.at(index)!;
+    for (const object of objects) {
       done(
-        index,
+        object,
         await ingestOne(object, {
           sink,
           windowSeconds: settings.windowSeconds,
@@ -148,7 +147,6 @@ export async function runIngest(
           parquetReader: readParquetFlowLogLazily,
           onBytes: (n) => progress.bytes(n),
         }),
-        object,
       );
     }
   }

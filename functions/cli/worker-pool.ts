@@ -30,15 +30,14 @@ export interface PoolSettings {
   readonly maxTextBytes: number;
 }
 
-/** The objects of a run by position (an array, or the listing's SourceList, which makes each when asked). */
-export interface ObjectSequence {
+/** The objects of a run in order, and how many (an array, or the listing's SourceList, read as it goes). */
+export interface ObjectSequence extends Iterable<SourceObject> {
   readonly length: number;
-  at(index: number): SourceObject | undefined;
 }
 
 export interface PoolCallbacks {
   /** Each object's report, in input order. */
-  readonly onReport: (index: number, report: ObjectReport) => void;
+  readonly onReport: (index: number, report: ObjectReport, object: SourceObject) => void;
   /** Stored bytes read by any worker (progress). */
   readonly onBytes?: (bytes: number) => void;
 }
@@ -69,18 +68,17 @@ export async function ingestInWorkers(
   callbacks: PoolCallbacks,
   entry?: string,
 ): Promise<void> {
-  const refAt = (i: number): LocalObjectRef => {
-    const object = objects.at(i)!;
-    const ref = (object as { ref?: LocalObjectRef }).ref;
-    if (!ref) throw new Error(`object ${i} (${object.name}) is not a local file: workers read local files only`);
-    return ref;
-  };
+  const pending = objects[Symbol.iterator]();
+  // The objects handed out and not yet folded: a few per worker, never the whole run.
+  const inFlight = new Map<number, SourceObject>();
   const reports = new Map<number, ObjectReport>();
   let folded = 0;
   const fold = () => {
     for (let report = reports.get(folded); report; report = reports.get(folded)) {
+      const object = inFlight.get(folded)!;
       reports.delete(folded);
-      callbacks.onReport(folded++, report);
+      inFlight.delete(folded);
+      callbacks.onReport(folded++, report, object);
     }
   };
   let next = 0;
@@ -95,8 +93,14 @@ export async function ingestInWorkers(
         resolve();
       };
       const dispatch = () => {
-        if (next >= objects.length || failure) return resolve();
-        current = { index: next, ref: refAt(next++) };
+        if (failure) return resolve();
+        const item = pending.next();
+        if (item.done) return resolve();
+        const object = item.value;
+        const ref = (object as { ref?: LocalObjectRef }).ref;
+        if (!ref) return fail(new Error(`${object.name} is not a local file: workers read local files only`));
+        inFlight.set(next, object);
+        current = { index: next++, ref };
         worker.postMessage(current satisfies Request);
       };
       worker.on('message', (reply: Reply) => {
@@ -126,6 +130,7 @@ export async function ingestInWorkers(
     await Promise.all(workers.map(run));
   } finally {
     stopping = true;
+    pending.return?.();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (failure) throw failure;
