@@ -1,7 +1,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUT_TABLES } from '../../schemas/tables.js';
-import { manifestKey, manifestText, parseManifest, type TableKeys } from '../core/output-replacement.js';
+import { manifestKey, manifestText, parseManifest, partFileStem, type TableKeys } from '../core/output-replacement.js';
 import type { BlobStore } from './blob-store.js';
 
 /**
@@ -43,9 +43,6 @@ export class ManifestFiles implements OutputManifests {
     else await this.store.put(key, new TextEncoder().encode(manifestText(identity, tables)), 'application/json');
   }
 }
-
-/** `<stem>-<part>.parquet`, where a stem ends in 12 hex digits (`outputStem` in parquet-sink.ts). */
-const OWN_FILE = /^(.+-[0-9a-f]{12})-\d+\.parquet$/;
 
 /**
  * The manifests of a local output folder, read off the folder itself: an object's files are the
@@ -95,7 +92,7 @@ export class FolderManifests implements OutputManifests {
       for (const day of entries(join(this.root, table))) {
         if (!day.isDirectory() || !day.name.startsWith('dt=')) continue;
         for (const file of entries(join(this.root, table, day.name))) {
-          const stem = file.isFile() ? OWN_FILE.exec(file.name)?.[1] : undefined;
+          const stem = file.isFile() ? partFileStem(file.name) : undefined;
           if (stem === undefined) continue;
           const tables = index.get(stem) ?? {};
           index.set(stem, tables);

@@ -90,6 +90,14 @@ export function partKeys(prefix: string, stem: string): (table: string, dt: stri
   };
 }
 
+/**
+ * The stem of a file `partKeys` names (`<stem>-<part>.parquet`, the stem ending in the 12 hex
+ * digits of `outputStem`), or undefined for any other name (`compacted-*`, temp files).
+ */
+export function partFileStem(name: string): string | undefined {
+  return /^(.+-[0-9a-f]{12})-\d+\.parquet$/.exec(name)?.[1];
+}
+
 /** Deletes stay inside the table's folder and the object's own file names, whatever a manifest says. */
 export function isOwnFile(prefix: string, table: string, stem: string, key: string): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);

@@ -10,6 +10,7 @@ import {
   manifestKey,
   manifestText,
   parseManifest,
+  partFileStem,
   partKeys,
   planReplacement,
   type ReplacementRequest,
@@ -205,6 +206,19 @@ describe('keys and manifest text', () => {
     ]).toEqual([S1, S2, S1b, U1]);
     expect(manifestKey(PREFIX, STEM)).toBe(`tables/_manifests/${STEM}.json`);
     expect(partKeys('', STEM)('findings', '2025-11-21')).toBe(`findings/dt=2025-11-21/${STEM}-0.parquet`);
+  });
+
+  it('reads the stem back from the names partKeys gives, and from no other name', () => {
+    for (const key of [S1, S2, S1b, U1]) expect(partFileStem(key.slice(key.lastIndexOf('/') + 1))).toBe(STEM);
+    expect(partFileStem(`${STEM}-12.parquet`)).toBe(STEM);
+    for (const name of [
+      'compacted-1a2b3c4d.parquet',
+      `${STEM}-0.parquet.4242.tmp`,
+      `${STEM}.parquet`,
+      'obj-0123456789a-0.parquet',
+      `${STEM}-x.parquet`,
+    ])
+      expect(partFileStem(name), name).toBeUndefined();
   });
 
   it("keeps deletes to the object's own Parquet files in the table folder", () => {
