@@ -3,6 +3,7 @@ import { KERNEL_SERVER_SIDES } from '../../schemas/kernel-abi.js';
 import { STATUS_FIELD, type SummaryRow, type UnencryptedRow } from '../../schemas/tables.js';
 import { type MalformedSample, ObjectRejectedError } from './errors.js';
 import { type FlowLogLayout, layoutFromHeaderLine, looksLikeHeaderLine, UnknownFieldError } from './flow-log-format.js';
+import { formatCount } from './format-count.js';
 import { type ColumnData, DictionarySnapshot, type GroupColumns, rowsOf } from './group-columns.js';
 import { FlowKernel, KERNEL_BAIL, KERNEL_DONE, type KernelTable } from './kernel/flow-kernel.js';
 // Key columns, dictionaries, tables and enum indexes as the kernel numbers them (generated from schemas/kernel-abi.ts).
@@ -127,7 +128,7 @@ export class FlowLogAggregator {
     // A line that began in an earlier chunk: lines within one chunk are never longer than a chunk.
     if (carry > 0 && carry + chunk.indexOf(NEWLINE) > MAX_LINE_BYTES) {
       throw new ObjectRejectedError(
-        `line ${this.stats.lines + 1}: longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} ` +
+        `line ${this.stats.lines + 1}: longer than ${formatCount(MAX_LINE_BYTES)} ` +
           `bytes (from byte ${this.textBytes - chunk.length - carry} of the text): not a flow-log text object`,
       );
     }

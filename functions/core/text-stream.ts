@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { DeadlineError, ObjectRejectedError, ParquetObjectError } from './errors.js';
+import { formatCount } from './format-count.js';
 
 type ObjectEncoding = 'gzip' | 'text' | 'parquet';
 
@@ -95,8 +96,8 @@ async function readText(
   const checkTime = () => {
     if (limits.expired?.()) {
       throw (ownError ??= new DeadlineError(
-        `out of time after ${stats.bytesIn.toLocaleString('en-US')} stored bytes ` +
-          `(${stats.bytesText.toLocaleString('en-US')} bytes of text)`,
+        `out of time after ${formatCount(stats.bytesIn)} stored bytes ` +
+          `(${formatCount(stats.bytesText)} bytes of text)`,
       ));
     }
   };
@@ -106,8 +107,8 @@ async function readText(
       checkTime();
       if (stats.bytesText > maxText) {
         throw new ObjectRejectedError(
-          `text larger than the ${maxText.toLocaleString('en-US')} bytes one object may ` +
-            `inflate to (${stats.bytesIn.toLocaleString('en-US')} stored bytes read so far): not a flow-log object, or raise the limit`,
+          `text larger than the ${formatCount(maxText)} bytes one object may ` +
+            `inflate to (${formatCount(stats.bytesIn)} stored bytes read so far): not a flow-log object, or raise the limit`,
         );
       }
       onChunk(chunk);
@@ -192,7 +193,7 @@ function inflateWhole(gzip: Uint8Array, maxText: number): Buffer | undefined {
  * had been read instead.
  */
 function gzipFailure(code: string, message: string, compressedBytes: number): string {
-  const where = `within the first ${compressedBytes.toLocaleString('en-US')} compressed bytes`;
+  const where = `within the first ${formatCount(compressedBytes)} compressed bytes`;
   if (code === 'Z_BUF_ERROR') return `corrupt gzip: ${message} ${where} (the object is truncated)`;
   return `corrupt gzip: ${message} ${where} (damaged data, or bytes after the end of the gzip stream)`;
 }

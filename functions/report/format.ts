@@ -1,5 +1,7 @@
 /** Numbers, bytes and times for people: every report rendering and the CLI's run summaries. */
-export const formatCount = (n: number): string => n.toLocaleString('en-US');
+import { formatCount } from '../core/format-count.js';
+
+export { formatCount };
 
 /** Bytes for people; a null measure (the format has no `bytes` field) prints as `-`. */
 export function formatBytes(value: number | string | bigint | boolean | null | undefined): string {

@@ -184,50 +184,88 @@ export function bailLineEnd(): i32 { return bailEnd; }
 }
 
 // ---- token dictionaries: bytes → ids 1, 2, 3…; 0 is null ----
-// Per dictionary (struct of 8 i32/usize fields at dicts + d * 32): arena, arenaUsed, arenaCapacity,
-// entries (offset, length, hash per id: 12 bytes), entryCapacity, table (i32 ids), tableMask, count.
+// Per dictionary (a struct of i32/usize fields at dicts + d * 64): arena, arenaUsed, arenaCapacity,
+// entries (offset, length, hash per id: 12 bytes), entryCapacity, table (64-byte aligned),
+// tableMask, count, and the table's block as allocated.
+// The arena holds the values in id order and the entries say where each is: that is what
+// JavaScript reads (dictionaryBytes, dictionaryOffsets). Lookups touch only the table: a slot is
+// 32 bytes (half a cache line) holding a tag (24 bits of the hash and the length, capped at 255),
+// the id, and the first 24 bytes of the value, zero-padded. Every identifier the kernel interns
+// but an IPv6 address fits in 24 bytes (subnet-0123456789abcdef0 is 24), so finding one costs one
+// cache miss, not three (slot, then entry, then arena); a longer value compares its rest in the arena.
 
-const dicts = alloc(DICTS * 32);
-const D_ARENA = 0, D_USED = 4, D_ARENA_CAP = 8, D_ENTRIES = 12, D_ENTRY_CAP = 16, D_TABLE = 20, D_MASK = 24, D_COUNT = 28;
+const dicts = alloc(DICTS * 64);
+const D_ARENA = 0, D_USED = 4, D_ARENA_CAP = 8, D_ENTRIES = 12, D_ENTRY_CAP = 16, D_TABLE = 20, D_MASK = 24, D_COUNT = 28,
+  D_TABLE_BLOCK = 32;
+const SLOT_SHIFT = 5; // 32-byte slots: tag (u32), id (i32), value bytes 0–23 (3 × u64)
+const SLOT_TAG = 0, SLOT_ID = 4, SLOT_WORDS = 8;
+const INLINE_BYTES = 24;
+const INITIAL_SLOTS = 64;
+
+/** A zeroed table of `slots` slots, aligned to a cache line so that no slot spans two. */
+function newTable(base: usize, slots: i32): void {
+  const bytes = <usize>slots << SLOT_SHIFT;
+  const block = alloc(bytes + 64);
+  const table = (block + 63) & ~(<usize>63);
+  memory.fill(table, 0, bytes);
+  store<usize>(base + D_TABLE_BLOCK, block);
+  store<usize>(base + D_TABLE, table);
+  store<i32>(base + D_MASK, slots - 1);
+}
 
 function initDictionaries(): void {
   for (let d = 0; d < DICTS; d++) {
-    const base = dicts + (d << 5);
+    const base = dicts + (d << 6);
     store<usize>(base + D_ARENA, alloc(1 << 12));
     store<i32>(base + D_USED, 0);
     store<i32>(base + D_ARENA_CAP, 1 << 12);
     store<usize>(base + D_ENTRIES, alloc(256 * 12));
     store<i32>(base + D_ENTRY_CAP, 256);
-    const table = alloc(512 * 4);
-    memory.fill(table, 0, 512 * 4);
-    store<usize>(base + D_TABLE, table);
-    store<i32>(base + D_MASK, 511);
+    newTable(base, INITIAL_SLOTS);
     store<i32>(base + D_COUNT, 1);
   }
 }
 
 function clearDictionaries(): void {
   for (let d = 0; d < DICTS; d++) {
-    const base = dicts + (d << 5);
-    memory.fill(load<usize>(base + D_TABLE), 0, (load<i32>(base + D_MASK) + 1) << 2);
+    const base = dicts + (d << 6);
+    memory.fill(load<usize>(base + D_TABLE), 0, (load<i32>(base + D_MASK) + 1) << SLOT_SHIFT);
     store<i32>(base + D_USED, 0);
     store<i32>(base + D_COUNT, 1);
   }
 }
 
+/** Bytes 8k to 8k + 7 of s[0, length), zero past the end (a value's k-th inline word). */
+// @ts-ignore: decorator
+@inline function inlineWord(s: usize, length: i32, k: i32): u64 {
+  const rest = length - (k << 3);
+  if (rest >= 8) return load<u64>(s + (<usize>k << 3));
+  if (rest <= 0) return 0;
+  return load<u64>(s + (<usize>k << 3)) & ((<u64>1 << (<u64>rest << 3)) - 1);
+}
+
 function intern(d: i32, s: usize, length: i32): i32 {
-  const base = dicts + (d << 5);
+  const base = dicts + (d << 6);
   const h = hashToken(s, length);
-  let table = load<usize>(base + D_TABLE);
-  let mask = load<i32>(base + D_MASK);
+  const tag = (h & 0xFFFFFF) | (<u32>min(length, 255) << 24);
+  const w0 = inlineWord(s, length, 0), w1 = inlineWord(s, length, 1), w2 = inlineWord(s, length, 2);
+  const table = load<usize>(base + D_TABLE);
+  const mask = load<i32>(base + D_MASK);
   const entries = load<usize>(base + D_ENTRIES);
   let arena = load<usize>(base + D_ARENA);
   let p = <i32>h & mask;
   for (;;) {
-    const id = load<i32>(table + (p << 2));
+    const slot = table + (<usize>p << SLOT_SHIFT);
+    const id = load<i32>(slot + SLOT_ID);
     if (id == 0) break;
-    const e = entries + id * 12;
-    if (load<u32>(e + 8) == h && load<i32>(e + 4) == length && bytesEqual(arena + load<i32>(e), s, length)) return id;
+    if (load<u32>(slot + SLOT_TAG) == tag && load<u64>(slot + SLOT_WORDS) == w0 && load<u64>(slot + SLOT_WORDS + 8) == w1
+      && load<u64>(slot + SLOT_WORDS + 16) == w2) {
+      // Same tag and first 24 bytes: the same value when it fits inline, else compare the rest.
+      if (length <= INLINE_BYTES) return id;
+      const e = entries + id * 12;
+      if (load<i32>(e + 4) == length
+        && bytesEqual(arena + load<i32>(e) + INLINE_BYTES, s + INLINE_BYTES, length - INLINE_BYTES)) return id;
+    }
     p = (p + 1) & mask;
   }
   const id = load<i32>(base + D_COUNT);
@@ -254,21 +292,27 @@ function intern(d: i32, s: usize, length: i32): i32 {
   store<i32>(e, used);
   store<i32>(e + 4, length);
   store<u32>(e + 8, h);
-  store<i32>(table + (p << 2), id);
+  const slot = table + (<usize>p << SLOT_SHIFT);
+  store<u32>(slot + SLOT_TAG, tag);
+  store<i32>(slot + SLOT_ID, id);
+  store<u64>(slot + SLOT_WORDS, w0);
+  store<u64>(slot + SLOT_WORDS + 8, w1);
+  store<u64>(slot + SLOT_WORDS + 16, w2);
   if ((id + 1) * 2 > mask + 1) {
-    // Rehash into a table twice the size.
-    const size = (mask + 1) << 1;
-    heap.free(table);
-    table = alloc(size << 2);
-    memory.fill(table, 0, size << 2);
-    mask = size - 1;
-    for (let k = 1; k <= id; k++) {
-      let q = <i32>load<u32>(entriesNow + k * 12 + 8) & mask;
-      while (load<i32>(table + (q << 2)) != 0) q = (q + 1) & mask;
-      store<i32>(table + (q << 2), k);
+    // Rehash into a table twice the size: each slot moves whole, to where its full hash says.
+    const block = load<usize>(base + D_TABLE_BLOCK);
+    newTable(base, (mask + 1) << 1);
+    const next = load<usize>(base + D_TABLE);
+    const nextMask = load<i32>(base + D_MASK);
+    for (let k = 0; k <= mask; k++) {
+      const from = table + (<usize>k << SLOT_SHIFT);
+      const slotId = load<i32>(from + SLOT_ID);
+      if (slotId == 0) continue;
+      let q = <i32>load<u32>(entriesNow + slotId * 12 + 8) & nextMask;
+      while (load<i32>(next + (<usize>q << SLOT_SHIFT) + SLOT_ID) != 0) q = (q + 1) & nextMask;
+      memory.copy(next + (<usize>q << SLOT_SHIFT), from, 1 << SLOT_SHIFT);
     }
-    store<usize>(base + D_TABLE, table);
-    store<i32>(base + D_MASK, mask);
+    heap.free(block);
   }
   return id;
 }
@@ -276,24 +320,24 @@ function intern(d: i32, s: usize, length: i32): i32 {
 /** Number of ids of dictionary `d`, including the null id 0. */
 export function dictionarySize(d: i32): i32 {
   assert(d >= 0 && d < DICTS, 'dictionarySize: no such dictionary');
-  return load<i32>(dicts + (d << 5) + D_COUNT);
+  return load<i32>(dicts + (d << 6) + D_COUNT);
 }
 
 /** UTF-8 bytes of all values of dictionary `d`, in id order (ids are assigned in arena order). */
 export function dictionaryBytes(d: i32): usize {
   assert(d >= 0 && d < DICTS, 'dictionaryBytes: no such dictionary');
-  return load<usize>(dicts + (d << 5) + D_ARENA);
+  return load<usize>(dicts + (d << 6) + D_ARENA);
 }
 
 export function dictionaryByteLength(d: i32): i32 {
   assert(d >= 0 && d < DICTS, 'dictionaryByteLength: no such dictionary');
-  return load<i32>(dicts + (d << 5) + D_USED);
+  return load<i32>(dicts + (d << 6) + D_USED);
 }
 
 /** Writes the offsets (count + 1 of them, offsets[id]..offsets[id + 1] is value id) to `out`. */
 export function dictionaryOffsets(d: i32, out: usize): void {
   assert(d >= 0 && d < DICTS, 'dictionaryOffsets: no such dictionary');
-  const base = dicts + (d << 5);
+  const base = dicts + (d << 6);
   const count = load<i32>(base + D_COUNT);
   assert(out == scratch && (count + 1) << 2 <= scratchCapacity, 'dictionaryOffsets: scratch too small');
   const entries = load<usize>(base + D_ENTRIES);
