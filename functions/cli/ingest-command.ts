@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { Command } from 'commander';
 import { isS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
@@ -14,7 +15,7 @@ import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { Progress } from './progress.js';
 import { UsageError } from './usage.js';
-import { defaultJobs, ingestInWorkers } from './worker-pool.js';
+import { defaultJobs, ingestInWorkers, type PoolOptions } from './worker-pool.js';
 
 export interface IngestSettings {
   readonly paths: string[];
@@ -34,9 +35,13 @@ export interface IngestSettings {
 }
 
 /** `ciphertrail ingest`: runs and prints the report; the exit code says how it went. */
-export async function runIngestCommand(inputs: string[], options: IngestOptionValues): Promise<number> {
+export async function runIngestCommand(
+  inputs: string[],
+  options: IngestOptionValues,
+  started: readonly Worker[] = [],
+): Promise<number> {
   const settings = ingestSettings(inputs, options);
-  const { report, exitCode, alerting } = await runIngest(settings);
+  const { report, exitCode, alerting } = await runIngest(settings, { started });
   console.log(
     settings.json
       ? JSON.stringify(alerting ? { ...report, alerting } : report, null, 2)
@@ -86,9 +91,11 @@ function ingestSettings(inputs: string[], options: IngestOptionValues): IngestSe
  * named while the others go on; an object that fails for another reason (an S3 read that failed
  * after the SDK's retries, a bug) is rejected the same way, with that error. Only an output that
  * cannot be written stops the run (exit 3): what was committed before stays consistent.
+ * `pool.started`: workers the CLI started before it loaded this module (worker-entry.ts).
  */
 export async function runIngest(
   settings: IngestSettings,
+  pool: PoolOptions = {},
 ): Promise<{ report: RunReport; exitCode: number; alerting?: AlertingOutcome }> {
   // Loaded with --boundaries only: the policy validator (Ajv) and the alert rules cost a run without them start-up time.
   const alertingModule = settings.boundaries ? await import('./alerting.js') : undefined;
@@ -133,6 +140,7 @@ export async function runIngest(
       },
       jobs,
       { onReport: (_index, report, object) => done(object, report), onBytes: (n) => progress.bytes(n) },
+      pool,
     );
   } else {
     for (const object of objects) {

@@ -33,8 +33,18 @@ export async function main(argv: string[]): Promise<number> {
 
   const ingest = defineIngest(program.command('ingest')).action(
     async (inputs: string[], options: IngestOptionValues) => {
-      const { runIngestCommand } = await import('./ingest-command.js');
-      exitCode = await runIngestCommand(inputs, options);
+      // With --jobs N the workers boot while this thread loads the ingest modules (worker-entry.ts).
+      const started =
+        (options.jobs ?? 1) > 1 && !inputs.some((input) => input.startsWith('s3://'))
+          ? (await import('./worker-entry.js')).startIngestWorkers(options.jobs!)
+          : [];
+      try {
+        const { runIngestCommand } = await import('./ingest-command.js');
+        exitCode = await runIngestCommand(inputs, options, started);
+      } finally {
+        // Workers the run did not use (one object, a usage error) would keep the process alive.
+        await Promise.all(started.map((worker) => worker.terminate()));
+      }
     },
   );
   const report = defineReport(program.command('report')).action(

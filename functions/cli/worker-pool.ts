@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
 import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
@@ -8,12 +8,13 @@ import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
-import { workerEntryFile } from './worker-entry.js';
+import { startIngestWorkers } from './worker-entry.js';
 
 /**
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
  * is one stream, so objects are the unit of parallelism). The parent lists the inputs once and
- * hands each worker one object at a time, by reference (path, key, identity, size); a worker
+ * sends each worker the run's settings, then one object at a time, by reference (path, key,
+ * identity, size); a worker
  * writes that object's Parquet itself and sends back its report (structured clone, bigint
  * cleartext sums included). Reports are folded in input order, so the output is byte-identical
  * to a sequential run.
@@ -42,7 +43,10 @@ export interface PoolCallbacks {
   readonly onBytes?: (bytes: number) => void;
 }
 
-type Request = { readonly index: number; readonly ref: LocalObjectRef };
+/** The first message to a worker is the run's settings; every later one names an object. */
+type Request =
+  | { readonly kind: 'settings'; readonly settings: PoolSettings }
+  | { readonly kind: 'object'; readonly index: number; readonly ref: LocalObjectRef };
 type Reply =
   | { readonly kind: 'bytes'; readonly bytes: number }
   | { readonly kind: 'report'; readonly index: number; readonly report: ObjectReport }
@@ -56,17 +60,26 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
+export interface PoolOptions {
+  /** Replaces the worker script (a test gives one that crashes). */
+  readonly entry?: string;
+  /**
+   * Workers started earlier with startIngestWorkers (the CLI starts them before it loads the
+   * ingest modules). The pool uses what it needs, starts the rest, and terminates them all.
+   */
+  readonly started?: readonly Worker[];
+}
+
 /**
  * Ingests local `objects` with up to `jobs` worker threads. An output that cannot be written
  * throws OutputError; a worker that dies throws an error naming the object it was reading.
- * `entry` replaces the worker script (a test gives one that crashes).
  */
 export async function ingestInWorkers(
   objects: ObjectSequence,
   settings: PoolSettings,
   jobs: number,
   callbacks: PoolCallbacks,
-  entry?: string,
+  options: PoolOptions = {},
 ): Promise<void> {
   const pending = objects[Symbol.iterator]();
   // The objects handed out and not yet folded: a few per worker, never the whole run.
@@ -101,7 +114,7 @@ export async function ingestInWorkers(
         if (!ref) return fail(new Error(`${object.name} is not a local file: workers read local files only`));
         inFlight.set(next, object);
         current = { index: next++, ref };
-        worker.postMessage(current satisfies Request);
+        worker.postMessage({ kind: 'object', ...current } satisfies Request);
       };
       worker.on('message', (reply: Reply) => {
         if (reply.kind === 'bytes') return callbacks.onBytes?.(reply.bytes);
@@ -122,16 +135,19 @@ export async function ingestInWorkers(
       worker.on('exit', (code) => {
         if (!stopping) died(`exited with code ${code}`);
       });
+      worker.postMessage({ kind: 'settings', settings } satisfies Request);
       dispatch();
     });
+  const started = [...(options.started ?? [])];
+  const wanted = Math.min(jobs, objects.length);
   try {
-    const file = entry ?? workerEntryFile();
-    for (let w = 0; w < Math.min(jobs, objects.length); w++) workers.push(new Worker(file, { workerData: settings }));
+    workers.push(...started.splice(0, wanted));
+    if (workers.length < wanted) workers.push(...startIngestWorkers(wanted - workers.length, options.entry));
     await Promise.all(workers.map(run));
   } finally {
     stopping = true;
     pending.return?.();
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all([...workers, ...started].map((worker) => worker.terminate()));
   }
   if (failure) throw failure;
 }
@@ -140,10 +156,17 @@ export async function ingestInWorkers(
 export async function workerMain(): Promise<void> {
   if (isMainThread || !parentPort) throw new Error('workerMain runs in a worker thread');
   const port = parentPort;
-  const settings = workerData as PoolSettings;
-  const targets = new IoTargets(settings.endpoint);
-  const sink: OutputSink = targets.sink(await targets.output(settings.out));
-  const format = settings.format === undefined ? undefined : parseLogFormat(settings.format);
+  // The settings come first; objects that arrive while the output opens wait for it.
+  let setup: Promise<{
+    settings: PoolSettings;
+    sink: OutputSink;
+    format: ReturnType<typeof parseLogFormat> | undefined;
+  }>;
+  const open = async (settings: PoolSettings) => {
+    const targets = new IoTargets(settings.endpoint);
+    const sink: OutputSink = targets.sink(await targets.output(settings.out));
+    return { settings, sink, format: settings.format === undefined ? undefined : parseLogFormat(settings.format) };
+  };
   let unsent = 0;
   const onBytes = (n: number) => {
     unsent += n;
@@ -152,8 +175,13 @@ export async function workerMain(): Promise<void> {
     unsent = 0;
   };
   port.on('message', (request: Request) => {
+    if (request.kind === 'settings') {
+      setup = open(request.settings);
+      return;
+    }
     void (async () => {
       try {
+        const { settings, sink, format } = await setup;
         const report = await ingestOne(localObjectAt(request.ref), {
           sink,
           windowSeconds: settings.windowSeconds,

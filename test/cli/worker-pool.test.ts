@@ -74,6 +74,32 @@ describe('ingest --jobs', () => {
     }
   }, 60_000);
 
+  // `--jobs N` starts its workers before the ingest modules load; a run that ends up not using
+  // them (one object) or fails before the pool (a usage error) must still end, and exit as usual.
+  it('ends with --jobs 3 when the workers it started early are not used', async () => {
+    const one = join(dir.path, 'in', [...files(join(dir.path, 'in')).keys()][0]!);
+    const single = await runCli(['ingest', one, '--out', join(dir.path, 'out-one'), '--jobs', '3', '--quiet'], {
+      timeoutMs: 30_000,
+    });
+    expect(single.code, single.stderr).toBe(0);
+    expect(single.stdout).toMatch(/^ciphertrail ingest: 1 object \(1 accepted, 0 rejected\)/);
+    const usage = await runCli(
+      [
+        'ingest',
+        join(dir.path, 'in'),
+        '--out',
+        join(dir.path, 'out-usage'),
+        '--jobs',
+        '3',
+        '--sns-topic-arn',
+        'arn:aws:sns:us-east-1:111111111111:t',
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--sns-topic-arn needs --boundaries/);
+  }, 60_000);
+
   it('rejects a --jobs that is not a positive integer', async () => {
     const result = await runCli(['ingest', join(dir.path, 'in'), '--out', join(dir.path, 'x'), '--jobs', '0']);
     expect(result.code).toBe(2);
@@ -125,7 +151,7 @@ describe('the worker pool', () => {
         settings(join(dir.path, 'out-crash')),
         1,
         { onReport: () => undefined },
-        crash,
+        { entry: crash },
       ),
     ).rejects.toThrow(
       new RegExp(

@@ -16,6 +16,15 @@ import { gzipSync } from 'node:zlib';
 import type { FieldValue, FlowLogRecord } from '../../functions/core/line-decoder.js';
 import { findFlowLogField } from '../../schemas/flow-log-fields.js';
 
+/**
+ * An ENI's IPv4 address in VPC number `vpc` (1, 2, …): 10.<vpc>.x.y while the VPC number fits an
+ * octet, then 172.16–31.<vpc mod 256>.y (corpora of more than 255 VPCs, the small-objects bench),
+ * so that every address is a valid one.
+ */
+function vpcAddress(vpc: number, third: number, fourth: number): string {
+  return vpc <= 255 ? `10.${vpc}.${third}.${fourth}` : `172.${16 + ((vpc >> 8) & 15)}.${vpc & 255}.${fourth}`;
+}
+
 export type Random = () => number;
 
 /** mulberry32: a small, fast, seeded PRNG with uniform output in [0, 1). */
@@ -95,7 +104,7 @@ export function createOrg(random: Random, options: OrgOptions = {}): Org {
           interfaceId: `eni-${hex(random, 17)}`,
           instanceId: service ? null : `i-${hex(random, 17)}`,
           interfaceType: service ? pick(random, ['nat_gateway', 'vpc_endpoint', 'network_load_balancer']) : null,
-          ipv4: `10.${vpcNumber}.${randomInt(random, 0, 255)}.${randomInt(random, 1, 254)}`,
+          ipv4: vpcAddress(vpcNumber, randomInt(random, 0, 255), randomInt(random, 1, 254)),
           ipv6:
             random() < (options.ipv6Share ?? 0.15)
               ? `2001:db8:${vpcNumber.toString(16)}:${hex(random, 4)}::${hex(random, 4)}`
