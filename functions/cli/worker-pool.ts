@@ -177,6 +177,8 @@ export async function workerMain(): Promise<void> {
   port.on('message', (request: Request) => {
     if (request.kind === 'settings') {
       setup = open(request.settings);
+      // Each object awaits it and reports a failure to open the output; none is left unhandled.
+      setup.catch(() => undefined);
       return;
     }
     void (async () => {
