@@ -44,6 +44,24 @@ describe('FlowLogAggregator', () => {
     expect(batch.cleartext).toHaveLength(1);
   });
 
+  // The kernel's dictionary slots hold a value's first 24 bytes inline and compare the rest in its arena.
+  it('keeps values apart that share their first 24 bytes, around the 24-byte edge and past a rehash', () => {
+    const prefix = 'vpc-0123456789abcdef01234'; // 25 bytes
+    const edge = prefix.slice(0, 24);
+    const ids = [edge, `${edge}5`, `${edge}6`, `${prefix}67`, `${prefix}68`, '2001:db8:ffff:ffff:ffff:ffff:ffff:1'];
+    // Enough distinct values to grow the dictionary's table several times.
+    for (let n = 0; n < 300; n++) ids.push(`vpc-${n.toString(16).padStart(17, '0')}`);
+    const lines = ['interface-id vpc-id start end bytes packets'];
+    for (const [n, id] of ids.entries())
+      lines.push(`eni-1 ${id} ${T0 + 3} ${T0 + 9} ${n + 1} 1`, `eni-1 ${id} ${T0 + 4} ${T0 + 8} 1000 1`);
+    const { batch } = aggregate(lines);
+    expect(batch.summary).toHaveLength(ids.length);
+    const byVpc = new Map(batch.summary.map((r) => [r.vpc_id, r]));
+    expect([...byVpc.keys()].sort()).toEqual([...ids].sort());
+    for (const [n, id] of ids.entries())
+      expect(byVpc.get(id), id).toMatchObject({ flows: 2n, bytes: BigInt(n + 1001) });
+  });
+
   it('keeps int64 sums above 2^53 exact', () => {
     const { batch } = aggregate(['start bytes', '1763719203 9007199254740993', '1763719203 9007199254740993']);
     expect(batch.summary[0]!.bytes).toBe(18014398509481986n);
