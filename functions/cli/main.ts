@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { isS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
 import {
   type CompactOptionValues,
@@ -35,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     async (inputs: string[], options: IngestOptionValues) => {
       // With --jobs N the workers boot while this thread loads the ingest modules (worker-entry.ts).
       const started =
-        (options.jobs ?? 1) > 1 && !inputs.some((input) => input.startsWith('s3://'))
+        (options.jobs ?? 1) > 1 && !inputs.some(isS3Url)
           ? (await import('./worker-entry.js')).startIngestWorkers(options.jobs!)
           : [];
       try {
