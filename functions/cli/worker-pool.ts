@@ -3,7 +3,7 @@ import { isMainThread, parentPort, type Worker } from 'node:worker_threads';
 import { type LocalObjectRef, localObjectAt } from '../adapters/local-files.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
-import { parseLogFormat } from '../core/flow-log-format.js';
+import { type FlowLogLayout, parseLogFormat } from '../core/flow-log-format.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
 import { ingestOne } from './ingest-one.js';
@@ -14,10 +14,9 @@ import { startIngestWorkers } from './worker-entry.js';
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
  * is one stream, so objects are the unit of parallelism). The parent lists the inputs once and
  * sends each worker the run's settings, then one object at a time, by reference (path, key,
- * identity, size); a worker
- * writes that object's Parquet itself and sends back its report (structured clone, bigint
- * cleartext sums included). Reports are folded in input order, so the output is byte-identical
- * to a sequential run.
+ * identity, size); a worker writes that object's Parquet itself and sends back its report
+ * (structured clone, bigint cleartext sums included). Reports are folded in input order, so
+ * the output is byte-identical to a sequential run.
  */
 
 /** What every worker needs besides the objects: plain data only (structured clone). */
@@ -157,11 +156,7 @@ export async function workerMain(): Promise<void> {
   if (isMainThread || !parentPort) throw new Error('workerMain runs in a worker thread');
   const port = parentPort;
   // The settings come first; objects that arrive while the output opens wait for it.
-  let setup: Promise<{
-    settings: PoolSettings;
-    sink: OutputSink;
-    format: ReturnType<typeof parseLogFormat> | undefined;
-  }>;
+  let setup: Promise<{ settings: PoolSettings; sink: OutputSink; format: FlowLogLayout | undefined }>;
   const open = async (settings: PoolSettings) => {
     const targets = new IoTargets(settings.endpoint);
     const sink: OutputSink = targets.sink(await targets.output(settings.out));
