@@ -5,6 +5,7 @@ import { splitWideSums } from '../core/int64-sums.js';
 import type { ColumnValues } from './parquet/column-values.js';
 import type { ColumnToWrite } from './parquet/column-writer.js';
 import { columnFromGroups, constantStringColumn, sequenceInt64Column } from './parquet/columns-from-groups.js';
+import { fileArena } from './parquet/file-arena.js';
 import { gzipCodec, UNCOMPRESSED } from './parquet/page-codec.js';
 import { writeParquetFile } from './parquet/parquet-file.js';
 
@@ -120,6 +121,8 @@ export function encodeColumns(
   rows: Int32Array,
   commit?: CommitColumns,
 ): EncodedFile {
+  // The previous file's arrays are all dropped: its bytes were copied out when it was written.
+  fileArena.reset();
   const split = splitWideSums(group, rows, sumColumns(spec));
   if (split !== null) ({ group, rows } = split);
   const columns = spec.columns.map((column) => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SUMMARY_TABLE, type TableSpec, UNENCRYPTED_TABLE } from '../../schemas/tables.js';
 import type { AggregateBatch } from '../core/flow-log-aggregator.js';
 import { columnsOfRows, type GroupColumns } from '../core/group-columns.js';
@@ -214,5 +214,5 @@ class RowKeys {
 export function outputStem(identity: string, key: string): string {
   const base = (key.split(/[\\/]/).pop() ?? 'object').replace(/(\.log)?(\.gz|\.parquet)?$/, '');
   const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'object';
-  return `${safe}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+  return `${safe}-${hash('sha256', identity, 'hex').slice(0, 12)}`;
 }

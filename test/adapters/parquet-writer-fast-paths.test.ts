@@ -187,8 +187,8 @@ describe('statistics without nulls', () => {
     bytes === null
       ? null
       : bytes.length === 4
-        ? new DataView(bytes.buffer).getInt32(0, true)
-        : new DataView(bytes.buffer).getBigInt64(0, true);
+        ? new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0, true)
+        : new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, true);
 
   it('order INT32 signed and INT64 by high half signed, low half unsigned', () => {
     const ints = Int32Array.of(5, -7, 2_000_000_000, -7, 0);

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import { ByteWriter } from './byte-writer.js';
 import type { ByteDictionary, ColumnValues, IntColumn } from './column-values.js';
+import { fileArena } from './file-arena.js';
 import type { ColumnChunkMeta, EncodingCount } from './file-metadata.js';
 import { Encoding, PageType } from './format.js';
 import { encodeIntDictionary } from './int-dictionary.js';
@@ -146,7 +147,7 @@ function plainStrings(dictionary: ByteDictionary): Uint8Array {
   const { count, data, starts, ends } = dictionary;
   let size = 4 * count;
   for (let k = 0; k < count; k++) size += ends[k]! - starts[k]!;
-  const out = new Uint8Array(size);
+  const out = fileArena.uint8(size);
   let at = 0;
   for (let k = 0; k < count; k++) {
     const start = starts[k]!;
@@ -171,7 +172,7 @@ function plainInts(
   defined: Uint8Array | null,
   from: number,
   to: number,
-  words = new Int32Array((to - from) * (high === null ? 1 : 2)),
+  words = fileArena.int32((to - from) * (high === null ? 1 : 2)),
 ): Uint8Array {
   let w = 0;
   if (defined === null && high === null) {

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import type { ColumnData } from '../../core/group-columns.js';
 import { type ColumnValues, type IntColumn, type StringColumn, setHalves } from './column-values.js';
+import { fileArena } from './file-arena.js';
 
 /** The selected `rows` of one aggregator column, as the writer takes them. No string is made. */
 export function columnFromGroups(type: ColumnType, column: ColumnData, rows: Int32Array): ColumnValues {
@@ -23,7 +24,7 @@ let usedIds = new Int32Array(0);
 /** Only the ids the rows use, renumbered densely in order of first appearance (the dictionary page order). */
 function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, rows: Int32Array): StringColumn {
   const n = rows.length;
-  const indices = new Int32Array(n);
+  const indices = fileArena.int32(n);
   let nullCount = 0;
   if (denseOfId.length < offsets.length) denseOfId = new Int32Array(offsets.length).fill(-1);
   const dense = denseOfId;
@@ -45,8 +46,8 @@ function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, ro
     }
     indices[i] = index;
   }
-  const starts = new Int32Array(count);
-  const ends = new Int32Array(count);
+  const starts = fileArena.int32(count);
+  const ends = fileArena.int32(count);
   for (let k = 0; k < count; k++) {
     const id = used[k]!;
     starts[k] = offsets[id]!;
@@ -58,7 +59,7 @@ function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, ro
 
 function int32Column(values: Int32Array, rows: Int32Array): IntColumn {
   const n = rows.length;
-  const low = new Int32Array(n);
+  const low = fileArena.int32(n);
   let defined: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const v = values[rows[i]!]!;
@@ -66,7 +67,7 @@ function int32Column(values: Int32Array, rows: Int32Array): IntColumn {
       low[i] = v;
       continue;
     }
-    defined ??= new Uint8Array(n).fill(1);
+    defined ??= fileArena.uint8(n).fill(1);
     defined[i] = 0;
   }
   return { kind: 'int32', low, high: null, defined };
@@ -79,9 +80,9 @@ function int64Column(
   rows: Int32Array,
 ): IntColumn {
   const n = rows.length;
-  const low = new Int32Array(n);
-  const high = new Int32Array(n);
-  if (values === null) return { kind, low, high, defined: new Uint8Array(n) };
+  const low = fileArena.int32(n);
+  const high = fileArena.int32(n);
+  if (values === null) return { kind, low, high, defined: fileArena.uint8(n) };
   let defined: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
@@ -91,7 +92,7 @@ function int64Column(
       setHalves(low, high, i, v, v >= 0 && v <= Number.MAX_SAFE_INTEGER ? undefined : big?.get(r));
     } else {
       // NaN: a null row (only rows given to columnsOfRows have them).
-      defined ??= new Uint8Array(n).fill(1);
+      defined ??= fileArena.uint8(n).fill(1);
       defined[i] = 0;
     }
   }
@@ -103,16 +104,16 @@ export function constantStringColumn(value: string, n: number): StringColumn {
   const data = new TextEncoder().encode(value);
   return {
     kind: 'string',
-    indices: new Int32Array(n),
+    indices: fileArena.int32(n),
     nullCount: 0,
-    dictionary: { count: 1, data, starts: Int32Array.of(0), ends: Int32Array.of(data.length) },
+    dictionary: { count: 1, data, starts: fileArena.int32(1), ends: fileArena.int32(1).fill(data.length) },
   };
 }
 
 /** `first`, `first + 1`, … for `n` rows (a file's `row_key`). */
 export function sequenceInt64Column(first: number, n: number): IntColumn {
-  const low = new Int32Array(n);
-  const high = new Int32Array(n);
+  const low = fileArena.int32(n);
+  const high = fileArena.int32(n);
   for (let i = 0; i < n; i++) setHalves(low, high, i, first + i);
   return { kind: 'int64', low, high, defined: null };
 }

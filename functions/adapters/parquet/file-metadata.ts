@@ -1,5 +1,5 @@
 import type { ColumnType } from '../../../schemas/tables.js';
-import type { ByteWriter } from './byte-writer.js';
+import { ByteWriter } from './byte-writer.js';
 import {
   type CompressionCodec,
   ConvertedType,
@@ -50,26 +50,49 @@ export function writeFileMetadata(
   rows: number,
   chunks: readonly ColumnChunkMeta[],
 ): void {
+  const { head, tail } = constantParts(columns);
   const thrift = new ThriftCompactWriter(out);
-  thrift.i32(1, 1);
-  thrift.beginList(2, CompactType.Struct, columns.length + 1);
-  thrift.beginElement();
-  thrift.string(4, 'schema');
-  thrift.i32(5, columns.length);
-  thrift.endStruct();
-  for (const column of columns) writeSchemaElement(thrift, column.name, column.type);
+  thrift.appendFields(head, 2);
   thrift.i64(3, rows);
   thrift.beginList(4, CompactType.Struct, rows === 0 ? 0 : 1);
   if (rows !== 0) writeRowGroup(thrift, rows, chunks);
-  thrift.string(6, CREATED_BY);
-  thrift.beginList(7, CompactType.Struct, columns.length);
-  for (let k = 0; k < columns.length; k++) {
-    thrift.beginElement();
-    thrift.beginStruct(1); // TYPE_ORDER: TypeDefinedOrder {}
-    thrift.endStruct();
-    thrift.endStruct();
+  out.append(tail);
+}
+
+/**
+ * The footer's fields that depend on the columns alone: version and schema (fields 1–2), and
+ * created_by, column orders and the end of the struct (fields 6–7). A run writes the same few
+ * column lists thousands of times, so their bytes are made once per list.
+ */
+const constantPartsOf = new Map<string, { head: Uint8Array; tail: Uint8Array }>();
+function constantParts(columns: readonly { name: string; type: ColumnType }[]) {
+  let key = '';
+  for (const column of columns) key += `${column.name}:${column.type},`;
+  let parts = constantPartsOf.get(key);
+  if (parts === undefined) {
+    const head = new ThriftCompactWriter(new ByteWriter());
+    head.i32(1, 1);
+    head.beginList(2, CompactType.Struct, columns.length + 1);
+    head.beginElement();
+    head.string(4, 'schema');
+    head.i32(5, columns.length);
+    head.endStruct();
+    for (const column of columns) writeSchemaElement(head, column.name, column.type);
+    const tail = new ThriftCompactWriter(new ByteWriter());
+    tail.resumeAfter(4);
+    tail.string(6, CREATED_BY);
+    tail.beginList(7, CompactType.Struct, columns.length);
+    for (let k = 0; k < columns.length; k++) {
+      tail.beginElement();
+      tail.beginStruct(1); // TYPE_ORDER: TypeDefinedOrder {}
+      tail.endStruct();
+      tail.endStruct();
+    }
+    tail.endStruct();
+    parts = { head: head.out.view().slice(), tail: tail.out.view().slice() };
+    if (constantPartsOf.size < 64) constantPartsOf.set(key, parts);
   }
-  thrift.endStruct();
+  return parts;
 }
 
 function writeSchemaElement(thrift: ThriftCompactWriter, name: string, type: ColumnType): void {

@@ -1,4 +1,5 @@
 import type { IntColumn } from './column-values.js';
+import { fileArena } from './file-arena.js';
 
 /** An integer column's distinct values (first-appearance order) and each row's index among them. */
 export interface IntDictionaryEncoding {
@@ -30,8 +31,8 @@ const indexOfSmall = new Int32Array(SMALL_LIMIT).fill(-1);
 /** Same result as hashing, for INT32 values in [0, SMALL_LIMIT); null as soon as one is outside. */
 function encodeSmallInts(low: Int32Array, defined: Uint8Array | null): IntDictionaryEncoding | null {
   const n = low.length;
-  const indices = new Int32Array(n);
-  const keys = new Int32Array(Math.min(n, SMALL_LIMIT));
+  const indices = fileArena.int32(n);
+  const keys = fileArena.int32(Math.min(n, SMALL_LIMIT));
   let count = 0;
   let i = 0;
   for (; i < n; i++) {
@@ -62,10 +63,10 @@ function encodeHashed(column: IntColumn, maxEntries: number): IntDictionaryEncod
   while (1 << bits < 2 * Math.min(n, maxEntries)) bits++;
   const mask = (1 << bits) - 1;
   const shift = 32 - bits;
-  const slots = new Int32Array(1 << bits).fill(-1);
-  const keyLow = new Int32Array(Math.min(n, maxEntries));
-  const keyHigh = high === null ? null : new Int32Array(keyLow.length);
-  const indices = new Int32Array(n);
+  const slots = fileArena.int32(1 << bits).fill(-1);
+  const keyLow = fileArena.int32(Math.min(n, maxEntries));
+  const keyHigh = high === null ? null : fileArena.int32(keyLow.length);
+  const indices = fileArena.int32(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (defined !== null && defined[i] === 0) {

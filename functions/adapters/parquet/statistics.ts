@@ -1,4 +1,5 @@
 import type { ByteDictionary } from './column-values.js';
+import { fileArena } from './file-arena.js';
 
 /** Column chunk statistics as Parquet stores them: min/max in PLAIN encoding (without length for strings). */
 export interface ChunkStatistics {
@@ -18,7 +19,8 @@ export function stringStatistics(dictionary: ByteDictionary, nullCount: number):
     if (compareBytes(data, starts[k]!, ends[k]!, starts[min]!, ends[min]!) < 0) min = k;
     if (compareBytes(data, starts[k]!, ends[k]!, starts[max]!, ends[max]!) > 0) max = k;
   }
-  return { nullCount, min: data.slice(starts[min]!, ends[min]!), max: data.slice(starts[max]!, ends[max]!) };
+  // Views: the dictionary's bytes outlive the file's encoding.
+  return { nullCount, min: data.subarray(starts[min]!, ends[min]!), max: data.subarray(starts[max]!, ends[max]!) };
 }
 
 function compareBytes(data: Uint8Array, aFrom: number, aTo: number, bFrom: number, bTo: number): number {
@@ -99,9 +101,16 @@ function compareInt(low: Int32Array, high: Int32Array | null, a: number, b: numb
 }
 
 function plainInt(low: Int32Array, high: Int32Array | null, i: number): Uint8Array {
-  const bytes = new Uint8Array(high === null ? 4 : 8);
-  const view = new DataView(bytes.buffer);
-  view.setInt32(0, low[i]!, true);
-  if (high !== null) view.setInt32(4, high[i]!, true);
+  const bytes = fileArena.uint8(high === null ? 4 : 8);
+  putInt32(bytes, 0, low[i]!);
+  if (high !== null) putInt32(bytes, 4, high[i]!);
   return bytes;
+}
+
+/** Little-endian, as PLAIN stores it. */
+function putInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+  bytes[at + 2] = value >>> 16;
+  bytes[at + 3] = value >>> 24;
 }

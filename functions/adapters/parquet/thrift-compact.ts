@@ -92,6 +92,20 @@ export class ThriftCompactWriter {
     this.out.append(bytes);
   }
 
+  /**
+   * Bytes written earlier by another writer for the fields of the current struct up to
+   * `lastField` (a constant part cached by the caller); the next field's delta counts from it.
+   */
+  appendFields(bytes: Uint8Array, lastField: number): void {
+    this.out.append(bytes);
+    this.lastField = lastField;
+  }
+
+  /** Writes the current struct's fields from after `field` on (to cache a constant tail of them). */
+  resumeAfter(field: number): void {
+    this.lastField = field;
+  }
+
   /** A struct element of a list; close it with `endStruct()`. */
   beginElement(): void {
     this.enter();

@@ -2,6 +2,7 @@ import { fieldKind } from '../../../schemas/flow-log-fields.js';
 import { KERNEL_ROLES } from '../../../schemas/kernel-abi.js';
 import type { FlowLogLayout } from '../flow-log-format.js';
 import { DictionarySnapshot } from '../group-columns.js';
+import { TypedArena } from '../typed-arena.js';
 import { FLOW_KERNEL_WASM } from './flow-kernel-wasm.js';
 import {
   ABI_VERSION,
@@ -19,6 +20,7 @@ import {
   MAX_ENUM_WORD_BYTES,
   MAX_ENUM_WORDS,
   MAX_FIELDS,
+  MEASURES,
   RESULT_BAIL,
   RESULT_DONE,
 } from './kernel-abi.js';
@@ -40,6 +42,20 @@ export type KernelTable = number;
 
 const TWO_32 = 4294967296;
 const POOL_SIZE = 4;
+
+/**
+ * What leaves the kernel (columns, dictionaries, windows) is copied into shared chunks, never
+ * reset: a drained batch owns its arrays for as long as it lives, and a small object's batch
+ * costs a few chunk slices instead of dozens of buffers (see TypedArena).
+ */
+const copies = new TypedArena(1 << 13);
+
+/** Scratch the measures are gathered in before they become doubles (grown, never shrunk). */
+let measureScratch = new Uint32Array(1024);
+function measureWords(length: number): Uint32Array {
+  if (measureScratch.length < length) measureScratch = new Uint32Array(Math.max(length, 2 * measureScratch.length));
+  return measureScratch;
+}
 
 interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer };
@@ -268,37 +284,37 @@ export class FlowKernel {
     const count = k.groupCount(table);
     const out = k.reserveScratch(count * 4);
     k.exportKeyColumn(table, c, out);
-    return new Int32Array(k.memory.buffer, out, count).slice();
+    return copies.copy(new Int32Array(k.memory.buffer, out, count));
   }
 
   /** The measures of every group of `table`, in insertion order. */
   measures(table: KernelTable): KernelMeasures {
     const k = this.k;
     const count = k.groupCount(table);
-    const measure = (m: number) => {
+    // Each measure is exported to the kernel's scratch, one at a time, as (low, high) words:
+    // gathered side by side here, then combined into the doubles the batch keeps.
+    const words = measureWords(count * 2 * MEASURES);
+    for (let m = 0; m < MEASURES; m++) {
       const out = k.reserveScratch(count * 8);
       k.exportMeasure(table, m, out);
-      return new Uint32Array(k.memory.buffer, out, count * 2).slice();
-    };
-    const words = (lo: number, hi: number) => ({ lo: measure(lo), hi: measure(hi) });
-    const flowWords = measure(M_FLOWS);
-    const packetWords = words(M_PACKETS_LO, M_PACKETS_HI);
-    const byteWords = words(M_BYTES_LO, M_BYTES_HI);
-    const firstSeconds = new Float64Array(measure(M_FIRST).buffer);
-    const lastSeconds = new Float64Array(measure(M_LAST).buffer);
-    const flows = new Float64Array(count);
-    const packets = new Float64Array(count);
-    const bytes = new Float64Array(count);
-    const first = new Float64Array(count);
-    const last = new Float64Array(count);
+      words.set(new Uint32Array(k.memory.buffer, out, count * 2), m * count * 2);
+    }
+    const at = (m: number) => m * count * 2;
+    const seconds = new Float64Array(words.buffer, 0, MEASURES * count);
+    const flows = copies.float64(count);
+    const packets = copies.float64(count);
+    const bytes = copies.float64(count);
+    const first = copies.float64(count);
+    const last = copies.float64(count);
     const bigPackets = new Map<number, bigint>();
     const bigBytes = new Map<number, bigint>();
+    const f = at(M_FLOWS);
     for (let g = 0; g < count; g++) {
-      flows[g] = flowWords[2 * g]! + flowWords[2 * g + 1]! * TWO_32;
-      packets[g] = exactSum(packetWords.lo, packetWords.hi, g, bigPackets);
-      bytes[g] = exactSum(byteWords.lo, byteWords.hi, g, bigBytes);
-      first[g] = firstSeconds[g]! * 1000;
-      last[g] = lastSeconds[g]! * 1000;
+      flows[g] = words[f + 2 * g]! + words[f + 2 * g + 1]! * TWO_32;
+      packets[g] = exactSum(words, at(M_PACKETS_LO), at(M_PACKETS_HI), g, bigPackets);
+      bytes[g] = exactSum(words, at(M_BYTES_LO), at(M_BYTES_HI), g, bigBytes);
+      first[g] = seconds[at(M_FIRST) / 2 + g]! * 1000;
+      last[g] = seconds[at(M_LAST) / 2 + g]! * 1000;
     }
     return { flows, packets, bytes, bigPackets, bigBytes, first, last };
   }
@@ -307,17 +323,16 @@ export class FlowKernel {
   dictionary(d: KernelDictionary): DictionarySnapshot {
     const k = this.k;
     const size = k.dictionarySize(d);
-    const offsets = new Int32Array(size + 1);
     const out = k.reserveScratch((size + 1) * 4);
     k.dictionaryOffsets(d, out);
-    offsets.set(new Int32Array(k.memory.buffer, out, size + 1));
-    const data = new Uint8Array(k.memory.buffer, k.dictionaryBytes(d), k.dictionaryByteLength(d)).slice();
+    const offsets = copies.copy(new Int32Array(k.memory.buffer, out, size + 1));
+    const data = copies.copy(new Uint8Array(k.memory.buffer, k.dictionaryBytes(d), k.dictionaryByteLength(d)));
     return new DictionarySnapshot(offsets, data);
   }
 
   /** Window starts (epoch seconds) by window id. */
   windows(): Float64Array {
-    return new Float64Array(this.k.memory.buffer, this.k.windowsPtr(), this.k.windowsCount()).slice();
+    return copies.copy(new Float64Array(this.k.memory.buffer, this.k.windowsPtr(), this.k.windowsCount()));
   }
 
   /** Forgets all groups, dictionary values and windows. */
@@ -333,12 +348,17 @@ export class FlowKernel {
   }
 }
 
-/** The 128-bit sum of group g (low and high u64 as 32-bit word pairs) as a double, recorded in `big` past 2^53. */
-function exactSum(lo: Uint32Array, hi: Uint32Array, g: number, big: Map<number, bigint>): number {
-  const lo0 = lo[2 * g]!;
-  const lo1 = lo[2 * g + 1]!;
-  if (lo1 < 0x200000 && hi[2 * g] === 0 && hi[2 * g + 1] === 0) return lo0 + lo1 * TWO_32;
-  const exact = (BigInt(hi[2 * g + 1]!) << 96n) | (BigInt(hi[2 * g]!) << 64n) | (BigInt(lo1) << 32n) | BigInt(lo0);
+/**
+ * The 128-bit sum of group g as a double, recorded in `big` past 2^53: its low and high u64 are
+ * 32-bit word pairs in `words`, from `lo` and `hi`.
+ */
+function exactSum(words: Uint32Array, lo: number, hi: number, g: number, big: Map<number, bigint>): number {
+  const lo0 = words[lo + 2 * g]!;
+  const lo1 = words[lo + 2 * g + 1]!;
+  const hi0 = words[hi + 2 * g]!;
+  const hi1 = words[hi + 2 * g + 1]!;
+  if (lo1 < 0x200000 && hi0 === 0 && hi1 === 0) return lo0 + lo1 * TWO_32;
+  const exact = (BigInt(hi1) << 96n) | (BigInt(hi0) << 64n) | (BigInt(lo1) << 32n) | BigInt(lo0);
   big.set(g, exact);
   return Number(exact);
 }
