@@ -46,8 +46,14 @@ const DT: PartitionKeySpec = {
 
 /** The `dt` partition value of a time (epoch ms): its UTC date, `yyyy-MM-dd`, as projection expects. */
 export function partitionDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  // Every file of a run asks for the same few days: the last answer is kept.
+  if (epochMs !== lastPartition.epochMs) {
+    lastPartition.epochMs = epochMs;
+    lastPartition.dt = new Date(epochMs).toISOString().slice(0, 10);
+  }
+  return lastPartition.dt;
 }
+const lastPartition = { epochMs: Number.NaN, dt: '' };
 
 const measures = [
   c('flows', 'int64', 'Number of flow-log records aggregated into the row'),

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { describeError } from '../core/describe-error.js';
 import { OutputError, UsageError } from '../core/errors.js';
 import type { BlobStore } from './blob-store.js';
@@ -15,8 +15,12 @@ import type { BlobStore } from './blob-store.js';
  */
 export class LocalDirStore implements BlobStore {
   private readonly folders = new Set<string>();
+  /** The root and a separator, '' for an empty root (where only join gives the right path). */
+  private readonly rootWithSeparator: string;
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    this.rootWithSeparator = root === '' ? '' : root.endsWith(sep) ? root : root + sep;
+  }
 
   /**
    * Checks, before any work, that the root is a folder this process can write: created when
@@ -39,12 +43,22 @@ export class LocalDirStore implements BlobStore {
     return store;
   }
 
+  /**
+   * `join(root, key)`, without normalizing the keys the sinks make (`table/dt=…/name`: no `.`,
+   * `..` or doubled separator), which is most of join's cost when a run writes 100,000 files.
+   */
+  private pathOf(key: string): string {
+    if (this.rootWithSeparator === '' || key.startsWith('/') || key.includes('./') || key.includes('//'))
+      return join(this.root, key);
+    return this.rootWithSeparator + key;
+  }
+
   describe(key: string): string {
     return join(this.root, key);
   }
 
   async put(key: string, body: Uint8Array): Promise<void> {
-    const path = join(this.root, key);
+    const path = this.pathOf(key);
     const temp = `${path}.${process.pid}.tmp`;
     try {
       const folder = dirname(path);

@@ -363,7 +363,7 @@ export class FlowLogAggregator {
       throw new ObjectRejectedError('no header line and no format given (use --format for headerless objects)');
     }
     this.stats.layoutOrigin = layout.origin;
-    this.stats.format = layout.fields.map((f) => f.name).join(' ');
+    this.stats.format = fieldNamesOf(layout);
     this.useLayout(layout, layout.origin === 'header' ? firstLine.trim() : '');
   }
 
@@ -548,15 +548,35 @@ interface SharedDictionaries {
  * batch stays valid after the aggregator moves on.
  */
 function columnBatch(columns: { summary: GroupColumns; cleartext: GroupColumns }): AggregateBatch {
-  let summary: SummaryRow[] | undefined;
-  let cleartext: CleartextGroup[] | undefined;
-  const batch = {} as AggregateBatch;
-  Object.defineProperties(batch, {
-    summary: { enumerable: true, get: () => (summary ??= rowsOf<SummaryRow>(columns.summary)) },
-    cleartext: { enumerable: true, get: () => (cleartext ??= rowsOf<CleartextGroup>(columns.cleartext)) },
-    columns: { enumerable: false, value: columns },
-  });
-  return batch;
+  return new ColumnBatch(columns);
+}
+
+class ColumnBatch implements AggregateBatch {
+  private summaryRows: SummaryRow[] | undefined;
+  private cleartextRows: CleartextGroup[] | undefined;
+
+  constructor(readonly columns: { readonly summary: GroupColumns; readonly cleartext: GroupColumns }) {}
+
+  get summary(): SummaryRow[] {
+    this.summaryRows ??= rowsOf<SummaryRow>(this.columns.summary);
+    return this.summaryRows;
+  }
+
+  get cleartext(): CleartextGroup[] {
+    this.cleartextRows ??= rowsOf<CleartextGroup>(this.columns.cleartext);
+    return this.cleartextRows;
+  }
+}
+
+/** A layout's field names, space-separated, once per layout (layouts are immutable and shared). */
+const fieldNames = new WeakMap<FlowLogLayout, string>();
+function fieldNamesOf(layout: FlowLogLayout): string {
+  let names = fieldNames.get(layout);
+  if (names === undefined) {
+    names = layout.fields.map((f) => f.name).join(' ');
+    fieldNames.set(layout, names);
+  }
+  return names;
 }
 
 function sameFields(a: FlowLogLayout, b: FlowLogLayout): boolean {

@@ -54,6 +54,8 @@ export function parseLogFormat(format: string): FlowLogLayout {
  * upper-case enums or `-`. Unknown names in a header are then reported, not skipped.
  */
 export function looksLikeHeaderLine(line: string): boolean {
+  // A header line already bound (every object of a flow log starts with the same one).
+  if (headerLayouts.has(line.trim())) return true;
   const tokens = line.trim().split(WHITESPACE);
   if (tokens.length === 0 || tokens[0] === '') return false;
   let known = false;

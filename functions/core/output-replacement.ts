@@ -146,5 +146,12 @@ function mergeTables(a: TableKeys, b: TableKeys): Record<string, string[]> {
 }
 
 function sameTables(a: TableKeys, b: TableKeys): boolean {
-  return JSON.stringify(normalizeTables(a)) === JSON.stringify(normalizeTables(b));
+  const x = normalizeTables(a);
+  const y = normalizeTables(b);
+  const tables = Object.keys(x);
+  if (tables.length !== Object.keys(y).length) return false;
+  return tables.every((table) => {
+    const keys = y[table];
+    return keys !== undefined && keys.length === x[table]!.length && keys.every((key, i) => key === x[table]![i]);
+  });
 }

@@ -37,6 +37,15 @@ export class TypedArena {
     return this.zeroed(new Int32Array(this.taken, at, length));
   }
 
+  /**
+   * An Int32Array holding whatever its bytes held before (no zeroing): only for arrays the caller
+   * writes in full, or reads only where it wrote, before anything else reads them.
+   */
+  int32Unset(length: number): Int32Array {
+    const at = this.take(length * 4); // first: `take` may move `taken` to a new buffer
+    return new Int32Array(this.taken, at, length);
+  }
+
   uint32(length: number): Uint32Array {
     const at = this.take(length * 4);
     return this.zeroed(new Uint32Array(this.taken, at, length));

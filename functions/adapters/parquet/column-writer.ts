@@ -172,7 +172,8 @@ function plainInts(
   defined: Uint8Array | null,
   from: number,
   to: number,
-  words = fileArena.int32((to - from) * (high === null ? 1 : 2)),
+  // Only the `w` words written are returned.
+  words = fileArena.int32Unset((to - from) * (high === null ? 1 : 2)),
 ): Uint8Array {
   let w = 0;
   if (defined === null && high === null) {

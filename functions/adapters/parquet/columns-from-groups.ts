@@ -24,7 +24,7 @@ let usedIds = new Int32Array(0);
 /** Only the ids the rows use, renumbered densely in order of first appearance (the dictionary page order). */
 function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, rows: Int32Array): StringColumn {
   const n = rows.length;
-  const indices = fileArena.int32(n);
+  const indices = fileArena.int32Unset(n);
   let nullCount = 0;
   if (denseOfId.length < offsets.length) denseOfId = new Int32Array(offsets.length).fill(-1);
   const dense = denseOfId;
@@ -46,8 +46,8 @@ function stringColumn(ids: Int32Array, offsets: Int32Array, data: Uint8Array, ro
     }
     indices[i] = index;
   }
-  const starts = fileArena.int32(count);
-  const ends = fileArena.int32(count);
+  const starts = fileArena.int32Unset(count);
+  const ends = fileArena.int32Unset(count);
   for (let k = 0; k < count; k++) {
     const id = used[k]!;
     starts[k] = offsets[id]!;
@@ -112,8 +112,8 @@ export function constantStringColumn(value: string, n: number): StringColumn {
 
 /** `first`, `first + 1`, … for `n` rows (a file's `row_key`). */
 export function sequenceInt64Column(first: number, n: number): IntColumn {
-  const low = fileArena.int32(n);
-  const high = fileArena.int32(n);
+  const low = fileArena.int32Unset(n);
+  const high = fileArena.int32Unset(n);
   for (let i = 0; i < n; i++) setHalves(low, high, i, first + i);
   return { kind: 'int64', low, high, defined: null };
 }

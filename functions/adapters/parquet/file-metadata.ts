@@ -64,11 +64,18 @@ export function writeFileMetadata(
  * created_by, column orders and the end of the struct (fields 6–7). A run writes the same few
  * column lists thousands of times, so their bytes are made once per list.
  */
-const constantPartsOf = new Map<string, { head: Uint8Array; tail: Uint8Array }>();
-function constantParts(columns: readonly { name: string; type: ColumnType }[]) {
-  let key = '';
-  for (const column of columns) key += `${column.name}:${column.type},`;
-  let parts = constantPartsOf.get(key);
+interface ConstantParts {
+  readonly names: readonly string[];
+  readonly types: readonly ColumnType[];
+  readonly head: Uint8Array;
+  readonly tail: Uint8Array;
+}
+const constantPartsMade: ConstantParts[] = [];
+function constantParts(columns: readonly { name: string; type: ColumnType }[]): ConstantParts {
+  // Compared by name and type: the column lists of a run are few and short.
+  let parts = constantPartsMade.find(
+    (p) => p.names.length === columns.length && columns.every((c, i) => c.name === p.names[i] && c.type === p.types[i]),
+  );
   if (parts === undefined) {
     const head = new ThriftCompactWriter(new ByteWriter());
     head.i32(1, 1);
@@ -89,8 +96,13 @@ function constantParts(columns: readonly { name: string; type: ColumnType }[]) {
       tail.endStruct();
     }
     tail.endStruct();
-    parts = { head: head.out.view().slice(), tail: tail.out.view().slice() };
-    if (constantPartsOf.size < 64) constantPartsOf.set(key, parts);
+    parts = {
+      names: columns.map((c) => c.name),
+      types: columns.map((c) => c.type),
+      head: head.out.view().slice(),
+      tail: tail.out.view().slice(),
+    };
+    if (constantPartsMade.length < 64) constantPartsMade.unshift(parts);
   }
   return parts;
 }

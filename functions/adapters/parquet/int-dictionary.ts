@@ -31,8 +31,9 @@ const indexOfSmall = new Int32Array(SMALL_LIMIT).fill(-1);
 /** Same result as hashing, for INT32 values in [0, SMALL_LIMIT); null as soon as one is outside. */
 function encodeSmallInts(low: Int32Array, defined: Uint8Array | null): IntDictionaryEncoding | null {
   const n = low.length;
-  const indices = fileArena.int32(n);
-  const keys = fileArena.int32(Math.min(n, SMALL_LIMIT));
+  // Every index is written (or the column is refused); only the first `count` keys are read.
+  const indices = fileArena.int32Unset(n);
+  const keys = fileArena.int32Unset(Math.min(n, SMALL_LIMIT));
   let count = 0;
   let i = 0;
   for (; i < n; i++) {
@@ -63,10 +64,11 @@ function encodeHashed(column: IntColumn, maxEntries: number): IntDictionaryEncod
   while (1 << bits < 2 * Math.min(n, maxEntries)) bits++;
   const mask = (1 << bits) - 1;
   const shift = 32 - bits;
-  const slots = fileArena.int32(1 << bits).fill(-1);
-  const keyLow = fileArena.int32(Math.min(n, maxEntries));
-  const keyHigh = high === null ? null : fileArena.int32(keyLow.length);
-  const indices = fileArena.int32(n);
+  // As in encodeSmallInts: indices are all written, keys read only below `count`.
+  const slots = fileArena.int32Unset(1 << bits).fill(-1);
+  const keyLow = fileArena.int32Unset(Math.min(n, maxEntries));
+  const keyHigh = high === null ? null : fileArena.int32Unset(keyLow.length);
+  const indices = fileArena.int32Unset(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (defined !== null && defined[i] === 0) {
