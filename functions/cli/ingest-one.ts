@@ -1,3 +1,4 @@
+import { collectBetweenObjects } from '../adapters/gc-tuning.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
@@ -23,5 +24,7 @@ export async function ingestOne(
       outputs: [],
       elapsedMs: Date.now() - started,
     };
+  } finally {
+    collectBetweenObjects();
   }
 }
