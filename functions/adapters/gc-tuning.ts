@@ -30,17 +30,15 @@ let oldAfterCollection = 0;
 let collect: (() => void) | undefined;
 
 /**
- * Called between two objects of a run (CLI, workers), when almost nothing is alive: keeps the
- * memory of a run of 50,000 small objects at that of 5,000 (figures in docs/performance.md).
+ * Called between two objects of a run (CLI, workers), when almost nothing is alive: a full
+ * collection once the old generation has grown by COLLECT_AFTER_BYTES since the last one.
  *
- * - The young generation stops growing at YOUNG_GENERATION_CAP. V8 doubles it whenever many
- *   objects survive a scavenge, and the work in flight while one runs always survives, so in a
- *   long run it reached 32 MB of mostly garbage. Unlike the sizes, the growth factor is read
- *   each time V8 would grow it, so setting it now takes effect; a cap at the start instead made
- *   fifteen times more scavenges and cost a quarter more CPU.
- * - A full collection when the old generation has grown by COLLECT_AFTER_BYTES since the last
- *   one. Each scavenge promotes what was in flight (about 0.3 KB an object), and with incremental
- *   marking off V8 collects the old generation only at its limit, so that garbage piled up.
+ * Why: each scavenge promotes what the object in flight had allocated (about 0.3 KB an object
+ * over a run), and with incremental marking off V8 collects the old generation only when it
+ * reaches its limit, so a 50,000-object run made one mark-compact while 18 MB of that garbage
+ * piled up; now it makes six and the old generation stays at its live size (docs/performance.md).
+ * The young generation still grows to V8's maximum once: its size is fixed when the process
+ * starts, and setting the growth factor at run time either cost too much CPU or did not hold.
  */
 export function collectBetweenObjects(): void {
   if (++objectsSinceCheck < CHECK_EVERY) return;
