@@ -46,11 +46,6 @@ export class TypedArena {
     return new Int32Array(this.taken, at, length);
   }
 
-  uint32(length: number): Uint32Array {
-    const at = this.take(length * 4);
-    return this.zeroed(new Uint32Array(this.taken, at, length));
-  }
-
   float64(length: number): Float64Array {
     const at = this.take(length * 8);
     return this.zeroed(new Float64Array(this.taken, at, length));
@@ -99,7 +94,7 @@ export class TypedArena {
     return at;
   }
 
-  private zeroed<T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(array: T): T {
+  private zeroed<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
     if (this.dirty) array.fill(0);
     return array;
   }
