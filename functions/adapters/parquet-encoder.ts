@@ -50,22 +50,29 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
   const windowStart = group.columns.window_start;
   if (windowStart?.type !== 'timestamp') throw new Error('groups without a window_start timestamp column');
   const starts = windowStart.values;
-  // Distinct windows (a plain array of doubles: no boxing) and each kept row's window index.
+  // Distinct windows (a plain array of doubles: no boxing) and each row's window index (-1: not kept).
   const windows: number[] = [];
   const counts: number[] = [];
-  const windowOf = new Int32Array(group.length).fill(-1);
+  const windowOf = new Int32Array(group.length);
   let last = -1;
+  let lastStart = Number.NaN;
   for (let r = 0; r < group.length; r++) {
-    if (where && !where(r)) continue;
+    if (where && !where(r)) {
+      windowOf[r] = -1;
+      continue;
+    }
     const start = starts[r]!;
-    if (Number.isNaN(start)) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
-    if (last < 0 || windows[last] !== start) {
+    // Rows come in runs of one window: a new index is looked up only where the window changes
+    // (NaN never equals the last start, so it always reaches the check).
+    if (start !== lastStart) {
+      if (Number.isNaN(start)) throw new Error(`row ${r} has no window_start: it belongs to no dt partition`);
       last = windows.indexOf(start);
       if (last < 0) {
         last = windows.length;
         windows.push(start);
         counts.push(0);
       }
+      lastStart = start;
     }
     windowOf[r] = last;
     counts[last]!++;
@@ -82,13 +89,14 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
     const w = windowOf[r]!;
     if (w >= 0) order[next[w]!++] = r;
   }
+  // Windows in time order hold a day's rows side by side: a day is a run of windows, not of rows.
   const days: DayPartition[] = [];
   let from = 0;
-  while (from < total) {
-    const day = Math.floor(starts[order[from]!]! / DAY_MS);
-    let to = from + 1;
-    while (to < total && Math.floor(starts[order[to]!]! / DAY_MS) === day) to++;
-    days.push({ dt: partitionDate(day * DAY_MS), rows: order.subarray(from, to) });
+  for (let k = 0; k < byTime.length; ) {
+    const day = Math.floor(windows[byTime[k]!]! / DAY_MS);
+    let to = from;
+    while (k < byTime.length && Math.floor(windows[byTime[k]!]! / DAY_MS) === day) to += counts[byTime[k++]!]!;
+    if (to > from) days.push({ dt: partitionDate(day * DAY_MS), rows: order.subarray(from, to) });
     from = to;
   }
   return days;

@@ -54,6 +54,16 @@ type Reply =
 /** Progress messages carry at least this many bytes (a message per 1 MiB chunk would be noise). */
 const BYTES_MESSAGE = 8 << 20;
 
+/**
+ * Objects a worker holds at once (the one it reads and the next ones): two while many objects
+ * remain, so that a worker starts its next object without waiting for the parent's reply (the
+ * round trip was 15 ms on a busy 2-core machine, more than a small object's whole ingest); one
+ * near the end of the run, so that the last objects go to whichever worker is free first.
+ */
+function aheadOf(remaining: number, workers: number): number {
+  return remaining >= 4 * workers ? 2 : 1;
+}
+
 /** The default `--jobs`: the cores this process may use. */
 export function defaultJobs(): number {
   return availableParallelism();
@@ -99,25 +109,36 @@ export async function ingestInWorkers(
   const workers: Worker[] = [];
   const run = (worker: Worker) =>
     new Promise<void>((resolve) => {
-      let current: { index: number; ref: LocalObjectRef } | undefined;
+      // The objects sent to this worker and not yet reported, oldest (the one it is reading) first.
+      const queued: { index: number; ref: LocalObjectRef }[] = [];
       const fail = (err: Error) => {
         failure ??= err;
         resolve();
       };
-      const dispatch = () => {
-        if (failure) return resolve();
+      const send = (): boolean => {
         const item = pending.next();
-        if (item.done) return resolve();
+        if (item.done) return false;
         const object = item.value;
         const ref = (object as { ref?: LocalObjectRef }).ref;
-        if (!ref) return fail(new Error(`${object.name} is not a local file: workers read local files only`));
+        if (!ref) {
+          fail(new Error(`${object.name} is not a local file: workers read local files only`));
+          return false;
+        }
         inFlight.set(next, object);
-        current = { index: next++, ref };
-        worker.postMessage({ kind: 'object', ...current } satisfies Request);
+        const request = { index: next++, ref };
+        queued.push(request);
+        worker.postMessage({ kind: 'object', ...request } satisfies Request);
+        return true;
+      };
+      const dispatch = () => {
+        if (failure) return resolve();
+        while (queued.length < aheadOf(objects.length - next, workers.length) && send());
+        if (failure || queued.length === 0) resolve();
       };
       worker.on('message', (reply: Reply) => {
         if (reply.kind === 'bytes') return callbacks.onBytes?.(reply.bytes);
         if (reply.kind === 'output-error') return fail(new OutputError(reply.error));
+        queued.shift();
         reports.set(reply.index, reply.report);
         fold();
         dispatch();
@@ -126,7 +147,7 @@ export async function ingestInWorkers(
         fail(
           new Error(
             `an ingest worker ${why}` +
-              (current ? ` while reading ${current.ref.path}` : '') +
+              (queued[0] ? ` while reading ${queued[0].ref.path}` : '') +
               ': re-run, or use --jobs 1 to read it in this process',
           ),
         );
@@ -162,6 +183,7 @@ export async function workerMain(): Promise<void> {
     const sink: OutputSink = targets.sink(await targets.output(settings.out));
     return { settings, sink, format: settings.format === undefined ? undefined : parseLogFormat(settings.format) };
   };
+  let reading = Promise.resolve();
   let unsent = 0;
   const onBytes = (n: number) => {
     unsent += n;
@@ -176,7 +198,8 @@ export async function workerMain(): Promise<void> {
       setup.catch(() => undefined);
       return;
     }
-    void (async () => {
+    // One object at a time, in the order sent (the pool sends the next before this one ends).
+    reading = reading.then(async () => {
       try {
         const { settings, sink, format } = await setup;
         const report = await ingestOne(localObjectAt(request.ref), {
@@ -194,6 +217,6 @@ export async function workerMain(): Promise<void> {
       } catch (err) {
         port.postMessage({ kind: 'output-error', index: request.index, error: describeError(err) } satisfies Reply);
       }
-    })();
+    });
   });
 }
