@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -25,21 +26,31 @@ export function workerEntryFile(): string {
  * boot (~0.3 s of CPU) then overlaps the parent's own start instead of following it.
  */
 export function startIngestWorkers(count: number, file = workerEntryFile()): Worker[] {
-  optimizeOnWorkerThreads();
+  workOnWorkerThreads(count);
   return Array.from({ length: count }, () => new Worker(file));
 }
 
 /**
- * Workers optimize hot JavaScript on their own thread instead of handing it to V8's background
- * compiler threads. V8 flags are per process, and this one is read when an isolate is created, so
- * it changes the workers started after it and not the thread that is already running.
+ * When the workers are as many as the cores, each one compiles its hot JavaScript and collects its
+ * garbage on its own thread instead of handing the work to V8's helper threads. V8 flags are per
+ * process; these are read when an isolate is created or when a collection starts, so they change
+ * the workers started after them (the parent thread idles while they run).
  *
- * Why: every worker keeps one core busy, so a background compile job waits for a core while the
- * function it would speed up goes on running unoptimized; each worker's first object paid for it.
- * Four 500,000-record objects with `--jobs 2` on two cores: 2.02–2.15 s (3.6–3.8 s of CPU)
- * with background compilation, 1.90–2.05 s (3.3–3.5 s of CPU) without it; no change on one core
- * (docs/performance.md).
+ * Why: every worker keeps a core busy, so a helper's job can only run on a core another worker
+ * needs, and the function or heap it works for waits for it meanwhile (a collection waits for its
+ * helpers). Four 500,000-record objects with `--jobs 2` on two cores, interleaved runs
+ * (docs/performance.md): 2.02–2.15 s with helpers, 1.90–2.05 s compiling on the worker's thread,
+ * and 1.5–2 % less again with collections on it too (medians 1.99 → 1.96 s over 7 rounds); no
+ * change on one core. With cores to spare the helpers have idle cores, and nothing is changed.
  */
-function optimizeOnWorkerThreads(): void {
-  setFlagsFromString('--no-concurrent-recompilation');
+function workOnWorkerThreads(workers: number): void {
+  if (workers < availableParallelism()) return;
+  for (const flag of [
+    '--no-concurrent-recompilation',
+    '--no-parallel-scavenge',
+    '--no-parallel-marking',
+    '--no-parallel-compaction',
+    '--no-concurrent-sweeping',
+  ])
+    setFlagsFromString(flag);
 }
