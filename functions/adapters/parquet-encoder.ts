@@ -141,8 +141,12 @@ export function encodeColumns(
   if (commit) {
     const [source, rowKey] = COMMIT_COLUMNS;
     columns.push(toWrite(source, constantStringColumn(commit.sourceObject, rows.length)));
-    // Keys count up: a dictionary would only add a page.
-    columns.push({ ...toWrite(rowKey, sequenceInt64Column(commit.firstRowKey, rows.length)), dictionary: false });
+    // Keys count up by one: as differences they take almost no bytes (a dictionary would only add a page).
+    columns.push({
+      ...toWrite(rowKey, sequenceInt64Column(commit.firstRowKey, rows.length)),
+      dictionary: false,
+      delta: true,
+    });
   }
   const codec = rows.length < MIN_ROWS_TO_COMPRESS ? UNCOMPRESSED : CODEC;
   return { bytes: writeParquetFile(columns, rows.length, codec), rows: rows.length };

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../../../schemas/tables.js';
 import { ByteWriter } from './byte-writer.js';
 import type { ByteDictionary, ColumnValues, IntColumn } from './column-values.js';
+import { writeDeltaBinaryPacked } from './delta-binary-packed.js';
 import { fileArena } from './file-arena.js';
 import type { ColumnChunkMeta, EncodingCount } from './file-metadata.js';
 import { Encoding, PageType } from './format.js';
@@ -16,6 +17,9 @@ import { type ChunkStatistics, intStatistics, stringStatistics } from './statist
  * the per-page cost (header, codec call) is noise.
  */
 export const ROWS_PER_PAGE = 32_768;
+
+/** The encoding of a chunk's data pages, by how its values are encoded. */
+const DATA_ENCODING = { dictionary: Encoding.RleDictionary, plain: Encoding.Plain, delta: Encoding.DeltaBinaryPacked };
 
 /** Integer dictionaries stop at a 1 MiB dictionary page (as arrow-rs does); the column is then PLAIN. */
 const MAX_DICTIONARY_BYTES = 1 << 20;
@@ -34,6 +38,8 @@ export interface ColumnToWrite {
   readonly values: ColumnValues;
   /** Dictionary-encode integers (strings always are). */
   readonly dictionary: boolean;
+  /** Write an INT64 column as DELTA_BINARY_PACKED (see delta-binary-packed.ts): for values that count up, like `row_key`. */
+  readonly delta?: boolean;
 }
 
 /** A column's values as written: dictionary indices (-1 null) with a PLAIN dictionary page, or PLAIN integers. */
@@ -45,7 +51,7 @@ type Encoded =
       readonly page: Uint8Array;
       readonly statistics: ChunkStatistics;
     }
-  | { readonly kind: 'plain'; readonly column: IntColumn; readonly statistics: ChunkStatistics };
+  | { readonly kind: 'plain' | 'delta'; readonly column: IntColumn; readonly statistics: ChunkStatistics };
 
 /** Appends one column chunk (dictionary page, then data pages) to `out`; returns what the footer needs. */
 export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: PageCodec): ColumnChunkMeta {
@@ -75,7 +81,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     counts.push({ pageType: PageType.DictionaryPage, encoding: Encoding.Plain, count: 1 });
   }
   const dataPageOffset = out.length;
-  const encoding = encoded.kind === 'dictionary' ? Encoding.RleDictionary : Encoding.Plain;
+  const encoding = DATA_ENCODING[encoded.kind];
   const body = pageBody;
   let pages = 0;
   for (let from = 0; from < rows || pages === 0; from += ROWS_PER_PAGE) {
@@ -83,6 +89,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     body.reset();
     if (encoded.kind === 'dictionary')
       writeIndexPage(body, encoded.indices, from, to, encoded.entries, encoded.statistics.nullCount);
+    else if (encoded.kind === 'delta') writeDeltaPage(body, encoded.column, from, to);
     else writePlainPage(body, encoded.column, from, to, encoded.statistics.nullCount);
     writePage(body.view(), 'data', (s) => writeDataPageHeader(header, s, to - from, encoding));
     pages++;
@@ -95,7 +102,9 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     encodings:
       encoded.kind === 'dictionary'
         ? [Encoding.Plain, Encoding.Rle, Encoding.RleDictionary]
-        : [Encoding.Plain, Encoding.Rle],
+        : encoded.kind === 'delta'
+          ? [Encoding.Rle, Encoding.DeltaBinaryPacked]
+          : [Encoding.Plain, Encoding.Rle],
     encodingCounts: counts,
     rows,
     uncompressedSize: sizes.uncompressed,
@@ -116,6 +125,11 @@ function encode(column: ColumnToWrite): Encoded {
       page: plainStrings(values.dictionary),
       statistics: stringStatistics(values.dictionary, values.nullCount),
     };
+  }
+  if (column.delta) {
+    if (values.high === null || values.defined !== null)
+      throw new Error(`${column.name}: DELTA_BINARY_PACKED is written for INT64 columns without nulls`);
+    return { kind: 'delta', column: values, statistics: intStatistics(values.low, values.high, null, 0) };
   }
   const width = values.high === null ? 4 : 8;
   const dictionary = column.dictionary ? encodeIntDictionary(values, MAX_DICTIONARY_BYTES / width) : null;
@@ -242,6 +256,12 @@ function writeIndexPage(
   let n = 0;
   for (let i = from; i < to; i++) if (indices[i]! >= 0) present[n++] = indices[i]!;
   writeRleHybrid(body, present, 0, n, bitWidth);
+}
+
+/** A data page of DELTA_BINARY_PACKED values (no nulls: the levels are one run of 1). */
+function writeDeltaPage(body: ByteWriter, column: IntColumn, from: number, to: number): void {
+  writeDefinitionLevels(body, from, to, 0, () => undefined);
+  writeDeltaBinaryPacked(body, column.low, column.high!, from, to);
 }
 
 function writePlainPage(body: ByteWriter, column: IntColumn, from: number, to: number, nullCount: number): void {

@@ -18,6 +18,7 @@ export enum Repetition {
 export enum Encoding {
   Plain = 0,
   Rle = 3,
+  DeltaBinaryPacked = 5,
   RleDictionary = 8,
 }
 
