@@ -96,7 +96,7 @@ export function partitionByDay(group: GroupColumns, where?: (row: number) => boo
     const day = Math.floor(windows[byTime[k]!]! / DAY_MS);
     let to = from;
     while (k < byTime.length && Math.floor(windows[byTime[k]!]! / DAY_MS) === day) to += counts[byTime[k++]!]!;
-    if (to > from) days.push({ dt: partitionDate(day * DAY_MS), rows: order.subarray(from, to) });
+    days.push({ dt: partitionDate(day * DAY_MS), rows: order.subarray(from, to) });
     from = to;
   }
   return days;

@@ -14,9 +14,9 @@ import { startIngestWorkers } from './worker-entry.js';
  * Multi-object local runs on every core: worker threads each ingest whole objects (one object
  * is one stream, so objects are the unit of parallelism). The parent lists the inputs once and
  * sends each worker the run's settings, then objects by reference (path, key, identity, size),
- * one or two at a time (see aheadOf); a worker writes that object's Parquet itself and sends back its report
- * (structured clone, bigint cleartext sums included). Reports are folded in input order, so
- * the output is byte-identical to a sequential run.
+ * one or two at a time (see aheadOf); a worker writes an object's Parquet itself and sends back
+ * its report (structured clone, bigint cleartext sums included). Reports are folded in input
+ * order, so the output is byte-identical to a sequential run.
  */
 
 /** What every worker needs besides the objects: plain data only (structured clone). */

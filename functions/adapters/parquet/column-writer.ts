@@ -18,8 +18,12 @@ import { type ChunkStatistics, intStatistics, stringStatistics } from './statist
  */
 export const ROWS_PER_PAGE = 32_768;
 
-/** The encoding of a chunk's data pages, by how its values are encoded. */
-const DATA_ENCODING = { dictionary: Encoding.RleDictionary, plain: Encoding.Plain, delta: Encoding.DeltaBinaryPacked };
+/** By how a chunk's values are encoded: its data pages' encoding, and every encoding the chunk uses (levels are RLE). */
+const ENCODINGS = {
+  dictionary: { data: Encoding.RleDictionary, chunk: [Encoding.Plain, Encoding.Rle, Encoding.RleDictionary] },
+  plain: { data: Encoding.Plain, chunk: [Encoding.Plain, Encoding.Rle] },
+  delta: { data: Encoding.DeltaBinaryPacked, chunk: [Encoding.Rle, Encoding.DeltaBinaryPacked] },
+};
 
 /** Integer dictionaries stop at a 1 MiB dictionary page (as arrow-rs does); the column is then PLAIN. */
 const MAX_DICTIONARY_BYTES = 1 << 20;
@@ -81,7 +85,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     counts.push({ pageType: PageType.DictionaryPage, encoding: Encoding.Plain, count: 1 });
   }
   const dataPageOffset = out.length;
-  const encoding = DATA_ENCODING[encoded.kind];
+  const encoding = ENCODINGS[encoded.kind].data;
   const body = pageBody;
   let pages = 0;
   for (let from = 0; from < rows || pages === 0; from += ROWS_PER_PAGE) {
@@ -99,12 +103,7 @@ export function writeColumnChunk(out: ByteWriter, column: ColumnToWrite, codec: 
     name: column.name,
     type: column.type,
     codec: codec.id,
-    encodings:
-      encoded.kind === 'dictionary'
-        ? [Encoding.Plain, Encoding.Rle, Encoding.RleDictionary]
-        : encoded.kind === 'delta'
-          ? [Encoding.Rle, Encoding.DeltaBinaryPacked]
-          : [Encoding.Plain, Encoding.Rle],
+    encodings: ENCODINGS[encoded.kind].chunk,
     encodingCounts: counts,
     rows,
     uncompressedSize: sizes.uncompressed,
