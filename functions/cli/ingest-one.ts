@@ -3,6 +3,7 @@ import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
 import { ingestObject, type ObjectReport } from '../core/ingest-object.js';
 import type { SourceObject } from '../core/ports.js';
+import { WARM_UP_FROM_BYTES, warmUpOnce } from './warm-up.js';
 
 /**
  * Ingests one object in this thread. Errors that are the object's (not the output's) reject it
@@ -14,6 +15,7 @@ export async function ingestOne(
 ): Promise<ObjectReport> {
   const started = Date.now();
   try {
+    if ((object.size ?? 0) >= WARM_UP_FROM_BYTES) await warmUpOnce();
     return await ingestObject(object, options);
   } catch (err) {
     if (err instanceof OutputError) throw err;
