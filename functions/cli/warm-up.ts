@@ -13,7 +13,9 @@ import type { SourceObject } from '../core/ports.js';
  * 500,000-record objects, 18 of them in one function), and every file written meanwhile runs
  * unoptimized. A thread that has written two small files first does not do that: the four
  * objects took 7 % less time on one core, the warm-up included (docs/performance.md).
- * Small objects do not start it: their files are small, and a run of them warms up on its own.
+ * Small objects do not start it in the CLI's own thread: their files are small, and a run of
+ * them warms up on its own. A `--jobs` worker runs it as soon as it boots (worker-pool.ts),
+ * while the parent is still listing the inputs.
  */
 export function warmUpOnce(): Promise<ObjectReport> {
   warming ??= ingestObject(syntheticObject(), { sink: new ParquetTableSink(DISCARD) });

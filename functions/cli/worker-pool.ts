@@ -8,6 +8,7 @@ import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
+import { warmUpOnce } from './warm-up.js';
 import { startIngestWorkers } from './worker-entry.js';
 
 /**
@@ -183,7 +184,9 @@ export async function workerMain(): Promise<void> {
     const sink: OutputSink = targets.sink(await targets.output(settings.out));
     return { settings, sink, format: settings.format === undefined ? undefined : parseLogFormat(settings.format) };
   };
-  let reading = Promise.resolve();
+  // The warm-up runs while the parent still lists the inputs and opens the output, instead of
+  // before this worker's first large object (warm-up.ts); objects wait for it, so none overlaps it.
+  let reading: Promise<void> = warmUpOnce().then(() => undefined);
   let unsent = 0;
   const onBytes = (n: number) => {
     unsent += n;
