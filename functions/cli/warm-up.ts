@@ -9,23 +9,26 @@ import type { SourceObject } from '../core/ports.js';
  *
  * Why: V8 optimizes the Parquet writer's loops while their first call is running, on a file of
  * ~60,000 rows, before the rest of each function has run once; the optimized code then meets
- * paths it has no type information for and is thrown away (66 deoptimizations over four
+ * paths it has no type information for and is thrown away (57–66 deoptimizations over four
  * 500,000-record objects, 18 of them in one function), and every file written meanwhile runs
- * unoptimized. A thread that has written two small files first does not do that: the four
- * objects took 7 % less time on one core, the warm-up included (docs/performance.md).
+ * unoptimized. A thread that has written two small files first makes 18: the four objects took
+ * 3–7 % less time on one core, the warm-up included (docs/performance.md).
+ *
+ * It never fails: a warm-up that throws (it should not) only loses the speed-up, and must not
+ * reject the object that was about to be read, nor stop a worker's queue (resolves undefined).
  * Small objects do not start it in the CLI's own thread: their files are small, and a run of
  * them warms up on its own. A `--jobs` worker runs it as soon as it boots (worker-pool.ts),
  * while the parent is still listing the inputs.
  */
-export function warmUpOnce(): Promise<ObjectReport> {
-  warming ??= ingestObject(syntheticObject(), { sink: new ParquetTableSink(DISCARD) });
+export function warmUpOnce(): Promise<ObjectReport | undefined> {
+  warming ??= ingestObject(syntheticObject(), { sink: new ParquetTableSink(DISCARD) }).catch(() => undefined);
   return warming;
 }
 
 /** Stored bytes from which an object is worth warming up for (a 4 MB gzip object holds ~80,000 records). */
 export const WARM_UP_FROM_BYTES = 4 << 20;
 
-let warming: Promise<ObjectReport> | undefined;
+let warming: Promise<ObjectReport | undefined> | undefined;
 
 /** A store that keeps nothing: the warm-up's files are written and dropped. */
 const DISCARD: BlobStore = {

@@ -186,7 +186,7 @@ export async function workerMain(): Promise<void> {
   };
   // The warm-up runs while the parent still lists the inputs and opens the output, instead of
   // before this worker's first large object (warm-up.ts); objects wait for it, so none overlaps it.
-  let reading: Promise<void> = warmUpOnce().then(() => undefined);
+  let reading: Promise<unknown> = warmUpOnce();
   let unsent = 0;
   const onBytes = (n: number) => {
     unsent += n;

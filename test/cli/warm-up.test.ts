@@ -57,7 +57,8 @@ describe('warmUpOnce', () => {
   });
 
   it('ingests its object and writes both tables in compressed files, once per thread', async () => {
-    const report = await warmUpOnce();
+    const report = (await warmUpOnce())!;
+    expect(report).toBeDefined();
     expect(report.status, report.reason).toBe('accepted');
     expect(report.parse!.malformed).toBe(0);
     const rows = (table: string) => report.outputs.filter((o) => o.table === table).reduce((n, o) => n + o.rows, 0);
