@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,22 +24,63 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * A run still going after this long is stuck (the longest test run takes a few seconds): it is
+ * asked for a Node diagnostic report (SIGUSR2), whose JavaScript stack is printed, so a test that
+ * then times out says where the CLI was rather than only that it did not finish.
+ */
+const STUCK_AFTER_MS = 40_000;
+
 /** Runs the real CLI (`node dist/functions/cli/ciphertrail.js ...`) in a child process. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const node = [process.execPath, '--no-warnings', CLI_BIN, ...args];
+  const reports = mkdtempSync(join(tmpdir(), 'ciphertrail-cli-report-'));
+  const node = [
+    process.execPath,
+    '--no-warnings',
+    '--report-on-signal',
+    '--report-signal=SIGUSR2',
+    `--report-directory=${reports}`,
+    CLI_BIN,
+    ...args,
+  ];
   const [command, ...argv] =
     options.fileSizeLimitKiB === undefined
       ? node
       : ['bash', '-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, 'bash', ...node];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       command!,
       argv,
       { cwd: REPO_ROOT, maxBuffer: 64 << 20, timeout: options.timeoutMs ?? 0 },
       (error, stdout, stderr) => {
+        clearTimeout(stuck);
+        rmSync(reports, { recursive: true, force: true });
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
       },
     );
+    const stuck = setTimeout(() => {
+      child.kill('SIGUSR2');
+      setTimeout(() => printStack(args, reports), 2_000).unref();
+    }, STUCK_AFTER_MS);
+    stuck.unref();
   });
+}
+
+function printStack(args: readonly string[], reports: string): void {
+  const names = readdirSync(reports).filter((n) => n.endsWith('.json'));
+  // The report is written from the event loop: none means the main thread is busy in JavaScript.
+  if (names.length === 0)
+    console.error(`ciphertrail ${args.join(' ')} still running after ${STUCK_AFTER_MS} ms, busy (no report)`);
+  for (const name of names) {
+    const report = JSON.parse(readFileSync(join(reports, name), 'utf8')) as {
+      javascriptStack?: { message?: string; stack?: string[] };
+      workers?: unknown[];
+      libuv?: { type: string; is_active: boolean; is_referenced?: boolean }[];
+    };
+    const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type);
+    console.error(
+      `ciphertrail ${args.join(' ')} still running after ${STUCK_AFTER_MS} ms; JavaScript stack:\n  ${(report.javascriptStack?.stack ?? [report.javascriptStack?.message ?? 'none']).join('\n  ')}\nactive handles: ${handles.join(', ')}; workers: ${report.workers?.length ?? 0}`,
+    );
+  }
 }
