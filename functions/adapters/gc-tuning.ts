@@ -59,6 +59,26 @@ export function collectBetweenObjects(): void {
   oldAfterCollection = oldSpaceBytes();
 }
 
+/**
+ * Called once the work is done, before the event loop drains and before `--jobs` workers are
+ * terminated: incremental marking back on, then one turn of the event loop.
+ *
+ * Why: with incremental marking off, a background thread of V8 (a TurboFan compile job) that
+ * allocates when the old generation is at its limit asks the main thread for a collection and
+ * waits for it. When the event loop has nothing left, Node's main thread waits for every
+ * background task to finish (`NodePlatform::DrainTasks`) before it runs any task of its own, so
+ * the two wait for each other and the process never exits. Seen in CI as an `ingest` of eight
+ * small objects that wrote its report and then hung, idle (gdb: the main thread in `DrainTasks`,
+ * a compile job in `CollectionBarrier::AwaitCollectionBackground`). With incremental marking on,
+ * V8 lets a background allocation past the limit instead of waiting; the turn of the loop runs a
+ * collection a thread asked for just before. (Calling `gc()` here instead crashed V8 in a run
+ * with workers, whose marking flags were changed at run time: worker-entry.ts.)
+ */
+export async function settleBeforeExit(): Promise<void> {
+  setFlagsFromString('--incremental-marking');
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** Bytes in the old generation's main space: what promotion fills. */
 function oldSpaceBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? 0;

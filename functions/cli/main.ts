@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { settleBeforeExit } from '../adapters/gc-tuning.js';
 import { isS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
 import {
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         const { runIngestCommand } = await import('./ingest-command.js');
         exitCode = await runIngestCommand(inputs, options, started);
       } finally {
+        // Before the workers stop: a worker's compile job must not be waiting on its thread (gc-tuning.ts).
+        if (started.length > 0) await settleBeforeExit();
         // Workers the run did not use (one object, a usage error) would keep the process alive.
         await Promise.all(started.map((worker) => worker.terminate()));
       }

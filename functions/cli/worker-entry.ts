@@ -42,13 +42,16 @@ export function startIngestWorkers(count: number, file = workerEntryFile()): Wor
  * (docs/performance.md): 2.02–2.15 s with helpers, 1.90–2.05 s compiling on the worker's thread,
  * and 1.5–2 % less again with collections on it too (medians 1.99 → 1.96 s over 7 rounds); no
  * change on one core. With cores to spare the helpers have idle cores, and nothing is changed.
+ *
+ * Not `--no-parallel-marking`: set at run time it makes the next full collection of the parent's
+ * isolate, created before it, abort V8 ("Check failed: concurrent_marking_handle_ implies
+ * !concurrent_marking_handle_->IsValid()"); test/cli/worker-flags.test.ts holds that.
  */
 function workOnWorkerThreads(workers: number): void {
   if (workers < availableParallelism()) return;
   for (const flag of [
     '--no-concurrent-recompilation',
     '--no-parallel-scavenge',
-    '--no-parallel-marking',
     '--no-parallel-compaction',
     '--no-concurrent-sweeping',
   ])
