@@ -69,9 +69,13 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 
 function printStack(args: readonly string[], reports: string): void {
   const names = readdirSync(reports).filter((n) => n.endsWith('.json'));
-  // The report is written from the event loop: none means the main thread is busy in JavaScript.
-  if (names.length === 0)
-    console.error(`ciphertrail ${args.join(' ')} still running after ${STUCK_AFTER_MS} ms, busy (no report)`);
+  // The report is written from the event loop: none means the main thread never gets back to it
+  // (busy in JavaScript, or blocked in native code: attach gdb to see where).
+  if (names.length === 0) {
+    console.error(
+      `ciphertrail ${args.join(' ')} still running after ${STUCK_AFTER_MS} ms, off its event loop (no report)`,
+    );
+  }
   for (const name of names) {
     const report = JSON.parse(readFileSync(join(reports, name), 'utf8')) as {
       javascriptStack?: { message?: string; stack?: string[] };
