@@ -20,9 +20,18 @@ import { UsageError } from './usage.js';
 /**
  * `ciphertrail <command>`: the command line, parsed by commander (help, "did you mean",
  * negative numbers as option values). Commands load their modules on first use: `ingest` never
- * loads DuckDB or the EC2 SDK, and `--help` loads nothing but this file.
+ * loads DuckDB or the EC2 SDK, and `--help` loads nothing but this file and gc-tuning.ts.
  */
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await runCommand(argv);
+  } finally {
+    // Else the process can hang at exit, its work done (gc-tuning.ts).
+    await settleBeforeExit();
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   let failure: string | undefined;
   const program = new Command('ciphertrail')
