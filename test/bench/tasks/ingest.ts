@@ -6,7 +6,7 @@
  * Prints one JSON line: { ms, cpuMs, maxRssMb, records, objects, rejected, summaryRows, unencryptedRows, textBytes }.
  */
 // As the CLI entry and the ingest Lambda do, first (functions/adapters/gc-tuning.ts).
-import '../../../functions/adapters/gc-tuning.js';
+import { settleBeforeExit } from '../../../functions/adapters/gc-tuning.js';
 import { parseIngestArgs, runIngest } from '../../../functions/cli/ingest-command.js';
 import { startClock } from './clock.js';
 
@@ -26,3 +26,5 @@ console.log(
     textBytes: t.bytesText,
   }),
 );
+// As the CLI does before it exits: else the process can hang at exit (gc-tuning.ts).
+await settleBeforeExit();
