@@ -5,13 +5,11 @@
  * the module). V8's own GC trace is the witness: an incremental full collection reports the
  * marking steps it took "since start of marking"; an atomic one does not.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { tempDir } from '../helpers/sources.js';
+import { runNodeScript } from '../helpers/node-script.js';
 
 const GC_TUNING = pathToFileURL(join(REPO_ROOT, 'dist/functions/adapters/gc-tuning.js')).href;
 
@@ -33,15 +31,8 @@ churn();
 `;
 
 it('runs full collections atomically during the work, and incrementally again after settleBeforeExit', async () => {
-  const dir = tempDir('gc-tuning');
-  const script = join(dir.path, 'run.mjs');
-  writeFileSync(script, SCRIPT);
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--trace-gc', script], { timeout: 30_000, maxBuffer: 16 << 20 }, (error, out) =>
-      error ? reject(error) : resolve(out),
-    ),
-  );
-  dir.remove();
+  const { code, stdout } = await runNodeScript(SCRIPT, ['--trace-gc']);
+  expect(code).toBe(0);
   const [work, settled] = stdout.split('phase: settled') as [string, string];
   const fullCollections = (text: string) => text.split('\n').filter((line) => line.includes('Mark-Compact'));
   const incremental = (line: string) => line.includes('since start of marking');

@@ -4,14 +4,12 @@
  * collections afterwards (a run of many objects gathers their reports in the parent), and exit.
  * Driven in a child process through the built module, as the CLI starts its workers.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { tempDir } from '../helpers/sources.js';
+import { runNodeScript } from '../helpers/node-script.js';
 
 const WORKER_ENTRY = pathToFileURL(join(REPO_ROOT, 'dist/functions/cli/worker-entry.js')).href;
 const GC_TUNING = pathToFileURL(join(REPO_ROOT, 'dist/functions/adapters/gc-tuning.js')).href;
@@ -33,26 +31,11 @@ console.log('exited cleanly');
 
 describe('ingest --jobs: V8 flags for the workers', () => {
   it('leave the parent able to run full collections and exit', async () => {
-    // A file, not `-e`: workers inherit the parent's exec arguments, and `--input-type` is refused there.
-    const dir = tempDir('worker-flags');
-    const script = join(dir.path, 'parent.mjs');
-    writeFileSync(script, SCRIPT);
-    const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          ['--trace-gc', script],
-          { cwd: REPO_ROOT, timeout: 30_000, maxBuffer: 64 << 20 },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? (error.code as number | null) : 0, signal: error?.signal ?? null, stdout, stderr }),
-        );
-      },
-    );
+    const result = await runNodeScript(SCRIPT, ['--trace-gc']);
     expect(result.stderr.split('\n').filter((l) => /Fatal|Check failed/.test(l))).toEqual([]);
     expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
     // The parent did collect its old generation meanwhile: the test exercised what it says.
     expect(result.stdout).toMatch(/Mark-Compact/);
     expect(result.stdout).toContain('exited cleanly');
-    dir.remove();
   });
 });
