@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     return await runCommand(argv);
   } finally {
     // Else the process can hang at exit, its work done (gc-tuning.ts).
-    await settleBeforeExit();
+    settleBeforeExit();
   }
 }
 
@@ -53,8 +53,6 @@ async function runCommand(argv: string[]): Promise<number> {
         const { runIngestCommand } = await import('./ingest-command.js');
         exitCode = await runIngestCommand(inputs, options, started);
       } finally {
-        // Before the workers stop: a worker's compile job must not be waiting on its thread (gc-tuning.ts).
-        if (started.length > 0) await settleBeforeExit();
         // Workers the run did not use (one object, a usage error) would keep the process alive.
         await Promise.all(started.map((worker) => worker.terminate()));
       }

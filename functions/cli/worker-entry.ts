@@ -31,29 +31,30 @@ export function startIngestWorkers(count: number, file = workerEntryFile()): Wor
 }
 
 /**
- * When the workers are as many as the cores, each one compiles its hot JavaScript and collects its
- * garbage on its own thread instead of handing the work to V8's helper threads. V8 flags are per
- * process; these are read when an isolate is created or when a collection starts, so they change
- * the workers started after them (the parent thread idles while they run).
+ * Workers compile their hot JavaScript on their own thread, and when they are as many as the
+ * cores they collect their garbage there too, instead of handing the work to V8's helper threads.
+ * V8 flags are per process; these are read when an isolate is created or when a collection
+ * starts, so they change the workers started after them (the parent thread idles while they run).
  *
- * Why: every worker keeps a core busy, so a helper's job can only run on a core another worker
- * needs, and the function or heap it works for waits for it meanwhile (a collection waits for its
- * helpers). Four 500,000-record objects with `--jobs 2` on two cores, interleaved runs
- * (docs/performance.md): 2.02–2.15 s with helpers, 1.90–2.05 s compiling on the worker's thread,
- * and 1.5–2 % less again with collections on it too (medians 1.99 → 1.96 s over 7 rounds); no
- * change on one core. With cores to spare the helpers have idle cores, and nothing is changed.
+ * Why, compiling: every worker keeps a core busy, so a helper's job could only run on a core
+ * another worker needs while its function ran unoptimized. Four 500,000-record objects with
+ * `--jobs 2` on two cores, interleaved runs (docs/performance.md): 2.02–2.15 s with helpers,
+ * 1.90–2.05 s compiling on the worker's thread; no change on one core. It also leaves a worker no
+ * compile job that could wait for its thread to collect while the thread is being stopped, the
+ * hang at exit that `settleBeforeExit` (gc-tuning.ts) prevents on the main thread; so it is set
+ * whatever the number of cores.
+ *
+ * Why, collecting: 1.5–2 % less again on two cores (medians 1.99 → 1.96 s over 7 rounds). With
+ * cores to spare the helpers have idle cores, and collections keep them.
  *
  * Not `--no-parallel-marking`: set at run time it makes the next full collection of the parent's
  * isolate, created before it, abort V8 ("Check failed: concurrent_marking_handle_ implies
  * !concurrent_marking_handle_->IsValid()"); test/cli/worker-flags.test.ts holds that.
  */
 function workOnWorkerThreads(workers: number): void {
+  setFlagsFromString('--no-concurrent-recompilation');
   if (workers < availableParallelism()) return;
-  for (const flag of [
-    '--no-concurrent-recompilation',
-    '--no-parallel-scavenge',
-    '--no-parallel-compaction',
-    '--no-concurrent-sweeping',
-  ])
+  for (const flag of ['--no-parallel-scavenge', '--no-parallel-compaction', '--no-concurrent-sweeping']) {
     setFlagsFromString(flag);
+  }
 }

@@ -24,7 +24,7 @@ for (let round = 0; round < 8; round++) {
   for (let i = 0; i < 400000; i++) kept.push({ i, name: 'object-' + i });
   kept.length = 0;
 }
-await settleBeforeExit();
+settleBeforeExit();
 await Promise.all(workers.map((worker) => worker.terminate()));
 console.log('exited cleanly');
 `;

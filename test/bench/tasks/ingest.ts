@@ -27,4 +27,4 @@ console.log(
   }),
 );
 // As the CLI does before it exits: else the process can hang at exit (gc-tuning.ts).
-await settleBeforeExit();
+settleBeforeExit();
