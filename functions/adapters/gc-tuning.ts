@@ -38,7 +38,7 @@ const COLLECT_AFTER_BYTES = 4 << 20;
 
 let objectsSinceCheck = 0;
 let oldAfterCollection = 0;
-let collect: (() => void) | undefined;
+let gc: (() => void) | undefined;
 
 /**
  * Called between two objects of a run (CLI, workers), when almost nothing is alive: a full
@@ -54,8 +54,7 @@ export function collectBetweenObjects(): void {
   if (++objectsSinceCheck < CHECK_EVERY) return;
   objectsSinceCheck = 0;
   if (oldSpaceBytes() < oldAfterCollection + COLLECT_AFTER_BYTES) return;
-  collect ??= exposedGc();
-  collect();
+  fullCollection();
   oldAfterCollection = oldSpaceBytes();
 }
 
@@ -77,13 +76,18 @@ export function collectBetweenObjects(): void {
  * (Turning incremental marking back on instead did not prevent the hang.)
  */
 export function settleBeforeExit(): void {
-  collect ??= exposedGc();
-  collect();
+  fullCollection();
 }
 
 /** Bytes in the old generation's main space: what promotion fills. */
 function oldSpaceBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? 0;
+}
+
+/** A full (mark-compact) collection, now. */
+function fullCollection(): void {
+  gc ??= exposedGc();
+  gc();
 }
 
 /** V8's `gc()`, made reachable once (the flag is read when a context is created). */
