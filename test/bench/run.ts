@@ -16,7 +16,7 @@
  * run, no big objects), --core <n> (the core single-core steps are pinned to; default 0).
  * Focused steps (each runs only itself; they combine):
  *   --peers                install Polars and chdb into .bench/peers/ if missing, run the peers step
- *   --small-objects [N]    ingest and report over N small objects and N/10 (default 50,000)
+ *   --small-objects [N]    ingest and report over N small objects and N/10, ingest over 2N (default 50,000)
  *   --commit-scale [N]     stage N small objects, commit them (local Athena), compact and report (default 10,000)
  *   --fuzz [N]             the kernel against the reference for N cases (default 100,000);
  *                          --fuzz-seed S --fuzz-path P replays a counterexample
