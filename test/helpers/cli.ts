@@ -31,12 +31,14 @@ export interface CliOptions {
  */
 const STUCK_AFTER_MS = 40_000;
 
-/** Runs the real CLI (`node dist/functions/cli/ciphertrail.js ...`) in a child process. */
+/**
+ * Runs the real CLI (`node dist/functions/cli/ciphertrail.js ...`) in a child process, with Node's
+ * warnings on as a user has them: a warning the product lets through is part of its output.
+ */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const reports = mkdtempSync(join(tmpdir(), 'ciphertrail-cli-report-'));
   const node = [
     process.execPath,
-    '--no-warnings',
     '--report-on-signal',
     '--report-signal=SIGUSR2',
     `--report-directory=${reports}`,
