@@ -110,6 +110,8 @@ function buildValidToken(field: FlowLogFieldSpec): fc.Arbitrary<string> {
   }
   return fc.oneof(
     { weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }).map(String) },
+    // Every length to 18 digits, leading zeros included: the kernel reads digits 8 at a time.
+    { weight: 2, arbitrary: digitString(1, 18) },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
@@ -122,8 +124,25 @@ function buildValidToken(field: FlowLogFieldSpec): fc.Arbitrary<string> {
   );
 }
 
+/** `min` to `max` decimal digits. */
+function digitString(min: number, max: number): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+}
+
+/**
+ * Digits with one byte that is not a digit, anywhere in a token of up to 20 bytes: '/' and ':'
+ * border '0'–'9' in ASCII, and the others share a digit's high or low nibble.
+ */
+const almostNumber = fc
+  .tuple(digitString(1, 20), fc.nat(), fc.constantFrom('/', ':', 'p', 'y', '@', '#', '!', '~', 'a'))
+  .map(([digits, at, c]) => {
+    const p = at % digits.length;
+    return digits.slice(0, p) + c + digits.slice(p + 1);
+  });
+
 /** Tokens that are wrong for some or every field. */
 const hostileToken = fc.oneof(
+  almostNumber,
   fc.constantFrom(
     '9223372036854775808',
     '99999999999999999999',
