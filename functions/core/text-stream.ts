@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { DeadlineError, ObjectRejectedError, ParquetObjectError } from './errors.js';
 import { formatCount } from './format-count.js';
+import { GzipInflater } from './gzip-inflater.js';
 
 type ObjectEncoding = 'gzip' | 'text' | 'parquet';
 
@@ -50,8 +49,8 @@ function looksBinary(head: Uint8Array): boolean {
 /**
  * Streams a gzip or plain-text object in constant memory: detects the encoding from the first
  * bytes (magic numbers), inflates gzip, and hands every chunk of text to `onChunk` (chunks split
- * lines anywhere; the aggregator splits lines itself). Corrupt gzip (truncated, bad CRC)
- * rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
+ * lines anywhere; the aggregator splits lines itself; a chunk is only valid during the call, as
+ * inflated text reuses one buffer). Corrupt gzip (truncated, bad CRC) rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
  */
 export async function streamText(
   input: AsyncIterable<Uint8Array>,
@@ -88,34 +87,26 @@ async function readText(
   if (stats.encoding === 'text' && looksBinary(head))
     throw new ObjectRejectedError('not gzip, Parquet or text: binary data in the first bytes');
 
-  // Our own errors (a rejected line, an unknown header field, the deadline) are the ones to report:
-  // when one is thrown inside the gunzip pipeline, the pipeline destroys its streams and rejects
-  // with an AbortError of its own instead.
-  let ownError: unknown;
   // Between stored chunks and between inflated chunks: one small stored chunk can inflate to a lot.
   const checkTime = () => {
     if (limits.expired?.()) {
-      throw (ownError ??= new DeadlineError(
+      throw new DeadlineError(
         `out of time after ${formatCount(stats.bytesIn)} stored bytes ` +
           `(${formatCount(stats.bytesText)} bytes of text)`,
-      ));
+      );
     }
   };
+  // A chunk is only valid during onChunk: the inflater reuses its buffer.
   const take = (chunk: Buffer) => {
     stats.bytesText += chunk.length;
-    try {
-      checkTime();
-      if (stats.bytesText > maxText) {
-        throw new ObjectRejectedError(
-          `text larger than the ${formatCount(maxText)} bytes one object may ` +
-            `inflate to (${formatCount(stats.bytesIn)} stored bytes read so far): not a flow-log object, or raise the limit`,
-        );
-      }
-      onChunk(chunk);
-    } catch (err) {
-      ownError ??= err;
-      throw err;
+    checkTime();
+    if (stats.bytesText > maxText) {
+      throw new ObjectRejectedError(
+        `text larger than the ${formatCount(maxText)} bytes one object may ` +
+          `inflate to (${formatCount(stats.bytesIn)} stored bytes read so far): not a flow-log object, or raise the limit`,
+      );
     }
+    onChunk(chunk);
   };
 
   const read = (chunk: Uint8Array) => {
@@ -150,24 +141,29 @@ async function readText(
     }
   }
   if (stats.encoding === 'gzip') {
-    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    const inflater = new GzipInflater(GUNZIP_CHUNK);
     try {
-      await pipeline(Readable.from(raw(), { objectMode: false }), gunzip, async (decoded: AsyncIterable<Buffer>) => {
-        for await (const chunk of decoded) take(chunk);
-      });
-    } catch (err) {
-      if (ownError !== undefined) throw ownError;
-      if (err instanceof ObjectRejectedError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      if (typeof code === 'string' && code.startsWith('Z_')) {
-        throw new ObjectRejectedError(gzipFailure(code, (err as Error).message, stats.bytesIn));
-      }
-      throw err;
+      for await (const chunk of raw()) inflateOrReject(() => inflater.write(chunk, take), stats.bytesIn);
+      inflateOrReject(() => inflater.finish(take), stats.bytesIn);
+    } finally {
+      inflater.close();
     }
   } else {
     for await (const chunk of raw()) take(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return stats;
+}
+
+/** Runs one inflate step: a zlib error rejects the object; errors of the text's consumer pass as they are. */
+function inflateOrReject(step: () => void, compressedBytes: number): void {
+  try {
+    step();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof ObjectRejectedError) && typeof code === 'string' && code.startsWith('Z_'))
+      throw new ObjectRejectedError(gzipFailure(code, (err as Error).message, compressedBytes));
+    throw err;
+  }
 }
 
 /**
