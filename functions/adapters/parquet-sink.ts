@@ -7,7 +7,7 @@ import type { ObjectOutput, OutputFile, OutputSink } from '../core/ports.js';
 import { ledgerEntryKey, ledgerEntryText } from '../core/tables/staged-ledger.js';
 import type { BlobStore } from './blob-store.js';
 import { ManifestFiles, type OutputManifests } from './output-manifests.js';
-import { encodeColumns, partitionByDay } from './parquet-encoder.js';
+import { encodeColumns, partitionByDay, type RowsWhere } from './parquet-encoder.js';
 import { SpillArea, type StagedBody } from './spill.js';
 
 interface StagedFile {
@@ -80,10 +80,8 @@ export class ParquetTableSink implements OutputSink {
           summary: columnsOfRows(SUMMARY_TABLE.columns, batch.summary),
           cleartext: columnsOfRows(CLEARTEXT_COLUMNS, batch.cleartext),
         };
-        const status = cleartext.columns.encryption_status;
-        const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
         keep(this.encodePartitions(SUMMARY_TABLE, keyOf, rowKeys, summary));
-        keep(this.encodePartitions(UNENCRYPTED_TABLE, keyOf, rowKeys, cleartext, isCleartext));
+        keep(this.encodePartitions(UNENCRYPTED_TABLE, keyOf, rowKeys, cleartext, cleartextRows(cleartext)));
       },
       commit: async (): Promise<OutputFile[]> => {
         open = false;
@@ -171,7 +169,7 @@ export class ParquetTableSink implements OutputSink {
     keyOf: PartKeys,
     rowKeys: RowKeys,
     groups: GroupColumns,
-    where?: (row: number) => boolean,
+    where?: RowsWhere,
   ): StagedFile[] {
     return partitionByDay(groups, where).map(({ dt, rows }) => {
       const file = encodeColumns(spec, groups, rows, rowKeys.next(spec.name));
@@ -189,6 +187,17 @@ export class ParquetTableSink implements OutputSink {
     }
     return files;
   }
+}
+
+/**
+ * The rows of the `unencrypted` table among a batch's cleartext groups, which also hold the
+ * groups rejected by encryption enforcement (for the alert rules): encryption_status 0. Groups
+ * without an int32 status column have none.
+ */
+function cleartextRows(cleartext: GroupColumns): RowsWhere {
+  const status = cleartext.columns.encryption_status;
+  if (status?.type === 'int32') return { values: status.values, equals: 0 };
+  return { values: new Int32Array(cleartext.length).fill(-1), equals: 0 };
 }
 
 /**

@@ -10,6 +10,9 @@ import type { GroupColumns } from '../../functions/core/group-columns.js';
 const DAY = 86_400_000;
 const MIN5 = 300_000;
 
+/** Keeps rows with a 1 in `flags`. */
+const keeping = (flags: readonly number[]) => ({ values: Int32Array.from(flags), equals: 1 });
+
 function groupsAt(starts: readonly number[]): GroupColumns {
   return { length: starts.length, columns: { window_start: { type: 'timestamp', values: Float64Array.from(starts) } } };
 }
@@ -40,17 +43,33 @@ describe('partitionByDay', () => {
         for (let k = Math.floor(random() * 5); k >= 0; k--) starts.push(w);
       }
       const keep = (r: number) => r % 3 !== 1;
-      for (const where of [undefined, keep]) {
-        const got = partitionByDay(groupsAt(starts), where).map(({ dt, rows }) => ({ dt, rows: [...rows] }));
-        expect(got).toEqual(reference(starts, where ?? (() => true)));
-      }
+      const all = partitionByDay(groupsAt(starts)).map(({ dt, rows }) => ({ dt, rows: [...rows] }));
+      expect(all).toEqual(reference(starts, () => true));
+      const kept = partitionByDay(groupsAt(starts), keeping(starts.map((_, r) => (keep(r) ? 1 : 0))));
+      expect(kept.map(({ dt, rows }) => ({ dt, rows: [...rows] }))).toEqual(reference(starts, keep));
     }
   });
 
+  it('takes any number of windows (a batch of many objects spans days of them)', () => {
+    const start = Date.UTC(2025, 10, 21, 22);
+    // 60 windows 100 minutes apart (six days), each twice, newest first.
+    const starts = Array.from({ length: 120 }, (_, r) => start + (59 - (r % 60)) * 20 * MIN5);
+    const got = partitionByDay(groupsAt(starts)).map(({ dt, rows }) => ({ dt, rows: [...rows] }));
+    expect(got).toEqual(reference(starts, () => true));
+    expect(got.map((d) => d.dt)).toEqual([
+      '2025-11-21',
+      '2025-11-22',
+      '2025-11-23',
+      '2025-11-24',
+      '2025-11-25',
+      '2025-11-26',
+    ]);
+  });
+
   it('gives no day when no row is kept, and names a row without a window', () => {
-    expect(partitionByDay(groupsAt([0, MIN5]), () => false)).toEqual([]);
+    expect(partitionByDay(groupsAt([0, MIN5]), keeping([0, 0]))).toEqual([]);
     expect(() => partitionByDay(groupsAt([0, Number.NaN]))).toThrow('row 1 has no window_start');
     // A row that is not kept may lack one.
-    expect(partitionByDay(groupsAt([0, Number.NaN]), (r) => r === 0).map((d) => [...d.rows])).toEqual([[0]]);
+    expect(partitionByDay(groupsAt([0, Number.NaN]), keeping([1, 0])).map((d) => [...d.rows])).toEqual([[0]]);
   });
 });

@@ -59,7 +59,8 @@ function jobsOf(corpus: string): Job[] {
     for (const batch of batches) {
       const { summary, cleartext } = batch.columns!;
       const status = cleartext.columns.encryption_status;
-      const isCleartext = (row: number) => status?.type === 'int32' && status.values[row] === 0;
+      if (status?.type !== 'int32') throw new Error('cleartext groups without an encryption_status column');
+      const isCleartext = { values: status.values, equals: 0 };
       for (const { rows } of partitionByDay(summary)) jobs.push({ spec: SUMMARY_TABLE, group: summary, rows });
       for (const { rows } of partitionByDay(cleartext, isCleartext))
         jobs.push({ spec: UNENCRYPTED_TABLE, group: cleartext, rows });
