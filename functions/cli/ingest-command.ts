@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { Command } from 'commander';
+import { inflatePlacement } from '../adapters/inflate-placement.js';
 import { isS3Url } from '../adapters/s3-url.js';
 import { describeError } from '../core/describe-error.js';
 import { OutputError } from '../core/errors.js';
@@ -137,6 +138,7 @@ export async function runIngest(
         ...(settings.format ? { format: formatString(settings.format) } : {}),
         collectCleartext,
         maxTextBytes: settings.maxTextBytes,
+        inflateOn: inflatePlacement(Math.min(jobs, objects.length)),
       },
       jobs,
       { onReport: (_index, report, object) => done(object, report), onBytes: (n) => progress.bytes(n) },
@@ -152,6 +154,7 @@ export async function runIngest(
           format: settings.format,
           collectCleartext,
           maxTextBytes: settings.maxTextBytes,
+          inflateOn: inflatePlacement(1),
           parquetReader: readParquetFlowLogLazily,
           onBytes: (n) => progress.bytes(n),
         }),

@@ -6,6 +6,7 @@ import { OutputError } from '../core/errors.js';
 import { type FlowLogLayout, parseLogFormat } from '../core/flow-log-format.js';
 import type { ObjectReport } from '../core/ingest-object.js';
 import type { OutputSink, SourceObject } from '../core/ports.js';
+import type { InflateOn } from '../core/text-stream.js';
 import { ingestOne } from './ingest-one.js';
 import { IoTargets, readParquetFlowLogLazily } from './io-targets.js';
 import { warmUpOnce } from './warm-up.js';
@@ -29,6 +30,8 @@ export interface PoolSettings {
   readonly format?: string;
   readonly collectCleartext: boolean;
   readonly maxTextBytes: number;
+  /** Where each worker inflates gzip: the parent knows how many workers share the cores. */
+  readonly inflateOn: InflateOn;
 }
 
 /** The objects of a run in order, and how many (an array, or the listing's SourceList, read as it goes). */
@@ -211,6 +214,7 @@ export async function workerMain(): Promise<void> {
           format,
           collectCleartext: settings.collectCleartext,
           maxTextBytes: settings.maxTextBytes,
+          inflateOn: settings.inflateOn,
           parquetReader: readParquetFlowLogLazily,
           onBytes,
         });

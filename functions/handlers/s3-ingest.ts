@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { alertStepFromConfig } from '../adapters/alert-step.js';
 import { alertConfig } from '../adapters/boundary-config.js';
+import { inflatePlacement } from '../adapters/inflate-placement.js';
 import { type IngestConfig, ingestConfig, lazyHandler } from '../adapters/lambda-config.js';
 import { LambdaTelemetry } from '../adapters/lambda-telemetry.js';
 import { readParquetFlowLog } from '../adapters/parquet-flow-log-reader.js';
@@ -38,6 +39,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   // One sink over the curated prefix: the tables, their manifests and the alert step's findings,
   // with a staged-ledger entry per change for the table committer (docs/tables.md).
   const sink = new ParquetTableSink(store, '', { ledger: true });
+  const inflateOn = inflatePlacement(1);
   const ports: S3ObjectPorts = {
     resolve: (ref) => resolveS3Object(s3, ref),
     sink,
@@ -55,6 +57,8 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       parquetReader: readParquetFlowLog,
       maxTextBytes: config.maxTextBytes,
       expired: () => context.getRemainingTimeInMillis() < config.time.marginMs,
+      // One object at a time: a second vCPU (3,008 MB and up) inflates while this thread aggregates.
+      inflateOn,
     };
     const outcome = await processMessages(
       messages,

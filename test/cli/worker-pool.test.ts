@@ -113,6 +113,7 @@ describe('the worker pool', () => {
     windowSeconds: 300,
     collectCleartext: false,
     maxTextBytes: 1 << 30,
+    inflateOn: 'this-thread',
   });
 
   it('lists once: an object deleted after the listing is a rejected object, the others are written', async () => {
