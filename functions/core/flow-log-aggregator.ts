@@ -53,7 +53,6 @@ export interface ParseStats {
   warnings: string[];
 }
 
-const NONE = -1;
 /** 9999-12-31T23:59:59Z: later values are not Unix seconds (often milliseconds) and no engine can store them. */
 const MAX_UNIX_SECONDS = 253402300799;
 /** Flow-log lines are at most a few KB; a longer run without a newline is not a flow-log object. */
@@ -67,9 +66,10 @@ const NEWLINE = 10;
  *
  * Decoding and aggregation run in a WebAssembly kernel (functions/core/kernel/): key tokens are
  * interned into per-column dictionaries (bytes → small ids) and group keys are tuples of ids, so
- * memory holds each distinct value once and no string is made per line. Lines the kernel does
- * not aggregate (malformed, blank, NODATA/SKIPDATA, no usable time) come back here and are
- * judged by the line decoder, which words every reason.
+ * memory holds each distinct value once and no string is made per line. The kernel also counts
+ * well-formed NODATA/SKIPDATA records per interface. Lines it neither aggregates nor counts
+ * (malformed, blank, no usable time) come back here and are judged by the line decoder, which
+ * words every reason.
  */
 export class FlowLogAggregator {
   readonly stats: ParseStats;
@@ -273,9 +273,9 @@ export class FlowLogAggregator {
   }
 
   /**
-   * A line the kernel did not aggregate. Blank lines and repeated header lines are skipped;
-   * malformed lines are counted with the decoder's reason; NODATA/SKIPDATA records are counted
-   * per interface; records without a usable time are malformed.
+   * A line the kernel did not aggregate or count. Blank lines and repeated header lines are
+   * skipped; malformed lines are counted with the decoder's reason; records without a usable
+   * time are malformed.
    */
   private judgeLine(bytes: Uint8Array, start: number, end: number): void {
     const stats = this.stats;
@@ -287,19 +287,8 @@ export class FlowLogAggregator {
       this.malformed(stats.lines, reason, bytes, start, end);
       return;
     }
+    // Well-formed NODATA/SKIPDATA records never come here: the kernel counts them (addStatusCounts).
     const p = this.layout!.positionOf;
-    const logStatus = p.get('log_status') ?? NONE;
-    if (logStatus !== NONE) {
-      const status = d.enumIndex[logStatus]!;
-      if (status !== abi.LOG_STATUS_OK && status !== 0) {
-        stats.records++;
-        const counts = status === abi.LOG_STATUS_NODATA ? stats.noData : stats.skipData;
-        const interfaceId = p.get('interface_id');
-        const eni = interfaceId === undefined ? '-' : d.token(interfaceId);
-        counts[eni] = (counts[eni] ?? 0) + 1;
-        return;
-      }
-    }
     const seconds = (column: string) => {
       const f = p.get(column);
       if (f === undefined || d.isNull[f]) return NaN;
@@ -340,8 +329,23 @@ export class FlowLogAggregator {
       summary: this.summaryColumns(shared, windows),
       cleartext: this.cleartextColumns(shared, windows),
     };
+    this.addStatusCounts(shared.enis);
     kernel.clear();
     return columnBatch(columns);
+  }
+
+  /** The kernel's NODATA/SKIPDATA counts since its last clear, added to the stats by interface (`-`: none). */
+  private addStatusCounts(enis: DictionarySnapshot): void {
+    const counts = this.kernel.statusCounts();
+    const { noData, skipData } = this.stats;
+    for (let id = 0; 2 * id < counts.length; id++) {
+      const nodata = counts[2 * id]!;
+      const skip = counts[2 * id + 1]!;
+      if (nodata === 0 && skip === 0) continue;
+      const eni = enis.string(id) ?? '-';
+      if (nodata > 0) noData[eni] = (noData[eni] ?? 0) + nodata;
+      if (skip > 0) skipData[eni] = (skipData[eni] ?? 0) + skip;
+    }
   }
 
   private bindLayout(firstLine: string): void {

@@ -123,6 +123,29 @@ describe('FlowLogAggregator', () => {
     expect(batch.summary[0]).toMatchObject({ interface_id: 'eni-a', flows: 1n, bytes: 10n });
   });
 
+  it('counts NODATA and SKIPDATA across flushes, for a null interface and a format without one, from zero in each object', () => {
+    const lines = ['interface-id start end bytes log-status'];
+    // Flushes every 10 groups: the counts of each flush's interfaces are kept, none is counted twice.
+    for (let n = 0; n < 100; n++) {
+      lines.push(`eni-${n} ${T0} ${T0 + 60} ${n + 1} OK`, `eni-${n % 7} ${T0} ${T0 + 60} - NODATA`);
+      if (n % 10 === 0) lines.push(`- ${T0} ${T0 + 60} - SKIPDATA`);
+    }
+    const flushed: AggregateBatch[] = [];
+    const { stats } = aggregate(lines, { maxGroups: 10, onFlush: (b) => flushed.push(b) });
+    expect(flushed.length).toBeGreaterThanOrEqual(9);
+    const expected: Record<string, number> = {};
+    for (let n = 0; n < 100; n++) expected[`eni-${n % 7}`] = (expected[`eni-${n % 7}`] ?? 0) + 1;
+    expect(stats.noData).toEqual(expected);
+    expect(stats.skipData).toEqual({ '-': 10 });
+    expect(stats.records).toBe(210);
+    // The next object (the same pooled kernel) starts from no counts.
+    expect(aggregate(['interface-id start log-status', `eni-z ${T0} SKIPDATA`]).stats).toMatchObject({
+      noData: {},
+      skipData: { 'eni-z': 1 },
+    });
+    expect(aggregate(['start end log-status', `${T0} ${T0 + 60} NODATA`]).stats.noData).toEqual({ '-': 1 });
+  });
+
   it('floors start to the window and keeps first/last seen exact', () => {
     const lines = [
       'start end bytes',

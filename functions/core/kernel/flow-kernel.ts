@@ -86,6 +86,8 @@ interface KernelExports {
   exportMeasure(t: number, m: number, out: number): void;
   windowsCount(): number;
   windowsPtr(): number;
+  statusCountsPtr(): number;
+  statusCountsSize(): number;
   clear(): void;
 }
 
@@ -335,7 +337,16 @@ export class FlowKernel {
     return copies.copy(new Float64Array(this.k.memory.buffer, this.k.windowsPtr(), this.k.windowsCount()));
   }
 
-  /** Forgets all groups, dictionary values and windows. */
+  /**
+   * The NODATA and SKIPDATA records counted since the last clear, per interface id (DICT_ENIS, 0
+   * null): [NODATA, SKIPDATA] at [2 id, 2 id + 1]. A view of the kernel's memory: read it before
+   * the next call into the kernel.
+   */
+  statusCounts(): Uint32Array {
+    return new Uint32Array(this.k.memory.buffer, this.k.statusCountsPtr(), 2 * this.k.statusCountsSize());
+  }
+
+  /** Forgets all groups, dictionary values, windows and NODATA/SKIPDATA counts. */
   clear(): void {
     this.k.clear();
   }

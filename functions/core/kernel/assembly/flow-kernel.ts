@@ -2,10 +2,11 @@
 // by `npm run build:kernel`; the wasm is embedded in ../flow-kernel-wasm.ts).
 //
 // It takes whole chunks of complete lines (each ending in '\n'), and for every line either
-// aggregates it into the two group tables or stops and hands the line back to JavaScript
-// ("bail"): malformed lines, blank lines, NODATA/SKIPDATA records and records without a usable
-// time. Those never touch the tables, so JavaScript keeps one set of rules for messages and
-// counts (functions/core/line-decoder.ts) while every aggregated record goes through here.
+// aggregates it into the two group tables, counts it (a well-formed NODATA/SKIPDATA record: per
+// interface, never aggregated), or stops and hands the line back to JavaScript ("bail"):
+// malformed lines, blank lines and records without a usable time. Those never touch the tables,
+// so JavaScript keeps one set of rules for messages (functions/core/line-decoder.ts) while every
+// aggregated record goes through here.
 //
 // Memory is managed by hand (runtime stub, bump allocation): a handful of growable regions.
 // Validation mirrors LineDecoder.decodeBytes exactly; test/core/flow-kernel.property.test.ts
@@ -15,7 +16,7 @@
 // ../kernel-abi.ts, generated from schemas/kernel-abi.ts by `npm run build:kernel`.
 import {
   ABI_VERSION, KIND_ENUM, KIND_INT32, KIND_INT64, ROLES, DICTS, MAX_FIELDS, MAX_ENUM_WORDS, MAX_ENUM_WORD_BYTES, LOG_STATUS_OK,
-  REJECT_REASON_EC, RESULT_DONE, RESULT_BAIL, RESULT_FLUSH, SERVER_SIDE_SRC, SERVER_SIDE_DST, TABLE_SUMMARY,
+  LOG_STATUS_NODATA,  REJECT_REASON_EC, RESULT_DONE, RESULT_BAIL, RESULT_FLUSH, SERVER_SIDE_SRC, SERVER_SIDE_DST, TABLE_SUMMARY,
   TABLE_CLEARTEXT, SUMMARY_KEYS, CLEARTEXT_KEYS, MEASURES, S_FLOW_DIRECTION, S_TRAFFIC_PATH, S_ENCRYPTION_STATUS,
   C_TRAFFIC_PATH, C_INTERFACE_TYPE, C_ENCRYPTION_STATUS, C_SERVER_SIDE, DICT_ACCOUNTS, DICT_REGIONS, DICT_VPCS,
   DICT_SUBNETS, DICT_ENIS, DICT_ADDRESSES, DICT_SERVICES, DICT_INTERFACE_TYPES, M_FLOWS, M_PACKETS_LO, M_PACKETS_HI,
@@ -144,6 +145,35 @@ let cleartextRecords = 0;
 let cursor = 0;
 let bailStart = 0;
 let bailEnd = 0;
+
+// NODATA and SKIPDATA records per interface: two u32 counts per interface id (DICT_ENIS; 0 is a
+// null interface), zeroed up to the highest id used when the kernel is cleared. Idle ENIs send one
+// such record per capture window, so an organisation's objects can hold many: counted here each
+// costs a tokenized line and a lookup, not a return to JavaScript that decodes the line again
+// (docs/performance.md, "2026-12-04, evening").
+let statusCounts: usize = alloc(1024 * 8);
+let statusCountsCapacity = 1024;
+let statusCountsUsed = 0;
+
+function countStatus(eni: i32, which: i32): void {
+  if (eni >= statusCountsCapacity) {
+    let capacity = statusCountsCapacity * 2;
+    while (capacity <= eni) capacity *= 2;
+    const grown = alloc(<usize>capacity * 8);
+    memory.copy(grown, statusCounts, <usize>statusCountsCapacity * 8);
+    memory.fill(grown + <usize>statusCountsCapacity * 8, 0, <usize>(capacity - statusCountsCapacity) * 8);
+    heap.free(statusCounts);
+    statusCounts = grown;
+    statusCountsCapacity = capacity;
+  }
+  const at = statusCounts + (<usize>eni << 3) + (<usize>which << 2);
+  store<u32>(at, load<u32>(at) + 1);
+  if (eni >= statusCountsUsed) statusCountsUsed = eni + 1;
+}
+
+/** Where the counts are: [NODATA, SKIPDATA] as u32 for each interface id below statusCountsSize(). */
+export function statusCountsPtr(): usize { return statusCounts; }
+export function statusCountsSize(): i32 { return statusCountsUsed; }
 
 export function linesSeen(): i32 { return lines; }
 export function recordsSeen(): i32 { return records; }
@@ -671,6 +701,7 @@ export function windowsPtr(): usize { return windowStarts; }
 
 export function init(): void {
   memory.fill(keyScratch, 0, 2 * 32 * 4);
+  memory.fill(statusCounts, 0, <usize>statusCountsCapacity * 8);
   initDictionaries();
   initTable(0, SUMMARY_KEY_WORDS);
   initTable(1, CLEARTEXT_KEY_WORDS);
@@ -679,6 +710,8 @@ export function init(): void {
 /** Forgets every group, value and window (after JavaScript has read them). */
 export function clear(): void {
   clearDictionaries();
+  memory.fill(statusCounts, 0, <usize>statusCountsUsed * 8);
+  statusCountsUsed = 0;
   clearTable(0);
   clearTable(1);
   windowCount = 0;
@@ -941,8 +974,16 @@ export function process(start: i32, end: i32): i32 {
     lines++;
     const decoded = decodeLine(s);
     const nl: usize = decoded < 0 ? <usize>(-decoded - 1) : <usize>decoded; // the line's newline either way
-    if (decoded < 0 || (fLogStatus != NONE && load<u8>(enumIndex + fLogStatus) > <u8>LOG_STATUS_OK)) {
-      return bail(s, nl);
+    if (decoded < 0) return bail(s, nl);
+    if (fLogStatus != NONE) {
+      const logStatus = load<u8>(enumIndex + fLogStatus);
+      if (logStatus > <u8>LOG_STATUS_OK) {
+        // NODATA or SKIPDATA, the other values log-status has: a record, counted per interface, not a flow.
+        countStatus(idOf(fInterface, DICT_ENIS), logStatus == <u8>LOG_STATUS_NODATA ? 0 : 1);
+        records++;
+        s = nl + 1;
+        continue;
+      }
     }
     const startSec: f64 = present(fStart) ? <f64>num(fStart) : NaN;
     const endSec: f64 = present(fEnd) ? <f64>num(fEnd) : NaN;
