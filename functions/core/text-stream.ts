@@ -40,8 +40,8 @@ export interface StreamLimits {
 /**
  * Where a gzip stream of more than one chunk is inflated:
  * - `this-thread`: synchronously, into one reused buffer (GzipInflater). The least CPU: on one
- *   core, or with as many ingest threads as cores, it is the fastest (5 % on one core, 20 % with
- *   two `--jobs` workers on two cores, docs/performance.md).
+ *   core, or with as many ingest threads as cores, it is the fastest (5 % of a whole ingest on
+ *   one core; docs/performance.md, "2026-12-04, evening").
  * - `thread-pool`: `createGunzip` in a pipeline, on libuv's thread pool, which inflates the next
  *   piece while this thread reads the last one. Uses a core this thread leaves idle: one thread
  *   on two cores read 2M records in 1.41 s this way against 1.67 s on its own thread.
@@ -67,7 +67,8 @@ function looksBinary(head: Uint8Array): boolean {
  * Streams a gzip or plain-text object in constant memory: detects the encoding from the first
  * bytes (magic numbers), inflates gzip, and hands every chunk of text to `onChunk` (chunks split
  * lines anywhere; the aggregator splits lines itself; a chunk is only valid during the call, as
- * inflated text reuses one buffer). Corrupt gzip (truncated, bad CRC) rejects the object; Parquet objects are refused here (they are read by row group elsewhere).
+ * inflated text reuses one buffer). Corrupt gzip (truncated, bad CRC) rejects the object;
+ * Parquet objects are refused here (they are read by row group elsewhere).
  */
 export async function streamText(
   input: AsyncIterable<Uint8Array>,
