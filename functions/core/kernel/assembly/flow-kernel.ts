@@ -16,7 +16,7 @@
 // ../kernel-abi.ts, generated from schemas/kernel-abi.ts by `npm run build:kernel`.
 import {
   ABI_VERSION, KIND_ENUM, KIND_INT32, KIND_INT64, ROLES, DICTS, MAX_FIELDS, MAX_ENUM_WORDS, MAX_ENUM_WORD_BYTES, LOG_STATUS_OK,
-  LOG_STATUS_NODATA,  REJECT_REASON_EC, RESULT_DONE, RESULT_BAIL, RESULT_FLUSH, SERVER_SIDE_SRC, SERVER_SIDE_DST, TABLE_SUMMARY,
+  LOG_STATUS_NODATA, REJECT_REASON_EC, RESULT_DONE, RESULT_BAIL, RESULT_FLUSH, SERVER_SIDE_SRC, SERVER_SIDE_DST, TABLE_SUMMARY,
   TABLE_CLEARTEXT, SUMMARY_KEYS, CLEARTEXT_KEYS, MEASURES, S_FLOW_DIRECTION, S_TRAFFIC_PATH, S_ENCRYPTION_STATUS,
   C_TRAFFIC_PATH, C_INTERFACE_TYPE, C_ENCRYPTION_STATUS, C_SERVER_SIDE, DICT_ACCOUNTS, DICT_REGIONS, DICT_VPCS,
   DICT_SUBNETS, DICT_ENIS, DICT_ADDRESSES, DICT_SERVICES, DICT_INTERFACE_TYPES, M_FLOWS, M_PACKETS_LO, M_PACKETS_HI,
@@ -159,11 +159,8 @@ function countStatus(eni: i32, which: i32): void {
   if (eni >= statusCountsCapacity) {
     let capacity = statusCountsCapacity * 2;
     while (capacity <= eni) capacity *= 2;
-    const grown = alloc(<usize>capacity * 8);
-    memory.copy(grown, statusCounts, <usize>statusCountsCapacity * 8);
-    memory.fill(grown + <usize>statusCountsCapacity * 8, 0, <usize>(capacity - statusCountsCapacity) * 8);
-    heap.free(statusCounts);
-    statusCounts = grown;
+    statusCounts = grow(statusCounts, <usize>statusCountsCapacity * 8, <usize>capacity * 8);
+    memory.fill(statusCounts + <usize>statusCountsCapacity * 8, 0, <usize>(capacity - statusCountsCapacity) * 8);
     statusCountsCapacity = capacity;
   }
   const at = statusCounts + (<usize>eni << 3) + (<usize>which << 2);
